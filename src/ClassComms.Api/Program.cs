@@ -1,1 +1,58 @@
-var b = WebApplication.CreateBuilder(args); b.Build().Run(); public partial class Program;
+using ClassComms.Accounts;
+using ClassComms.Demo;
+using ClassComms.Guardians;
+using ClassComms.Notifications;
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using ClassComms.Privacy;
+using Scalar.AspNetCore;
+using Wolverine;
+using Wolverine.Http;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Privacy seam: per-subject keys, sealing, blind indexes.
+builder.Services.AddPersonalData(builder.Configuration);
+
+// Events, documents, projections (Marten) and messaging with a durable outbox (Wolverine).
+builder.Services.AddClassCommsStorage(builder.Configuration);
+builder.Host.UseWolverine(opts => opts.UseClassCommsMessaging());
+builder.Services.AddWolverineHttp();
+
+// Identity, tenancy (school claim) and the features' own services.
+builder.Services.AddAccounts(builder.Configuration);
+builder.Services.AddClassCommsAuth();
+builder.Services.AddGuardians(builder.Configuration);
+builder.Services.AddPrivacy(builder.Configuration);
+
+// Real time, health, OpenAPI, ProblemDetails.
+builder.Services.AddSignalR();
+builder.Services.AddClassCommsHealth();
+builder.Services.AddOpenApi();
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddDemo(builder.Configuration);
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapClassCommsHealth();
+app.MapHub<NotificationHub>(NotificationHub.Path);
+app.MapWolverineEndpoints(opts =>
+{
+    opts.TenantId.IsClaimTypeNamed(Caller.SchoolClaim);
+    opts.RequireAuthorizeOnAll();
+});
+
+app.MapOpenApi().AllowAnonymous();
+if (app.Environment.IsDevelopment()) app.MapScalarApiReference().AllowAnonymous();
+
+await app.Services.GetRequiredService<SubjectKeyStore>().EnsureSchemaAsync(CancellationToken.None);
+await app.RunAsync();
+
+public partial class Program;

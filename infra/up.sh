@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Start PostgreSQL + Azurite and run the ClassComms API with a seeded demo school.
+#
+#   infra/up.sh [extra dotnet run args...]
+#
+# API:  http://127.0.0.1:${CLASSCOMMS_PORT:-5080}   API UI (Scalar): /scalar
+# The demo logins are printed by the application at startup. Stop with Ctrl-C; the databases keep
+# running (stop them with infra/postgres.sh stop / infra/azurite.sh stop).
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+PORT="${CLASSCOMMS_PORT:-5080}"
+
+die() { echo "up.sh: ERROR: $*" >&2; exit 1; }
+
+[[ "$PORT" =~ ^[0-9]+$ ]] && (( PORT > 0 && PORT < 65536 )) || die "CLASSCOMMS_PORT='$PORT' is not a valid TCP port"
+command -v dotnet >/dev/null 2>&1 || die "dotnet SDK not found on PATH (see global.json for the required version)"
+if timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" 2>/dev/null; then
+  die "port $PORT on 127.0.0.1 is already in use (is the API already running?). Pick another, e.g.: CLASSCOMMS_PORT=$((PORT + 1)) $0"
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}"
+export DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}"
+
+pg_cs="$("$SCRIPT_DIR/postgres.sh")" || die "could not start PostgreSQL (see messages above)"
+blob_cs="$("$SCRIPT_DIR/azurite.sh")" || die "could not start Azurite (see messages above)"
+
+export ConnectionStrings__Marten="$pg_cs"
+export ConnectionStrings__Blobs="$blob_cs"
+export ASPNETCORE_ENVIRONMENT=Development
+export Demo__Seed=true
+
+cat <<MSG
+ClassComms API:  http://127.0.0.1:$PORT
+API UI (Scalar): http://127.0.0.1:$PORT/scalar
+PostgreSQL:      $pg_cs
+Starting (first build may take a minute)... Ctrl-C to stop.
+MSG
+
+cd "$REPO_ROOT"
+# --no-launch-profile: the environment above is authoritative (a launchSettings.json must not override it).
+exec dotnet run --project src/ClassComms.Api --no-launch-profile --urls "http://127.0.0.1:$PORT" "$@"

@@ -1,0 +1,49 @@
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using ClassComms.Schools;
+using Marten;
+using Microsoft.AspNetCore.Identity;
+
+namespace ClassComms.Accounts;
+
+/// <summary>Creates logins: e-mail and name sealed with the new user's key, password hashed, e-mail found by blind index.</summary>
+public sealed class AccountFactory(PersonalDataVault vault, BlindIndex index, TimeProvider clock)
+{
+    private static readonly PasswordHasher<UserAccount> Hasher = new();
+
+    public const string EmailPurpose = "login-email";
+
+    public void Validate(Validation validation, NewPerson person, string prefix)
+    {
+        string Field(string name) => prefix.Length == 0 ? name : $"{prefix}.{name}";
+        validation.Require(person.Name, Field("name"), 200)
+            .Email(person.Email, Field("email"))
+            .Password(person.Password, Field("password"));
+    }
+
+    /// <summary>Stages the account in <paramref name="session"/>; null when the e-mail is taken.</summary>
+    public async Task<UserAccount?> CreateAsync(IDocumentSession session, Guid schoolId, Role role, NewPerson person, CancellationToken ct)
+    {
+        var emailIndex = index.Of(EmailPurpose, person.Email);
+        if (await session.Query<UserAccount>().AnyAsync(a => a.EmailIndex == emailIndex, ct)) return null;
+
+        var id = Guid.CreateVersion7();
+        var tenant = Ids.Tenant(schoolId);
+        var account = new UserAccount
+        {
+            Id = id,
+            SchoolId = schoolId,
+            Role = role,
+            EmailIndex = emailIndex,
+            Email = await vault.SealAsync(tenant, id, "account.email", person.Email.Trim(), ct),
+            Name = await vault.SealAsync(tenant, id, "account.name", person.Name.Trim(), ct),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        account.PasswordHash = Hasher.HashPassword(account, person.Password);
+        session.Store(account);
+        return account;
+    }
+
+    public static bool Verify(UserAccount account, string password) =>
+        Hasher.VerifyHashedPassword(account, account.PasswordHash, password) != PasswordVerificationResult.Failed;
+}

@@ -1,0 +1,24 @@
+using ClassComms.Schools;
+using Marten;
+
+namespace ClassComms.Accounts;
+
+public static class AccountsConfiguration
+{
+    /// <summary>Accounts and schools are global (login finds them before a school is known); every query filters by school.</summary>
+    public static void ConfigureAccounts(this StoreOptions opts)
+    {
+        opts.Schema.For<UserAccount>().SingleTenanted().UniqueIndex(a => a.EmailIndex).Index(a => a.SchoolId);
+        opts.Schema.For<School>().SingleTenanted();
+    }
+
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
+            .Validate(o => o.SigningKey.Length >= 32, "Auth:SigningKey must be at least 32 characters.").ValidateOnStart();
+        services.AddOptions<PlatformOptions>().Bind(configuration.GetSection(PlatformOptions.Section));
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<AccountFactory>();
+        return services;
+    }
+}

@@ -1,0 +1,35 @@
+using ClassComms.Platform;
+using ClassComms.Schools;
+using Marten;
+using Wolverine.Http;
+
+namespace ClassComms.Accounts;
+
+public sealed record CreateStaff(string Role, string Name, string Email, string Password);
+
+public sealed record StaffCreated(Guid UserId, string Role);
+
+/// <summary>A school leader creates teacher, leader and DPO accounts for their own school.</summary>
+public static class CreateStaffEndpoint
+{
+    [WolverinePost("/api/staff")]
+    public static async Task<IResult> Post(CreateStaff request, System.Security.Claims.ClaimsPrincipal user,
+        IDocumentSession session, AccountFactory accounts, CancellationToken ct)
+    {
+        var caller = Caller.Of(user);
+        if (caller.Role != Role.Leader) return Problems.Forbidden("Only a school leader can create staff accounts.");
+
+        var validation = new Validation();
+        if (!Enum.TryParse<Role>(request.Role, ignoreCase: true, out var role) || role is not (Role.Teacher or Role.Leader or Role.Dpo))
+        {
+            validation.Add("role", "must be one of: teacher, leader, dpo.");
+        }
+
+        accounts.Validate(validation, new NewPerson(request.Name, request.Email, request.Password), "");
+        if (!validation.IsValid) return validation.ToResult();
+
+        var account = await accounts.CreateAsync(session, caller.SchoolId, role, new NewPerson(request.Name, request.Email, request.Password), ct);
+        if (account is null) return Problems.Conflict("An account with this e-mail already exists.");
+        return Results.Created($"/api/staff/{account.Id}", new StaffCreated(account.Id, role.ToString().ToLowerInvariant()));
+    }
+}

@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using ClassComms.Platform;
+using Marten;
+using Wolverine.Http;
+
+namespace ClassComms.Classes;
+
+public sealed record AddSkill(string Name, bool Positive, int Value);
+
+/// <summary>Adds a skill to a class. Honours If-Match (the class ETag) with 412 on a stale version.</summary>
+public static class AddSkillEndpoint
+{
+    [WolverinePost("/api/classes/{classId}/skills")]
+    public static async Task<IResult> Post(string classId, AddSkill request, HttpContext http, ClaimsPrincipal user,
+        IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        if (!Ids.TryParse(classId, "classId", out var id, out var bad)) return bad!;
+        var caller = Caller.Of(user);
+
+        var validation = new Validation().Require(request.Name, "name", 60);
+        if (request.Value is < 1 or > SchoolClass.MaxSkillValue) validation.Add("value", $"must be between 1 and {SchoolClass.MaxSkillValue}.");
+        if (!validation.IsValid) return validation.ToResult();
+
+        var schoolClass = await ClassAccess.ReadableAsync(session, caller, id, ct);
+        if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return Problems.NotFound("class");
+        if (schoolClass.Skills.Any(s => string.Equals(s.Name, request.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
+        {
+            return Problems.Conflict("The class already has a skill with this name.");
+        }
+
+        var expected = ClassAccess.IfMatch(http);
+        var stream = await session.Events.FetchForWriting<SchoolClass>(id, ct);
+        if (expected is not null && expected != stream.CurrentVersion) return Problems.PreconditionFailed();
+
+        var skill = new Skill(Guid.CreateVersion7(), request.Name.Trim(), request.Positive, request.Value);
+        stream.AppendOne(new SkillAdded(id, caller.UserId, skill, clock.GetUtcNow()));
+        http.Response.Headers.ETag = ClassAccess.ETag((stream.CurrentVersion ?? 0) + 1);
+        return Results.Created($"/api/classes/{id}/skills/{skill.Id}", skill);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using ClassComms.Accounts;
+using ClassComms.Platform;
+using Marten;
+using Wolverine.Http;
+
+namespace ClassComms.Classes;
+
+public sealed record CreateClass(string Name, Guid? TeacherId);
+
+public sealed record ClassCreatedResponse(Guid ClassId, Guid TeacherId, IReadOnlyList<Skill> Skills);
+
+/// <summary>A teacher creates a class (a leader may create one for a teacher); default skills come with it.</summary>
+public static class CreateClassEndpoint
+{
+    [WolverinePost("/api/classes")]
+    public static async Task<IResult> Post(CreateClass request, ClaimsPrincipal user, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.Of(user);
+        if (!caller.IsTeacherOrLeader) return Problems.Forbidden("Only teachers and school leaders create classes.");
+
+        var validation = new Validation().Require(request.Name, "name", 100);
+        var teacherId = request.TeacherId ?? caller.UserId;
+        if (request.TeacherId is { } requested && requested != caller.UserId)
+        {
+            if (caller.Role != Role.Leader) validation.Add("teacherId", "only a school leader can create a class for another teacher.");
+            else
+            {
+                var teacher = await session.LoadAsync<UserAccount>(requested, ct);
+                if (teacher is null || teacher.SchoolId != caller.SchoolId || teacher.Role is not (Role.Teacher or Role.Leader) || teacher.ErasedAt is not null)
+                {
+                    validation.Add("teacherId", "is not a teacher of this school.");
+                }
+            }
+        }
+
+        if (!validation.IsValid) return validation.ToResult();
+
+        var classId = Guid.CreateVersion7();
+        var skills = SchoolClass.DefaultSkills.Select(s => new Skill(Guid.CreateVersion7(), s.Name, s.Positive, s.Value)).ToList();
+        session.Events.StartStream<SchoolClass>(classId,
+            new ClassCreated(classId, caller.UserId, teacherId, request.Name.Trim(), skills, clock.GetUtcNow()));
+        return Results.Created($"/api/classes/{classId}", new ClassCreatedResponse(classId, teacherId, skills));
+    }
+}

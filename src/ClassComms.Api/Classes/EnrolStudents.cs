@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using ClassComms.Students;
+using Marten;
+using Wolverine.Http;
+
+namespace ClassComms.Classes;
+
+public sealed record NewStudent(string Name);
+
+public sealed record EnrolStudents(IReadOnlyList<NewStudent> Students);
+
+public sealed record StudentsEnrolled(IReadOnlyList<Guid> StudentIds);
+
+/// <summary>A teacher adds students to their class. Each student's name is sealed with the student's own key.</summary>
+public static class EnrolStudentsEndpoint
+{
+    public const int MaxPerRequest = 60;
+
+    [WolverinePost("/api/classes/{classId}/students")]
+    public static async Task<IResult> Post(string classId, EnrolStudents request, ClaimsPrincipal user, IDocumentSession session,
+        PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
+    {
+        if (!Ids.TryParse(classId, "classId", out var id, out var bad)) return bad!;
+        var caller = Caller.Of(user);
+
+        var validation = new Validation();
+        if (request.Students is null || request.Students.Count == 0) validation.Add("students", "must list at least one student.");
+        else if (request.Students.Count > MaxPerRequest) validation.Add("students", $"must list at most {MaxPerRequest} students.");
+        else
+        {
+            for (var i = 0; i < request.Students.Count; i++) validation.Require(request.Students[i]?.Name, $"students[{i}].name", 100);
+        }
+
+        if (!validation.IsValid) return validation.ToResult();
+
+        var schoolClass = await ClassAccess.ReadableAsync(session, caller, id, ct);
+        if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return Problems.NotFound("class");
+
+        var classStream = await session.Events.FetchForWriting<SchoolClass>(id, ct);
+        var now = clock.GetUtcNow();
+        var ids = new List<Guid>();
+        foreach (var student in request.Students!)
+        {
+            var studentId = Guid.CreateVersion7();
+            var name = await vault.SealAsync(caller.Tenant, studentId, "student.name", student.Name.Trim(), ct);
+            session.Events.StartStream<Student>(studentId, new StudentEnrolled(studentId, caller.UserId, id, name, now));
+            classStream.AppendOne(new StudentJoinedClass(id, studentId, caller.UserId, now));
+            ids.Add(studentId);
+        }
+
+        return Results.Created($"/api/classes/{id}", new StudentsEnrolled(ids));
+    }
+}

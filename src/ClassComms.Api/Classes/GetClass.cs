@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using ClassComms.Students;
+using Marten;
+using Wolverine.Http;
+
+namespace ClassComms.Classes;
+
+public sealed record RosterEntry(Guid StudentId, string? Name, bool Erased, int PositivePoints, int NeedsWorkPoints, int GuardianCount);
+
+public sealed record ClassView(Guid ClassId, string Name, Guid TeacherId, IReadOnlyList<Skill> Skills, IReadOnlyList<RosterEntry> Students, long Version);
+
+public sealed record ClassListItem(Guid ClassId, string Name, Guid TeacherId, int StudentCount);
+
+public static class GetClassEndpoint
+{
+    /// <summary>The class with its roster, names unsealed for the caller. ETag = stream version (use it in If-Match).</summary>
+    [WolverineGet("/api/classes/{classId}")]
+    public static async Task<IResult> Get(string classId, HttpContext http, ClaimsPrincipal user, IQuerySession session,
+        PersonalDataVault vault, CancellationToken ct)
+    {
+        if (!Ids.TryParse(classId, "classId", out var id, out var bad)) return bad!;
+        var caller = Caller.Of(user);
+        var schoolClass = await ClassAccess.ReadableAsync(session, caller, id, ct);
+        if (schoolClass is null) return Problems.NotFound("class");
+
+        var students = await session.LoadManyAsync<Student>(ct, schoolClass.StudentIds);
+        await vault.PreloadAsync(students.Select(s => s.Id), ct);
+        var roster = new List<RosterEntry>();
+        foreach (var s in students.OrderBy(s => s.EnrolledAt))
+        {
+            roster.Add(new RosterEntry(s.Id, await vault.UnsealAsync(s.Name, ct), s.Erased, s.PositivePoints, s.NeedsWorkPoints,
+                s.VisibleGuardianIds.Count));
+        }
+
+        var state = await session.Events.FetchStreamStateAsync(id, ct);
+        var version = state?.Version ?? 0;
+        http.Response.Headers.ETag = ClassAccess.ETag(version);
+        return Results.Ok(new ClassView(schoolClass.Id, schoolClass.Name, schoolClass.TeacherId, schoolClass.Skills, roster, version));
+    }
+
+    /// <summary>Classes the caller teaches; leaders and the DPO see every class of their school.</summary>
+    [WolverineGet("/api/classes")]
+    public static async Task<IResult> List(ClaimsPrincipal user, IQuerySession session, CancellationToken ct)
+    {
+        var caller = Caller.Of(user);
+        if (!caller.IsStaff) return Problems.Forbidden("Only school staff list classes.");
+        var query = session.Query<SchoolClass>();
+        var classes = caller.Role == Role.Teacher
+            ? await query.Where(c => c.TeacherId == caller.UserId).ToListAsync(ct)
+            : await query.ToListAsync(ct);
+        return Results.Ok(classes.OrderBy(c => c.Name)
+            .Select(c => new ClassListItem(c.Id, c.Name, c.TeacherId, c.StudentIds.Count)).ToList());
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using ClassComms.Accounts;
+using ClassComms.Classes;
+using ClassComms.Guardians;
+using ClassComms.Points;
+using ClassComms.Schools;
+using ClassComms.Students;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace ClassComms.Demo;
+
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+    public bool Seed { get; set; }
+}
+
+/// <summary>
+/// Seeds a demo school through the public API once the service is listening, only when <c>Demo:Seed</c> is true
+/// (never in production configuration). Idempotent: if the demo leader can sign in, it only prints the logins.
+/// </summary>
+public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime, IOptions<PlatformOptions> platform,
+    ILogger<DemoSeeder> logger) : BackgroundService
+{
+    public const string Password = "classcomms-demo";
+    public const string Leader = "leader@demo.classcomms.test";
+    public const string Teacher = "teacher@demo.classcomms.test";
+    public const string Parent = "parent@demo.classcomms.test";
+    public const string Dpo = "dpo@demo.classcomms.test";
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        var started = new TaskCompletionSource();
+        await using var _ = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(ct);
+
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                      ?? throw new InvalidOperationException("The server has no address to seed through.");
+        using var http = new HttpClient { BaseAddress = new Uri(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1")) };
+
+        if ((await http.PostAsJsonAsync("/api/auth/login", new Login(Leader, Password), ct)).IsSuccessStatusCode)
+        {
+            Print(address);
+            return;
+        }
+
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/schools")
+        {
+            Content = JsonContent.Create(new CreateSchool("École Démo / Demo Primary School", new NewPerson("Léa Leader", Leader, Password))),
+        };
+        create.Headers.Add(CreateSchoolEndpoint.OperatorKeyHeader, platform.Value.OperatorKey);
+        (await http.SendAsync(create, ct)).EnsureSuccessStatusCode();
+
+        await SignInAsync(http, Leader, ct);
+        await Post(http, "/api/staff", new CreateStaff("teacher", "Tom Teacher", Teacher, Password), ct);
+        await Post(http, "/api/staff", new CreateStaff("dpo", "Dana Protection", Dpo, Password), ct);
+
+        await SignInAsync(http, Teacher, ct);
+        var created = await Post<ClassCreatedResponse>(http, "/api/classes", new CreateClass("Grade 3 — Maple", null), ct);
+        var students = await Post<StudentsEnrolled>(http, $"/api/classes/{created.ClassId}/students",
+            new EnrolStudents([new("Ava Martin"), new("Noah Roy"), new("Emma Gagnon"), new("Liam Côté"), new("Zoé Bouchard")]), ct);
+        var code = await Post<ParentCodeIssued>(http, $"/api/students/{students.StudentIds[0]}/parent-codes", new { }, ct);
+        var helping = created.Skills.First(s => s.Positive).Id;
+        await Post(http, $"/api/classes/{created.ClassId}/points", new AwardPoints(helping, null, true, null), ct);
+        await Post(http, $"/api/classes/{created.ClassId}/points",
+            new AwardPoints(helping, [students.StudentIds[0]], false, "Ava helped a new classmate find her way today."), ct);
+
+        http.DefaultRequestHeaders.Authorization = null;
+        await Post(http, "/api/guardians/register", new RegisterGuardian(code.Code, "Paul Parent", Parent, Password), ct);
+        logger.LogInformation("Demo school seeded.");
+        Print(address);
+    }
+
+    private void Print(string address)
+    {
+        var lines = string.Join(Environment.NewLine,
+            "", "ClassComms demo is running:",
+            $"  API            {address}",
+            $"  API reference  {address}/scalar",
+            $"  Health         {address}/health/ready",
+            $"  Logins (password for all: {Password}):",
+            $"    teacher  {Teacher}", $"    parent   {Parent}", $"    DPO      {Dpo}", $"    leader   {Leader}", "");
+        Console.WriteLine(lines);
+    }
+
+    private static async Task SignInAsync(HttpClient http, string email, CancellationToken ct)
+    {
+        http.DefaultRequestHeaders.Authorization = null;
+        var login = await Post<LoginSucceeded>(http, "/api/auth/login", new Login(email, Password), ct);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.Token);
+    }
+
+    private static async Task Post(HttpClient http, string url, object body, CancellationToken ct)
+    {
+        var response = await http.PostAsJsonAsync(url, body, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Demo seeding failed: POST {url} answered {(int)response.StatusCode}.");
+        }
+    }
+
+    private static async Task<T> Post<T>(HttpClient http, string url, object body, CancellationToken ct)
+    {
+        var response = await http.PostAsJsonAsync(url, body, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Demo seeding failed: POST {url} answered {(int)response.StatusCode}.");
+        }
+
+        return (await response.Content.ReadFromJsonAsync<T>(ct))!;
+    }
+}
+
+public static class DemoConfiguration
+{
+    public static IServiceCollection AddDemo(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new DemoOptions();
+        if (options.Seed) services.AddHostedService<DemoSeeder>();
+        return services;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Security.Claims;
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using ClassComms.Points;
+using ClassComms.Students;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+using Wolverine.Http;
+
+namespace ClassComms.Guardians;
+
+/// <summary>
+/// One feed item per point event, keyed by the event's global sequence. Built by the async daemon, which
+/// only advances past sequences that can no longer be filled in, so a cursor never skips an item.
+/// Filtering by guardian happens at read time, from the student's current links and restrictions.
+/// </summary>
+public sealed record FeedEntry(
+    string Id,
+    long Sequence,
+    string Kind,
+    Guid StudentId,
+    Guid ClassId,
+    Guid PointId,
+    Guid SkillId,
+    string SkillName,
+    bool Positive,
+    int Value,
+    Sealed? Note,
+    DateTimeOffset At);
+
+public sealed partial class FeedProjection : EventProjection
+{
+    public static FeedEntry Create(IEvent<PointAwarded> e) => new($"awarded:{e.Data.PointId}", e.Sequence, FeedKinds.PointAwarded,
+        e.Data.StudentId, e.Data.ClassId, e.Data.PointId, e.Data.SkillId, e.Data.SkillName, e.Data.Positive, e.Data.Value, e.Data.Note, e.Data.At);
+
+    public static FeedEntry Create(IEvent<PointRemoved> e) => new($"removed:{e.Data.PointId}", e.Sequence, FeedKinds.PointRemoved,
+        e.Data.StudentId, e.Data.ClassId, e.Data.PointId, e.Data.SkillId, "", e.Data.Positive, e.Data.Value, null, e.Data.At);
+
+    /// <summary>Erasure purges the student's feed items (their notes were already unreadable).</summary>
+    public static void Project(StudentErased e, IDocumentOperations ops) => ops.DeleteWhere<FeedEntry>(x => x.StudentId == e.StudentId);
+}
+
+public static class FeedKinds
+{
+    public const string PointAwarded = "pointAwarded";
+    public const string PointRemoved = "pointRemoved";
+}
+
+public sealed record FeedItem(long Cursor, string Kind, Guid StudentId, Guid ClassId, Guid PointId, Guid SkillId, string SkillName,
+    bool Positive, int Value, string? Note, DateTimeOffset At);
+
+public sealed record FeedPage(IReadOnlyList<FeedItem> Items, long Cursor);
+
+public static class GetFeedEndpoint
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>
+    /// The guardian's feed after <c>after</c> (0 for the start), oldest first. Keep the returned <c>cursor</c>
+    /// and pass it next time (e.g. on SignalR reconnect) to catch up without losing anything.
+    /// </summary>
+    [WolverineGet("/api/guardians/me/feed")]
+    public static async Task<IResult> Get(long? after, int? limit, ClaimsPrincipal user, IQuerySession session, PersonalDataVault vault,
+        CancellationToken ct)
+    {
+        var caller = Caller.Of(user);
+        if (caller.Role != Role.Guardian) return Problems.Forbidden("Only guardians have a feed.");
+        var from = after ?? 0;
+        if (from < 0) return Problems.Invalid("after", "must be zero or a cursor from a previous page.");
+        var take = limit ?? 50;
+        if (take is < 1 or > MaxPageSize) return Problems.Invalid("limit", $"must be between 1 and {MaxPageSize}.");
+
+        var children = (await GetMyChildrenEndpoint.VisibleChildrenAsync(session, caller.UserId, ct)).Select(c => c.Id).ToArray();
+        if (children.Length == 0) return Results.Ok(new FeedPage([], from));
+
+        var entries = await session.Query<FeedEntry>()
+            .Where(x => x.StudentId.IsOneOf(children) && x.Sequence > from)
+            .OrderBy(x => x.Sequence).Take(take).ToListAsync(ct);
+        await vault.PreloadAsync(children, ct);
+        var items = new List<FeedItem>();
+        foreach (var e in entries)
+        {
+            items.Add(new FeedItem(e.Sequence, e.Kind, e.StudentId, e.ClassId, e.PointId, e.SkillId, e.SkillName, e.Positive, e.Value,
+                await vault.UnsealAsync(e.Note, ct), e.At));
+        }
+
+        return Results.Ok(new FeedPage(items, items.Count > 0 ? items[^1].Cursor : from));
+    }
+}

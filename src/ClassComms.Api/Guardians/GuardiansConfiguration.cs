@@ -1,0 +1,51 @@
+using System.Threading.RateLimiting;
+using ClassComms.Platform;
+using ClassComms.Students;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace ClassComms.Guardians;
+
+public static class GuardiansConfiguration
+{
+    public const string RedemptionPolicy = "parent-code-redemption";
+
+    public static void ConfigureGuardians(this StoreOptions opts)
+    {
+        opts.Schema.For<FeedEntry>().MultiTenanted().Index(x => x.StudentId).Index(x => x.Sequence);
+        opts.Projections.Add<FeedProjection>(ProjectionLifecycle.Async);
+    }
+
+    /// <summary>Parent-code redemption is rate-limited per signed-in user, or per client address when anonymous.</summary>
+    public static IServiceCollection AddGuardians(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ParentCodeOptions>().Bind(configuration.GetSection(ParentCodeOptions.Section));
+        services.AddSingleton<ParentCodeRedemption>();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = async (context, ct) =>
+            {
+                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await context.HttpContext.Response.WriteAsJsonAsync(
+                    Problems.Details(StatusCodes.Status429TooManyRequests, "Too many attempts.", "Wait a minute before trying another code."),
+                    ct);
+            };
+            limiter.AddPolicy(RedemptionPolicy, http =>
+            {
+                var caller = Caller.From(http.User);
+                var key = caller is not null ? $"user:{caller.UserId}" : $"ip:{http.Connection.RemoteIpAddress}";
+                var perMinute = http.RequestServices.GetRequiredService<IOptions<ParentCodeOptions>>().Value.RedemptionsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = perMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+            });
+        });
+        return services;
+    }
+}

@@ -1,0 +1,42 @@
+using ClassComms.Platform;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace ClassComms.Notifications;
+
+/// <summary>Server-to-client contract. Notifications are hints; the feed is the truth.</summary>
+public interface INotificationClient
+{
+    Task PointAwarded(PointNotice notice);
+
+    Task PointRemoved(PointNotice notice);
+}
+
+/// <summary>A point event the recipient may see: ids and non-personal facts only (the note is fetched from the feed).</summary>
+public sealed record PointNotice(Guid PointId, Guid AwardId, Guid StudentId, Guid ClassId, Guid SkillId, string SkillName, bool Positive,
+    int Value, bool HasNote, DateTimeOffset At);
+
+/// <summary>
+/// Authorized hub. Each connection joins only its own user group, computed on the server from the token;
+/// clients cannot join groups, and nothing is ever broadcast.
+/// </summary>
+[Authorize]
+public sealed class NotificationHub : Hub<INotificationClient>
+{
+    public const string Path = "/hubs/notifications";
+
+    public static string UserGroup(Guid userId) => $"user:{userId:N}";
+
+    public override async Task OnConnectedAsync()
+    {
+        var caller = Caller.From(Context.User!);
+        if (caller is null)
+        {
+            Context.Abort();
+            return;
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(caller.UserId));
+        await base.OnConnectedAsync();
+    }
+}

@@ -1,0 +1,60 @@
+using ClassComms.Accounts;
+using ClassComms.Classes;
+using ClassComms.Guardians;
+using ClassComms.PersonalData;
+using ClassComms.Points;
+using ClassComms.Schools;
+using ClassComms.Students;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Wolverine;
+using Wolverine.Marten;
+
+namespace ClassComms.Platform;
+
+public static class StorageConfiguration
+{
+    /// <summary>Marten (events, documents, async daemon) on PostgreSQL, one school per conjoined tenant, integrated with Wolverine.</summary>
+    public static IServiceCollection AddClassCommsStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("Marten")
+                               ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured.");
+        services.PostConfigure<PersonalDataOptions>(o =>
+        {
+            if (string.IsNullOrWhiteSpace(o.KeyStoreConnectionString)) o.KeyStoreConnectionString = connectionString;
+        });
+
+        services.AddMarten(opts =>
+            {
+                opts.Connection(connectionString);
+                opts.DatabaseSchemaName = "classcomms";
+                opts.Events.TenancyStyle = JasperFx.MultiTenancy.TenancyStyle.Conjoined;
+                // Upstream DistributedLock (the Patched.* redirect) refuses multiplexing with a DbDataSource.
+                opts.Events.UseAdvisoryLockTransaction = true;
+                opts.Events.StreamIdentity = StreamIdentity.AsGuid;
+
+                opts.ConfigureAccounts();
+                opts.ConfigureClasses();
+                opts.ConfigureStudents();
+                opts.ConfigurePoints();
+                opts.ConfigureGuardians();
+            })
+            .UseLightweightSessions()
+            .IntegrateWithWolverine()
+            .AddAsyncDaemon(DaemonMode.HotCold)
+            .ApplyAllDatabaseChangesOnStartup();
+        return services;
+    }
+
+    /// <summary>Wolverine: transactional middleware everywhere, durable local queues (outbox), dead letters that expire.</summary>
+    public static void UseClassCommsMessaging(this WolverineOptions opts)
+    {
+        opts.Policies.AutoApplyTransactions();
+        opts.Policies.UseDurableLocalQueues();
+        opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
+        opts.Durability.DeadLetterQueueExpirationEnabled = true;
+        opts.Durability.DeadLetterQueueExpiration = TimeSpan.FromDays(7);
+    }
+}

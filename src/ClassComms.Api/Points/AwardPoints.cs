@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using ClassComms.Classes;
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using ClassComms.Students;
+using Marten;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClassComms.Points;
+
+/// <summary>Award a skill to some students (<c>studentIds</c>) or to the whole class (<c>wholeClass</c>), with an optional note to the family.</summary>
+public sealed record AwardPoints(Guid SkillId, IReadOnlyList<Guid>? StudentIds, bool WholeClass, string? Note);
+
+public sealed record AwardedPoint(Guid PointId, Guid StudentId);
+
+public sealed record PointsAwardedResponse(Guid AwardId, IReadOnlyList<AwardedPoint> Points);
+
+/// <summary>Tells the notifier which points changed; ids only, so the outbox never holds personal data.</summary>
+public sealed record PointsChanged(Guid SchoolId, IReadOnlyList<Guid> PointIds);
+
+public static class AwardPointsEndpoint
+{
+    public const int MaxNoteLength = 500;
+
+    /// <summary>One request, one transaction: every student gets the point, or none does.</summary>
+    [WolverinePost("/api/classes/{classId}/points")]
+    public static async Task<(IResult, OutgoingMessages)> Post(string classId, AwardPoints request, ClaimsPrincipal user,
+        IDocumentSession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
+    {
+        var none = new OutgoingMessages();
+        if (!Ids.TryParse(classId, "classId", out var id, out var bad)) return (bad!, none);
+        var caller = Caller.Of(user);
+
+        var validation = new Validation().Optional(request.Note, "note", MaxNoteLength);
+        if (request.SkillId == Guid.Empty) validation.Add("skillId", "is required.");
+        var listed = request.StudentIds ?? [];
+        if (request.WholeClass && listed.Count > 0) validation.Add("studentIds", "must be empty when wholeClass is true.");
+        if (!request.WholeClass && listed.Count == 0) validation.Add("studentIds", "must name at least one student, or set wholeClass.");
+        if (listed.Any(s => s == Guid.Empty)) validation.Add("studentIds", "must not contain an empty id.");
+        if (listed.Distinct().Count() != listed.Count) validation.Add("studentIds", "must not repeat a student.");
+        if (!validation.IsValid) return (validation.ToResult(), none);
+
+        var schoolClass = await ClassAccess.ReadableAsync(session, caller, id, ct);
+        if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return (Problems.NotFound("class"), none);
+        var skill = schoolClass.FindSkill(request.SkillId);
+        if (skill is null) return (Problems.Invalid("skillId", "is not a skill of this class."), none);
+
+        var targets = request.WholeClass ? schoolClass.StudentIds : listed;
+        var notInClass = targets.Where(s => !schoolClass.StudentIds.Contains(s)).ToList();
+        if (notInClass.Count > 0) return (Problems.Invalid("studentIds", "contains students who are not in this class."), none);
+
+        var awardId = Guid.CreateVersion7();
+        var now = clock.GetUtcNow();
+        var points = new List<AwardedPoint>();
+        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        foreach (var studentId in targets.Order())
+        {
+            var stream = await session.Events.FetchForWriting<Student>(studentId, ct);
+            if (stream.Aggregate is not { Erased: false }) continue; // erased students keep their place in statistics only
+            var pointId = Guid.CreateVersion7();
+            var sealedNote = note is null ? null : await vault.SealAsync(caller.Tenant, studentId, "point.note", note, ct);
+            stream.AppendOne(new PointAwarded(studentId, caller.UserId, pointId, awardId, id, skill.Id, skill.Name, skill.Positive,
+                skill.Value, sealedNote, now));
+            points.Add(new AwardedPoint(pointId, studentId));
+        }
+
+        if (points.Count == 0) return (Problems.Conflict("None of the students can receive points (they have been erased)."), none);
+
+        var messages = new OutgoingMessages { new PointsChanged(caller.SchoolId, points.Select(p => p.PointId).ToList()) };
+        return (Results.Created($"/api/awards/{awardId}", new PointsAwardedResponse(awardId, points)), messages);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using ClassComms.Students;
+using Marten;
+using Wolverine.Http;
+
+namespace ClassComms.Points;
+
+public sealed record PointView(Guid PointId, Guid AwardId, Guid SkillId, string SkillName, bool Positive, int Value, string? Note,
+    DateTimeOffset AwardedAt);
+
+public sealed record StudentPointsView(Guid StudentId, string? Name, bool Erased, int PositivePoints, int NeedsWorkPoints,
+    IReadOnlyList<PointView> Points, string? Next);
+
+public static class GetStudentPointsEndpoint
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>
+    /// Totals and history of one student, newest first, for the class teacher, leaders, the DPO and the
+    /// student's visible guardians. Page with <c>before</c> (the <c>next</c> value of the previous page).
+    /// </summary>
+    [WolverineGet("/api/students/{studentId}/points")]
+    public static async Task<IResult> Get(string studentId, string? before, int? limit, ClaimsPrincipal user, IQuerySession session,
+        PersonalDataVault vault, CancellationToken ct)
+    {
+        if (!Ids.TryParse(studentId, "studentId", out var id, out var bad)) return bad!;
+        var take = limit ?? 50;
+        if (take is < 1 or > MaxPageSize) return Problems.Invalid("limit", $"must be between 1 and {MaxPageSize}.");
+        Guid? cursor = null;
+        if (before is not null)
+        {
+            if (!Ids.TryParse(before, "before", out var parsed, out bad)) return bad!;
+            cursor = parsed;
+        }
+
+        var caller = Caller.Of(user);
+        var student = await StudentAccess.ReadableAsync(session, caller, id, ct);
+        if (student is null) return Problems.NotFound("student");
+
+        var query = session.Query<PointEntry>().Where(p => p.StudentId == id && p.RemovedAt == null);
+        if (cursor is { } c)
+        {
+            var last = await session.LoadAsync<PointEntry>(c, ct);
+            if (last is null || last.StudentId != id) return Problems.Invalid("before", "is not a point of this student.");
+            query = query.Where(p => p.AwardedAt < last.AwardedAt);
+        }
+
+        var page = await query.OrderByDescending(p => p.AwardedAt).Take(take + 1).ToListAsync(ct);
+
+        var points = new List<PointView>();
+        foreach (var p in page.Take(take))
+        {
+            points.Add(new PointView(p.Id, p.AwardId, p.SkillId, p.SkillName, p.Positive, p.Value, await vault.UnsealAsync(p.Note, ct), p.AwardedAt));
+        }
+
+        var next = page.Count > take ? points[^1].PointId.ToString() : null;
+        return Results.Ok(new StudentPointsView(student.Id, await vault.UnsealAsync(student.Name, ct), student.Erased,
+            student.PositivePoints, student.NeedsWorkPoints, points, next));
+    }
+}

@@ -1,0 +1,39 @@
+using ClassComms.PersonalData;
+using JasperFx.Events;
+using Marten.Events.Projections;
+
+namespace ClassComms.Points;
+
+/// <summary>One awarded point, for histories and undo. The note stays sealed with the student's key.</summary>
+public sealed record PointEntry(
+    Guid Id,
+    Guid StudentId,
+    Guid AwardId,
+    Guid ClassId,
+    Guid AwardedBy,
+    Guid SkillId,
+    string SkillName,
+    bool Positive,
+    int Value,
+    Sealed? Note,
+    DateTimeOffset AwardedAt,
+    DateTimeOffset? RemovedAt,
+    Guid? RemovedBy)
+{
+    public bool Removed => RemovedAt is not null;
+}
+
+/// <summary>Inline: a point is readable (and undoable) in the same transaction that awarded it.</summary>
+public sealed partial class PointEntryProjection : MultiStreamProjection<PointEntry, Guid>
+{
+    public PointEntryProjection()
+    {
+        Identity<PointAwarded>(e => e.PointId);
+        Identity<PointRemoved>(e => e.PointId);
+    }
+
+    public static PointEntry Create(PointAwarded e) =>
+        new(e.PointId, e.StudentId, e.AwardId, e.ClassId, e.AwardedBy, e.SkillId, e.SkillName, e.Positive, e.Value, e.Note, e.At, null, null);
+
+    public static PointEntry Apply(PointRemoved e, PointEntry entry) => entry with { RemovedAt = e.At, RemovedBy = e.RemovedBy };
+}

@@ -1,0 +1,30 @@
+using ClassComms.PersonalData;
+
+namespace ClassComms.Points;
+
+// Point events live on the student's stream. They carry the non-personal facts (skill, value, dates) that
+// class statistics keep after erasure; the optional note to the family is sealed with the student's key.
+
+public sealed record PointAwarded(
+    Guid StudentId,
+    Guid AwardedBy,
+    Guid PointId,
+    Guid AwardId,
+    Guid ClassId,
+    Guid SkillId,
+    string SkillName,
+    bool Positive,
+    int Value,
+    Sealed? Note,
+    DateTimeOffset At);
+
+public sealed record PointRemoved(
+    Guid StudentId,
+    Guid RemovedBy,
+    Guid PointId,
+    Guid AwardId,
+    Guid ClassId,
+    Guid SkillId,
+    bool Positive,
+    int Value,
+    DateTimeOffset At);

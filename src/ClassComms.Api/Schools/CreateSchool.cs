@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using System.Text;
+using ClassComms.Accounts;
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Wolverine.Http;
+
+namespace ClassComms.Schools;
+
+public sealed record NewPerson(string Name, string Email, string Password);
+
+public sealed record CreateSchool(string Name, NewPerson Leader);
+
+public sealed record SchoolCreated(Guid SchoolId, Guid LeaderId);
+
+/// <summary>The platform operator provisions a school (tenant) and its first school leader.</summary>
+public static class CreateSchoolEndpoint
+{
+    public const string OperatorKeyHeader = "X-Operator-Key";
+
+    [AllowAnonymous]
+    [WolverinePost("/api/schools")]
+    public static async Task<IResult> Post(CreateSchool request, HttpContext http, IDocumentStore store,
+        IOptions<PlatformOptions> platform, Accounts.AccountFactory accounts, CancellationToken ct)
+    {
+        if (!IsOperator(http, platform.Value)) return Problems.Unauthorized();
+
+        var validation = new Validation().Require(request.Name, "name", 200);
+        if (request.Leader is null) validation.Add("leader", "is required.");
+        else accounts.Validate(validation, request.Leader, "leader");
+        if (!validation.IsValid) return validation.ToResult();
+
+        var schoolId = Guid.CreateVersion7();
+        await using var session = store.LightweightSession();
+        var leader = await accounts.CreateAsync(session, schoolId, Role.Leader, request.Leader!, ct);
+        if (leader is null) return Problems.Conflict("An account with this e-mail already exists.");
+
+        session.Store(new School { Id = schoolId, Name = request.Name.Trim(), CreatedAt = DateTimeOffset.UtcNow });
+        await session.SaveChangesAsync(ct);
+        return Results.Created($"/api/schools/{schoolId}", new SchoolCreated(schoolId, leader.Id));
+    }
+
+    private static bool IsOperator(HttpContext http, PlatformOptions options)
+    {
+        if (string.IsNullOrEmpty(options.OperatorKey)) return false;
+        var presented = http.Request.Headers[OperatorKeyHeader].ToString();
+        return CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(options.OperatorKey)));
+    }
+}

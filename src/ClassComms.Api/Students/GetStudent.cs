@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using ClassComms.Accounts;
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using Marten;
+using Wolverine.Http;
+
+namespace ClassComms.Students;
+
+public sealed record GuardianView(Guid GuardianId, string? Name, bool Restricted, DateTimeOffset LinkedAt);
+
+public sealed record StudentView(Guid StudentId, Guid ClassId, string? Name, bool Erased, DateTimeOffset? ErasedAt, int PositivePoints,
+    int NeedsWorkPoints, IReadOnlyList<GuardianView>? Guardians);
+
+public static class GetStudentEndpoint
+{
+    /// <summary>A student as the caller may see them. Staff also see the guardians (with restrictions); guardians do not.</summary>
+    [WolverineGet("/api/students/{studentId}")]
+    public static async Task<IResult> Get(string studentId, ClaimsPrincipal user, IQuerySession session, PersonalDataVault vault, CancellationToken ct)
+    {
+        if (!Ids.TryParse(studentId, "studentId", out var id, out var bad)) return bad!;
+        var caller = Caller.Of(user);
+        var student = await StudentAccess.ReadableAsync(session, caller, id, ct);
+        if (student is null) return Problems.NotFound("student");
+
+        List<GuardianView>? guardians = null;
+        if (caller.IsStaff)
+        {
+            var accounts = (await session.LoadManyAsync<UserAccount>(ct, student.Guardians.Select(g => g.GuardianId)))
+                .Where(a => a.SchoolId == caller.SchoolId).ToDictionary(a => a.Id);
+            await vault.PreloadAsync(accounts.Keys, ct);
+            guardians = [];
+            foreach (var g in student.Guardians)
+            {
+                var name = accounts.TryGetValue(g.GuardianId, out var account) ? await vault.UnsealAsync(account.Name, ct) : null;
+                guardians.Add(new GuardianView(g.GuardianId, name, g.Restricted, g.LinkedAt));
+            }
+        }
+
+        return Results.Ok(new StudentView(student.Id, student.ClassId, await vault.UnsealAsync(student.Name, ct), student.Erased,
+            student.ErasedAt, student.PositivePoints, student.NeedsWorkPoints, guardians));
+    }
+}

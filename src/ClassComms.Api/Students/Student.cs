@@ -1,0 +1,62 @@
+using ClassComms.PersonalData;
+
+namespace ClassComms.Students;
+
+// Events of the student stream (stream id = student id, which is also the student's data-subject id).
+
+public sealed record StudentEnrolled(Guid StudentId, Guid EnrolledBy, Guid ClassId, Sealed Name, DateTimeOffset At);
+
+public sealed record GuardianLinked(Guid StudentId, Guid GuardianId, Guid ParentCodeId, DateTimeOffset At);
+
+/// <summary>Custody restriction: from now on the guardian sees and receives nothing about the student.</summary>
+public sealed record GuardianRestricted(Guid StudentId, Guid RestrictedBy, Guid GuardianId, DateTimeOffset At);
+
+/// <summary>The student's key was destroyed; personal values sealed for them are unreadable from now on.</summary>
+public sealed record StudentErased(Guid StudentId, Guid ErasedBy, DateTimeOffset At);
+
+public sealed record GuardianLink(Guid GuardianId, bool Restricted, DateTimeOffset LinkedAt);
+
+/// <summary>The student aggregate and its inline snapshot (write model and read model).</summary>
+public sealed record Student(
+    Guid Id,
+    Guid ClassId,
+    Sealed? Name,
+    IReadOnlyList<GuardianLink> Guardians,
+    IReadOnlyList<Guid> VisibleGuardianIds,
+    int PositivePoints,
+    int NeedsWorkPoints,
+    DateTimeOffset EnrolledAt,
+    DateTimeOffset? ErasedAt)
+{
+    public bool Erased => ErasedAt is not null;
+
+    public static Student Create(StudentEnrolled e) => new(e.StudentId, e.ClassId, e.Name, [], [], 0, 0, e.At, null);
+
+    public Student Apply(GuardianLinked e)
+    {
+        if (Erased || Guardians.Any(g => g.GuardianId == e.GuardianId)) return this;
+        var guardians = Guardians.Append(new GuardianLink(e.GuardianId, false, e.At)).ToList();
+        return this with { Guardians = guardians, VisibleGuardianIds = Visible(guardians) };
+    }
+
+    public Student Apply(GuardianRestricted e)
+    {
+        var guardians = Guardians.Select(g => g.GuardianId == e.GuardianId ? g with { Restricted = true } : g).ToList();
+        return this with { Guardians = guardians, VisibleGuardianIds = Visible(guardians) };
+    }
+
+    public Student Apply(Points.PointAwarded e) => e.Positive
+        ? this with { PositivePoints = PositivePoints + e.Value }
+        : this with { NeedsWorkPoints = NeedsWorkPoints + e.Value };
+
+    public Student Apply(Points.PointRemoved e) => e.Positive
+        ? this with { PositivePoints = PositivePoints - e.Value }
+        : this with { NeedsWorkPoints = NeedsWorkPoints - e.Value };
+
+    public Student Apply(StudentErased e) => this with { Name = null, VisibleGuardianIds = [], ErasedAt = e.At };
+
+    public bool IsVisibleTo(Guid guardianId) => !Erased && VisibleGuardianIds.Contains(guardianId);
+
+    private static List<Guid> Visible(IEnumerable<GuardianLink> guardians) =>
+        guardians.Where(g => !g.Restricted).Select(g => g.GuardianId).ToList();
+}
