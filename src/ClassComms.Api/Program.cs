@@ -47,6 +47,7 @@ app.MapWolverineEndpoints(opts =>
 {
     opts.TenantId.IsClaimTypeNamed(Caller.SchoolClaim);
     opts.RequireAuthorizeOnAll();
+    opts.RejectUnparseableQueryValues = true;
 });
 
 app.MapOpenApi().AllowAnonymous();

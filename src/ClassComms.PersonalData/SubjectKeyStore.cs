@@ -38,15 +38,28 @@ public sealed class SubjectKeyStore(IOptions<PersonalDataOptions> options) : IAs
     /// <summary>Inserts <paramref name="wrappedKey"/> unless the subject already has a row; returns the row that won.</summary>
     public async Task<SubjectKeyRow> GetOrAddAsync(string tenant, Guid subject, byte[] wrappedKey, CancellationToken ct)
     {
-        await using var cmd = _dataSource.CreateCommand("""
+        await using var batch = _dataSource.CreateBatch();
+        var insert = new NpgsqlBatchCommand("""
             insert into personal_data.subject_keys (subject_id, tenant_id, wrapped_key) values ($1, $2, $3)
-            on conflict (subject_id) do nothing;
-            select subject_id, tenant_id, wrapped_key, erased_at from personal_data.subject_keys where subject_id = $1;
+            on conflict (subject_id) do nothing
             """);
-        cmd.Parameters.AddWithValue(subject);
-        cmd.Parameters.AddWithValue(tenant);
-        cmd.Parameters.AddWithValue(NpgsqlDbType.Bytea, wrappedKey);
-        var rows = await ReadAsync(cmd, ct);
+        insert.Parameters.AddWithValue(subject);
+        insert.Parameters.AddWithValue(tenant);
+        insert.Parameters.AddWithValue(NpgsqlDbType.Bytea, wrappedKey);
+        var select = new NpgsqlBatchCommand(
+            "select subject_id, tenant_id, wrapped_key, erased_at from personal_data.subject_keys where subject_id = $1");
+        select.Parameters.AddWithValue(subject);
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(select);
+        var rows = new List<SubjectKeyRow>();
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            do
+            {
+                while (await reader.ReadAsync(ct)) rows.Add(Read(reader));
+            } while (await reader.NextResultAsync(ct));
+        }
+
         return rows.Single();
     }
 
@@ -99,15 +112,17 @@ public sealed class SubjectKeyStore(IOptions<PersonalDataOptions> options) : IAs
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add(new SubjectKeyRow(
-                reader.GetGuid(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2),
-                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3)));
+            rows.Add(Read(reader));
         }
 
         return rows;
     }
+
+    private static SubjectKeyRow Read(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetString(1),
+        reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2),
+        reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3));
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }
