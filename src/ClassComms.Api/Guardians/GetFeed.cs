@@ -31,14 +31,14 @@ public sealed record FeedEntry(
 
 public sealed partial class FeedProjection : EventProjection
 {
-    public static FeedEntry Create(IEvent<PointAwarded> e) => new($"awarded:{e.Data.PointId}", e.Sequence, FeedKinds.PointAwarded,
+    public FeedEntry Create(IEvent<PointAwarded> e) => new($"awarded:{e.Data.PointId}", e.Sequence, FeedKinds.PointAwarded,
         e.Data.StudentId, e.Data.ClassId, e.Data.PointId, e.Data.SkillId, e.Data.SkillName, e.Data.Positive, e.Data.Value, e.Data.Note, e.Data.At);
 
-    public static FeedEntry Create(IEvent<PointRemoved> e) => new($"removed:{e.Data.PointId}", e.Sequence, FeedKinds.PointRemoved,
+    public FeedEntry Create(IEvent<PointRemoved> e) => new($"removed:{e.Data.PointId}", e.Sequence, FeedKinds.PointRemoved,
         e.Data.StudentId, e.Data.ClassId, e.Data.PointId, e.Data.SkillId, "", e.Data.Positive, e.Data.Value, null, e.Data.At);
 
     /// <summary>Erasure purges the student's feed items (their notes were already unreadable).</summary>
-    public static void Project(StudentErased e, IDocumentOperations ops) => ops.DeleteWhere<FeedEntry>(x => x.StudentId == e.StudentId);
+    public void Project(StudentErased e, IDocumentOperations ops) => ops.DeleteWhere<FeedEntry>(x => x.StudentId == e.StudentId);
 }
 
 public static class FeedKinds

@@ -51,6 +51,7 @@ public static class StorageConfiguration
     /// <summary>Wolverine: transactional middleware everywhere, durable local queues (outbox), dead letters that expire.</summary>
     public static void UseClassCommsMessaging(this WolverineOptions opts)
     {
+        opts.ApplicationAssembly = typeof(StorageConfiguration).Assembly;
         opts.Policies.AutoApplyTransactions();
         opts.Policies.UseDurableLocalQueues();
         opts.Policies.UseDurableOutboxOnAllSendingEndpoints();

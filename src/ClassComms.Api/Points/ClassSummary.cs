@@ -34,10 +34,10 @@ public sealed partial class ClassSummaryProjection : MultiStreamProjection<Class
         Identity<PointRemoved>(e => e.ClassId);
     }
 
-    public static ClassSummary Create(PointAwarded e) =>
-        Apply(e, new ClassSummary(e.ClassId, 0, 0, 0, 0, [], [], null, null));
+    public ClassSummary Create(PointAwarded e) =>
+        Apply(new ClassSummary(e.ClassId, 0, 0, 0, 0, [], [], null, null), e);
 
-    public static ClassSummary Apply(PointAwarded e, ClassSummary s) => s with
+    public ClassSummary Apply(ClassSummary s, PointAwarded e) => s with
     {
         PointsAwarded = s.PointsAwarded + 1,
         PositivePoints = s.PositivePoints + (e.Positive ? e.Value : 0),
@@ -48,7 +48,7 @@ public sealed partial class ClassSummaryProjection : MultiStreamProjection<Class
         LastAwardAt = s.LastAwardAt is { } last && last >= e.At ? last : e.At,
     };
 
-    public static ClassSummary Apply(PointRemoved e, ClassSummary s) => s with
+    public ClassSummary Apply(ClassSummary s, PointRemoved e) => s with
     {
         PointsRemoved = s.PointsRemoved + 1,
         PositivePoints = s.PositivePoints - (e.Positive ? e.Value : 0),

@@ -32,8 +32,8 @@ public sealed partial class PointEntryProjection : MultiStreamProjection<PointEn
         Identity<PointRemoved>(e => e.PointId);
     }
 
-    public static PointEntry Create(PointAwarded e) =>
+    public PointEntry Create(PointAwarded e) =>
         new(e.PointId, e.StudentId, e.AwardId, e.ClassId, e.AwardedBy, e.SkillId, e.SkillName, e.Positive, e.Value, e.Note, e.At, null, null);
 
-    public static PointEntry Apply(PointRemoved e, PointEntry entry) => entry with { RemovedAt = e.At, RemovedBy = e.RemovedBy };
+    public PointEntry Apply(PointEntry entry, PointRemoved e) => entry with { RemovedAt = e.At, RemovedBy = e.RemovedBy };
 }

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Text.Json;
+using Alba;
+using ClassComms.Accounts;
+using ClassComms.Classes;
+using ClassComms.Guardians;
+using ClassComms.Points;
+using ClassComms.Schools;
+using ClassComms.Students;
+
+namespace ClassComms.Tests.Support;
+
+/// <summary>A signed-in person in a test.</summary>
+public sealed record Session(string Token, Guid UserId, Guid SchoolId, string Role, string Name, string Email);
+
+/// <summary>A school with a leader, a teacher, a DPO and one class of students, built through the API.</summary>
+public sealed record World(Guid SchoolId, Session Leader, Session Teacher, Session Dpo, Guid ClassId, IReadOnlyList<Skill> Skills,
+    IReadOnlyList<Guid> Students, IReadOnlyList<string> StudentNames)
+{
+    public Skill Positive => Skills.First(s => s.Positive);
+    public Skill NeedsWork => Skills.First(s => !s.Positive);
+}
+
+/// <summary>Readable scenario helpers over Alba; every step goes through the HTTP API.</summary>
+public sealed class Api(AppFixture app)
+{
+    public const string Password = "correct horse battery staple";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<(HttpStatusCode Status, string Body, IScenarioResult Result)> Send(HttpMethod method, string url, object? body,
+        Session? caller, Action<Scenario>? configure = null)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            if (method == HttpMethod.Get) s.Get.Url(url);
+            else if (method == HttpMethod.Delete) s.Delete.Url(url);
+            else if (body is null) s.Post.Url(url);
+            else s.Post.Json(body).ToUrl(url);
+            if (caller is not null) s.WithRequestHeader("Authorization", $"Bearer {caller.Token}");
+            configure?.Invoke(s);
+            s.IgnoreStatusCode();
+        });
+        var text = await result.ReadAsTextAsync();
+        return ((HttpStatusCode)result.Context.Response.StatusCode, text, result);
+    }
+
+    public async Task<T> Expect<T>(HttpStatusCode expected, HttpMethod method, string url, object? body, Session? caller,
+        Action<Scenario>? configure = null)
+    {
+        var (status, text, _) = await Send(method, url, body, caller, configure);
+        Assert.True(status == expected, $"{method} {url}: expected {(int)expected}, got {(int)status}: {text}");
+        return JsonSerializer.Deserialize<T>(text, Json)!;
+    }
+
+    public Task<T> Get<T>(string url, Session caller) => Expect<T>(HttpStatusCode.OK, HttpMethod.Get, url, null, caller);
+
+    public Task<T> Post<T>(string url, object? body, Session? caller, HttpStatusCode expected = HttpStatusCode.Created) =>
+        Expect<T>(expected, HttpMethod.Post, url, body, caller);
+
+    /// <summary>Sends and asserts a ProblemDetails answer with the given status; returns it for further checks.</summary>
+    public async Task<Problem> Problem(HttpStatusCode expected, HttpMethod method, string url, object? body, Session? caller,
+        Action<Scenario>? configure = null)
+    {
+        var (status, text, result) = await Send(method, url, body, caller, configure);
+        Assert.True(status == expected, $"{method} {url}: expected {(int)expected}, got {(int)status}: {text}");
+        Assert.StartsWith("application/problem+json", result.Context.Response.ContentType ?? "");
+        return JsonSerializer.Deserialize<Problem>(text, Json)!;
+    }
+
+    public async Task<Session> Login(string email, string password = Password)
+    {
+        var login = await Post<LoginSucceeded>("/api/auth/login", new Login(email, password), null, HttpStatusCode.OK);
+        return new Session(login.Token, login.UserId, login.SchoolId, login.Role, "", email);
+    }
+
+    public static string NewEmail(string who) => $"{who}-{Guid.NewGuid():N}@school.test";
+
+    public async Task<Session> CreateSchool(string name = "Test School", string leaderName = "Lena Leader")
+    {
+        var email = NewEmail("leader");
+        await Expect<SchoolCreated>(HttpStatusCode.Created, HttpMethod.Post, "/api/schools",
+            new CreateSchool(name, new NewPerson(leaderName, email, Password)), null,
+            s => s.WithRequestHeader(CreateSchoolEndpoint.OperatorKeyHeader, AppFixture.OperatorKey));
+        return await Login(email) with { Name = leaderName };
+    }
+
+    public async Task<Session> CreateStaff(Session leader, string role, string name)
+    {
+        var email = NewEmail(role);
+        await Post<StaffCreated>("/api/staff", new CreateStaff(role, name, email, Password), leader);
+        return await Login(email) with { Name = name };
+    }
+
+    public Task<ClassCreatedResponse> CreateClass(Session teacher, string name = "Grade 3") =>
+        Post<ClassCreatedResponse>("/api/classes", new CreateClass(name, null), teacher);
+
+    public async Task<IReadOnlyList<Guid>> Enrol(Session teacher, Guid classId, params string[] names) =>
+        (await Post<StudentsEnrolled>($"/api/classes/{classId}/students", new EnrolStudents(names.Select(n => new NewStudent(n)).ToList()),
+            teacher)).StudentIds;
+
+    public Task<ParentCodeIssued> IssueCode(Session teacher, Guid studentId) =>
+        Post<ParentCodeIssued>($"/api/students/{studentId}/parent-codes", null, teacher);
+
+    /// <summary>Registers a guardian with a parent code, from a fresh client address (redemption is rate-limited per address).</summary>
+    public async Task<Session> RegisterGuardian(string code, string name = "Gail Guardian")
+    {
+        var email = NewEmail("guardian");
+        await Expect<GuardianRegistered>(HttpStatusCode.Created, HttpMethod.Post, "/api/guardians/register",
+            new RegisterGuardian(code, name, email, Password), null, FromNewAddress);
+        return await Login(email) with { Name = name };
+    }
+
+    public async Task<Session> GuardianOf(Session teacher, Guid studentId, string name = "Gail Guardian") =>
+        await RegisterGuardian((await IssueCode(teacher, studentId)).Code, name);
+
+    public Task<PointsAwardedResponse> Award(Session teacher, Guid classId, Guid skillId, IReadOnlyList<Guid> students, string? note = null) =>
+        Post<PointsAwardedResponse>($"/api/classes/{classId}/points", new AwardPoints(skillId, students, false, note), teacher);
+
+    public async Task<World> CreateWorld(params string[] studentNames)
+    {
+        var names = studentNames.Length > 0 ? studentNames : ["Ada Student", "Ben Student", "Cleo Student"];
+        var leader = await CreateSchool();
+        var teacher = await CreateStaff(leader, "teacher", "Theo Teacher");
+        var dpo = await CreateStaff(leader, "dpo", "Dora Dpo");
+        var created = await CreateClass(teacher);
+        var students = await Enrol(teacher, created.ClassId, names);
+        return new World(leader.SchoolId, leader, teacher, dpo, created.ClassId, created.Skills, students, names);
+    }
+
+    public static void FromNewAddress(Scenario s) =>
+        s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = new IPAddress(Random.Shared.Next(0x0A000001, 0x0AFFFFFE)));
+}
+
+public sealed record Problem(int Status, string? Title, string? Detail, Dictionary<string, string[]>? Errors);

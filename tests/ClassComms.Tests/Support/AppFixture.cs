@@ -1,0 +1,82 @@
+using Alba;
+using ClassComms.PersonalData;
+using Marten;
+using Marten.Events;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace ClassComms.Tests.Support;
+
+/// <summary>
+/// One Alba host for the whole run, against the real PostgreSQL and Azurite started by infra/test.sh.
+/// Data is reset before each test (see <see cref="IntegrationTest"/>).
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public const string OperatorKey = "test-operator-key";
+    public const int RedemptionsPerMinute = 5;
+
+    public IAlbaHost Host { get; private set; } = null!;
+
+    public static string Required(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{name} is not set: run the tests with infra/test.sh, which starts PostgreSQL and Azurite.");
+
+    public async Task InitializeAsync()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Marten"] = Required("ConnectionStrings__Marten"),
+            ["ConnectionStrings:Blobs"] = Required("ConnectionStrings__Blobs"),
+            ["PersonalData:MasterKey"] = Convert.ToBase64String("test-master-key-of-thirty-two-by"u8),
+            ["PersonalData:LookupKey"] = Convert.ToBase64String("test-lookup-key-of-thirty-two-by"u8),
+            ["Auth:SigningKey"] = "test-signing-key-that-is-long-enough-for-hs256",
+            ["Platform:OperatorKey"] = OperatorKey,
+            ["ParentCodes:RedemptionsPerMinute"] = RedemptionsPerMinute.ToString(),
+            ["Demo:Seed"] = "false",
+        };
+        Host = await AlbaHost.For<Program>(builder =>
+        {
+            builder.UseEnvironment("Testing");
+            builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+        });
+    }
+
+    /// <summary>Empties events, documents, projection progress, keys and key caches.</summary>
+    public async Task ResetAsync()
+    {
+        await Host.ResetAllMartenDataAsync();
+        await Host.Services.GetRequiredService<SubjectKeyStore>().DeleteAllAsync(CancellationToken.None);
+        Host.Services.GetRequiredService<PersonalDataVault>().EvictAll();
+    }
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "app";
+}
+
+/// <summary>Base of every integration test: shared host, fresh data, scenario helpers that go through the API.</summary>
+[Collection(AppCollection.Name)]
+public abstract class IntegrationTest(AppFixture app) : IAsyncLifetime
+{
+    protected AppFixture App { get; } = app;
+    protected IAlbaHost Host => App.Host;
+    protected Api Api { get; } = new(app);
+    protected IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public virtual Task InitializeAsync() => App.ResetAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>Lets the async daemon catch up (feed, class summary).</summary>
+    protected Task ProjectionsCaughtUp() => Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+}
