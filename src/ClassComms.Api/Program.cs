@@ -1,4 +1,5 @@
 using ClassComms.Accounts;
+using ClassComms.Conversations;
 using ClassComms.Demo;
 using ClassComms.Guardians;
 using ClassComms.Notifications;
@@ -23,6 +24,7 @@ builder.Services.AddWolverineHttp();
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddClassCommsAuth();
 builder.Services.AddGuardians(builder.Configuration);
+builder.Services.AddConversations(builder.Configuration);
 builder.Services.AddPrivacy(builder.Configuration);
 
 // Real time, health, OpenAPI, ProblemDetails.
@@ -54,6 +56,7 @@ app.MapOpenApi().AllowAnonymous();
 if (app.Environment.IsDevelopment()) app.MapScalarApiReference().AllowAnonymous();
 
 await app.Services.GetRequiredService<SubjectKeyStore>().EnsureSchemaAsync(CancellationToken.None);
+await app.Services.GetRequiredService<ClassComms.Media.MediaStore>().EnsureContainersAsync(CancellationToken.None);
 await app.RunAsync();
 
 public partial class Program;

@@ -26,6 +26,44 @@ public sealed class PersonalDataVault(SubjectKeyStore store, IOptions<PersonalDa
         return new Sealed(subject, field, Convert.ToBase64String(bytes));
     }
 
+    /// <summary>Seals a value about several subjects in layers: it opens only while every one of them has a key.</summary>
+    public async ValueTask<Sealed> SealForAllAsync(string tenant, IReadOnlyList<Guid> subjects, string field, string plaintext, CancellationToken ct = default)
+    {
+        var bytes = await SealBytesAsync(tenant, subjects, field, Encoding.UTF8.GetBytes(plaintext), ct);
+        var distinct = subjects.Distinct().ToList();
+        return new Sealed(distinct[0], field, Convert.ToBase64String(bytes), distinct.Count > 1 ? distinct.Skip(1).ToList() : null);
+    }
+
+    /// <summary>Layered sealing of raw bytes (e.g. a media content key) for every subject, first subject outermost.</summary>
+    public async ValueTask<byte[]> SealBytesAsync(string tenant, IReadOnlyList<Guid> subjects, string field, byte[] plaintext, CancellationToken ct = default)
+    {
+        var distinct = subjects.Distinct().ToList();
+        if (distinct.Count == 0) throw new ArgumentException("At least one data subject is required.", nameof(subjects));
+        var bytes = plaintext;
+        for (var i = distinct.Count - 1; i >= 0; i--)
+        {
+            var key = await GetOrCreateKeyAsync(tenant, distinct[i], ct);
+            bytes = Aead.Encrypt(key, bytes, AssociatedData(distinct[i], field));
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Opens bytes sealed by <see cref="SealBytesAsync"/>; null once any subject is erased or on tampering.</summary>
+    public async ValueTask<byte[]?> UnsealBytesAsync(IEnumerable<Guid> subjects, string field, byte[] sealedBytes, CancellationToken ct = default)
+    {
+        byte[]? bytes = sealedBytes;
+        foreach (var subject in subjects.Distinct())
+        {
+            var key = await FindKeyAsync(subject, ct);
+            if (key is null) return null;
+            bytes = Aead.Decrypt(key, bytes, AssociatedData(subject, field));
+            if (bytes is null) return null;
+        }
+
+        return bytes;
+    }
+
     public async ValueTask<Sealed?> SealOptionalAsync(string tenant, Guid subject, string field, string? plaintext, CancellationToken ct = default)
         => string.IsNullOrEmpty(plaintext) ? null : await SealAsync(tenant, subject, field, plaintext, ct);
 
@@ -33,8 +71,6 @@ public sealed class PersonalDataVault(SubjectKeyStore store, IOptions<PersonalDa
     public async ValueTask<string?> UnsealAsync(Sealed? value, CancellationToken ct = default)
     {
         if (value is null) return null;
-        var key = await FindKeyAsync(value.Subject, ct);
-        if (key is null) return null;
         byte[] bytes;
         try
         {
@@ -45,7 +81,7 @@ public sealed class PersonalDataVault(SubjectKeyStore store, IOptions<PersonalDa
             return null;
         }
 
-        var plaintext = Aead.Decrypt(key, bytes, AssociatedData(value.Subject, value.Field));
+        var plaintext = await UnsealBytesAsync(value.Subjects, value.Field, bytes, ct);
         return plaintext is null ? null : Encoding.UTF8.GetString(plaintext);
     }
 

@@ -10,7 +10,20 @@ public interface INotificationClient
     Task PointAwarded(PointNotice notice);
 
     Task PointRemoved(PointNotice notice);
+
+    Task MessageReceived(MessageNotice notice);
+
+    Task MessageWithdrawn(MessageNotice notice);
+
+    Task MessagesRead(ReadNotice notice);
 }
+
+/// <summary>A new (or withdrawn) message the recipient may see: ids and flags only; the text is fetched from the inbox or thread.</summary>
+public sealed record MessageNotice(Guid MessageId, Guid ConversationId, string Kind, Guid ClassId, Guid? StudentId, Guid SenderId, bool Urgent,
+    int Attachments, DateTimeOffset At);
+
+/// <summary>Tells a sender that a participant read some of their messages.</summary>
+public sealed record ReadNotice(Guid ConversationId, Guid ReaderId, IReadOnlyList<Guid> MessageIds);
 
 /// <summary>A point event the recipient may see: ids and non-personal facts only (the note is fetched from the feed).</summary>
 public sealed record PointNotice(Guid PointId, Guid AwardId, Guid StudentId, Guid ClassId, Guid SkillId, string SkillName, bool Positive,

@@ -1,5 +1,6 @@
 using ClassComms.Accounts;
 using ClassComms.Classes;
+using ClassComms.Conversations;
 using ClassComms.Guardians;
 using ClassComms.PersonalData;
 using ClassComms.Points;
@@ -10,6 +11,7 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Wolverine;
+using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 
 namespace ClassComms.Platform;
@@ -40,6 +42,7 @@ public static class StorageConfiguration
                 opts.ConfigureStudents();
                 opts.ConfigurePoints();
                 opts.ConfigureGuardians();
+                opts.ConfigureConversations();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()
@@ -57,5 +60,8 @@ public static class StorageConfiguration
         opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
         opts.Durability.DeadLetterQueueExpirationEnabled = true;
         opts.Durability.DeadLetterQueueExpiration = TimeSpan.FromDays(7);
+        // A failing push is retried briefly, then parked in the dead-letter table (its body is ids only).
+        opts.OnAnyException().RetryWithCooldown(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250))
+            .Then.MoveToErrorQueue();
     }
 }

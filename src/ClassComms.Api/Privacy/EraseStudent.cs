@@ -12,13 +12,15 @@ public sealed record StudentErasure(Guid StudentId, DateTimeOffset ErasedAt);
 /// <summary>
 /// The DPO erases a student: the erasure is recorded in the ledger, the student's key is destroyed (every
 /// sealed value about them becomes unreadable everywhere, backups included), outstanding parent codes are
-/// revoked, and <see cref="StudentErased"/> makes the read side forget them. Class statistics stay.
+/// revoked, media about them is deleted (besides being shredded), and <see cref="StudentErased"/> makes the
+/// read side forget them. Messages about the student were sealed with their key too, so they are shredded.
+/// Class statistics stay.
 /// </summary>
 public static class EraseStudentEndpoint
 {
     [WolverinePost("/api/privacy/students/{studentId}/erasure")]
     public static async Task<IResult> Post(string studentId, ClaimsPrincipal user, IDocumentSession session, PersonalDataVault vault,
-        ErasureLedger ledger, TimeProvider clock, CancellationToken ct)
+        ErasureLedger ledger, Media.MediaStore media, TimeProvider clock, CancellationToken ct)
     {
         if (!Ids.TryParse(studentId, "studentId", out var id, out var bad)) return bad!;
         var caller = Caller.Of(user);
@@ -39,6 +41,12 @@ public static class EraseStudentEndpoint
         {
             code.RevokedAt = now;
             session.Store(code);
+        }
+
+        foreach (var about in await session.Query<Media.MediaObject>().Where(m => m.Subjects.Contains(id)).ToListAsync(ct))
+        {
+            await media.DeleteAsync(about, ct);
+            session.Store(about);
         }
 
         stream.AppendOne(new StudentErased(id, caller.UserId, now));

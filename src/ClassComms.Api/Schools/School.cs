@@ -6,6 +6,12 @@ public sealed class School
     public Guid Id { get; set; }
     public string Name { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>IANA time zone in which quiet hours are read.</summary>
+    public string TimeZone { get; set; } = "America/Toronto";
+
+    /// <summary>Quiet hours for staff who have not set their own; null = none.</summary>
+    public Notifications.QuietHours? DefaultQuietHours { get; set; }
 }
 
 public sealed class PlatformOptions

@@ -14,6 +14,9 @@ public sealed record GuardianRestricted(Guid StudentId, Guid RestrictedBy, Guid 
 /// <summary>The student's key was destroyed; personal values sealed for them are unreadable from now on.</summary>
 public sealed record StudentErased(Guid StudentId, Guid ErasedBy, DateTimeOffset At);
 
+/// <summary>The guardian no longer has any link to the student (unlinked by the school, or erased).</summary>
+public sealed record GuardianUnlinked(Guid StudentId, Guid UnlinkedBy, Guid GuardianId, DateTimeOffset At);
+
 public sealed record GuardianLink(Guid GuardianId, bool Restricted, DateTimeOffset LinkedAt);
 
 /// <summary>The student aggregate and its inline snapshot (write model and read model).</summary>
@@ -23,6 +26,7 @@ public sealed record Student(
     Sealed? Name,
     IReadOnlyList<GuardianLink> Guardians,
     IReadOnlyList<Guid> VisibleGuardianIds,
+    IReadOnlyList<Guid> GuardianIds,
     int PositivePoints,
     int NeedsWorkPoints,
     DateTimeOffset EnrolledAt,
@@ -30,13 +34,19 @@ public sealed record Student(
 {
     public bool Erased => ErasedAt is not null;
 
-    public static Student Create(StudentEnrolled e) => new(e.StudentId, e.ClassId, e.Name, [], [], 0, 0, e.At, null);
+    public static Student Create(StudentEnrolled e) => new(e.StudentId, e.ClassId, e.Name, [], [], [], 0, 0, e.At, null);
 
     public Student Apply(GuardianLinked e)
     {
         if (Erased || Guardians.Any(g => g.GuardianId == e.GuardianId)) return this;
         var guardians = Guardians.Append(new GuardianLink(e.GuardianId, false, e.At)).ToList();
-        return this with { Guardians = guardians, VisibleGuardianIds = Visible(guardians) };
+        return this with { Guardians = guardians, VisibleGuardianIds = Visible(guardians), GuardianIds = guardians.Select(g => g.GuardianId).ToList() };
+    }
+
+    public Student Apply(GuardianUnlinked e)
+    {
+        var guardians = Guardians.Where(g => g.GuardianId != e.GuardianId).ToList();
+        return this with { Guardians = guardians, VisibleGuardianIds = Visible(guardians), GuardianIds = guardians.Select(g => g.GuardianId).ToList() };
     }
 
     public Student Apply(GuardianRestricted e)

@@ -1,0 +1,45 @@
+using ClassComms.Media;
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using Marten;
+
+namespace ClassComms.Conversations;
+
+/// <summary>Validates and seals the content of a new message: its text and any attachments uploaded beforehand.</summary>
+public static class MessageDraft
+{
+    public const int MaxTextLength = 4000;
+    public const int MaxAttachments = 10;
+
+    public static void Validate(Validation validation, string? text, IReadOnlyList<Guid>? attachmentIds)
+    {
+        var attachments = attachmentIds ?? [];
+        if (string.IsNullOrWhiteSpace(text) && attachments.Count == 0) validation.Add("text", "is required when there are no attachments.");
+        validation.Optional(text, "text", MaxTextLength);
+        if (attachments.Count > MaxAttachments) validation.Add("attachmentIds", $"must list at most {MaxAttachments} attachments.");
+        if (attachments.Distinct().Count() != attachments.Count) validation.Add("attachmentIds", "must not repeat an attachment.");
+    }
+
+    /// <summary>Seals the body for the sender and every student the conversation is about, and claims the attachments.</summary>
+    public static async Task<(Sealed Body, IReadOnlyList<AttachmentRef> Attachments, IResult? Problem)> SealAsync(IDocumentSession session,
+        PersonalDataVault vault, Caller sender, Conversation conversation, string? text, IReadOnlyList<Guid>? attachmentIds, Guid messageId,
+        CancellationToken ct)
+    {
+        var attachments = new List<AttachmentRef>();
+        foreach (var id in attachmentIds ?? [])
+        {
+            var media = await session.LoadAsync<MediaObject>(id, ct);
+            if (media is null || media.UploadedBy != sender.UserId || media.ConversationId != conversation.Id || media.MessageId is not null)
+            {
+                return (null!, [], Problems.Invalid("attachmentIds", "contains an attachment that is not yours to send in this conversation."));
+            }
+
+            media.MessageId = messageId;
+            session.Store(media);
+            attachments.Add(media.ToRef());
+        }
+
+        var body = await vault.SealForAllAsync(sender.Tenant, [sender.UserId, .. conversation.SubjectStudents], "message.body", (text ?? "").Trim(), ct);
+        return (body, attachments, null);
+    }
+}

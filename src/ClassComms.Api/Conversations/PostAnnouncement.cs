@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using ClassComms.Classes;
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using Marten;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClassComms.Conversations;
+
+/// <summary>A class announcement to every linked guardian; <c>aboutStudentIds</c> names students it concerns (their restricted guardians get nothing).</summary>
+public sealed record PostAnnouncement(string Text, IReadOnlyList<Guid>? AboutStudentIds, bool Urgent);
+
+public sealed record AnnouncementPosted(Guid ConversationId, Guid MessageId, int Recipients);
+
+public static class PostAnnouncementEndpoint
+{
+    [WolverinePost("/api/classes/{classId}/announcements")]
+    public static async Task<(IResult, OutgoingMessages)> Post(string classId, PostAnnouncement request, ClaimsPrincipal user,
+        IDocumentSession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
+    {
+        var none = new OutgoingMessages();
+        if (!Ids.TryParse(classId, "classId", out var id, out var bad)) return (bad!, none);
+        var caller = Caller.Of(user);
+
+        var validation = new Validation();
+        MessageDraft.Validate(validation, request.Text, null);
+        var about = request.AboutStudentIds ?? [];
+        if (request.Urgent && caller.Role != Role.Leader) validation.Add("urgent", "only a school leader can mark a message urgent.");
+        if (!validation.IsValid) return (validation.ToResult(), none);
+
+        var schoolClass = await ClassAccess.ReadableAsync(session, caller, id, ct);
+        if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return (Problems.NotFound("class"), none);
+        if (about.Any(s => !schoolClass.StudentIds.Contains(s))) return (Problems.Invalid("aboutStudentIds", "contains students who are not in this class."), none);
+
+        var now = clock.GetUtcNow();
+        var started = new ConversationStarted(Guid.CreateVersion7(), caller.UserId, ConversationKinds.Announcement, id, null, [], about.Distinct().ToList(), now);
+        var conversation = Conversation.Create(started);
+        var recipients = await ConversationAccess.GuardianRecipientsAsync(session, conversation, ct);
+        var messageId = Guid.CreateVersion7();
+        var (body, attachments, _) = await MessageDraft.SealAsync(session, vault, caller, conversation, request.Text, null, messageId, ct);
+        session.Events.StartStream<Conversation>(conversation.Id, started,
+            new MessagePosted(conversation.Id, caller.UserId, messageId, body, attachments, request.Urgent, recipients.ToList(), now));
+        return (Results.Created($"/api/conversations/{conversation.Id}", new AnnouncementPosted(conversation.Id, messageId, recipients.Count)),
+            new OutgoingMessages { new MessagePostedNotice(caller.SchoolId, messageId) });
+    }
+}

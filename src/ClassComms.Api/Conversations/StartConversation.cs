@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using ClassComms.Classes;
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using ClassComms.Students;
+using Marten;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClassComms.Conversations;
+
+/// <summary>
+/// A teacher writes to the guardians of one student: <c>private</c> opens one thread per guardian, <c>shared</c>
+/// one thread with all of them. Attachments must be uploaded to a conversation first, so they are only
+/// possible on replies and announcements.
+/// </summary>
+public sealed record StartConversation(Guid StudentId, string Mode, string Text, bool Urgent);
+
+public sealed record ConversationsStarted(IReadOnlyList<StartedThread> Threads);
+
+public sealed record StartedThread(Guid ConversationId, Guid MessageId, IReadOnlyList<Guid> GuardianIds);
+
+/// <summary>Ids only: the push handler loads what it needs after commit.</summary>
+public sealed record MessagePostedNotice(Guid SchoolId, Guid MessageId);
+
+public static class StartConversationEndpoint
+{
+    [WolverinePost("/api/conversations")]
+    public static async Task<(IResult, OutgoingMessages)> Post(StartConversation request, ClaimsPrincipal user, IDocumentSession session,
+        PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
+    {
+        var none = new OutgoingMessages();
+        var caller = Caller.Of(user);
+        if (!caller.IsTeacherOrLeader) return (Problems.Forbidden("Only teachers and school leaders start conversations."), none);
+
+        var validation = new Validation();
+        if (request.StudentId == Guid.Empty) validation.Add("studentId", "is required.");
+        if (request.Mode is not (ConversationKinds.Private or ConversationKinds.Shared)) validation.Add("mode", "must be 'private' or 'shared'.");
+        MessageDraft.Validate(validation, request.Text, null);
+        if (request.Urgent && caller.Role != Role.Leader) validation.Add("urgent", "only a school leader can mark a message urgent.");
+        if (!validation.IsValid) return (validation.ToResult(), none);
+
+        if (await StudentAccess.TeachableAsync(session, caller, request.StudentId, ct) is not { } found) return (Problems.NotFound("student"), none);
+        if (found.Student.Erased) return (Problems.Gone("The student has been erased."), none);
+        var guardians = found.Student.VisibleGuardianIds;
+        if (guardians.Count == 0) return (Problems.Conflict("The student has no linked guardian to write to."), none);
+
+        var now = clock.GetUtcNow();
+        var groups = request.Mode == ConversationKinds.Shared ? [guardians.ToList()] : guardians.Select(g => new List<Guid> { g }).ToList();
+        var threads = new List<StartedThread>();
+        var messages = new OutgoingMessages();
+        foreach (var group in groups)
+        {
+            var started = new ConversationStarted(Guid.CreateVersion7(), caller.UserId, request.Mode, found.Class.Id, request.StudentId, group, [], now);
+            var conversation = Conversation.Create(started);
+            var messageId = Guid.CreateVersion7();
+            var (body, attachments, _) = await MessageDraft.SealAsync(session, vault, caller, conversation, request.Text, null, messageId, ct);
+            session.Events.StartStream<Conversation>(conversation.Id, started,
+                new MessagePosted(conversation.Id, caller.UserId, messageId, body, attachments, request.Urgent, group, now));
+            messages.Add(new MessagePostedNotice(caller.SchoolId, messageId));
+            threads.Add(new StartedThread(conversation.Id, messageId, group));
+        }
+
+        return (Results.Created("/api/conversations", new ConversationsStarted(threads)), messages);
+    }
+}
