@@ -27,8 +27,8 @@ public sealed class when_points_are_pushed(AppFixture app) : IntegrationTest(app
         Assert.True(notice.HasNote);
         await ben.WaitFor(Awarded, n => n.PointId == toBen.Points[0].PointId);
 
-        Assert.All(ada.Received, r => Assert.Equal(world.Students[0], r.Notice.StudentId));
-        Assert.All(ben.Received, r => Assert.Equal(world.Students[1], r.Notice.StudentId));
+        Assert.All(ada.All<PointNotice>(Awarded), n => Assert.Equal(world.Students[0], n.StudentId));
+        Assert.All(ben.All<PointNotice>(Awarded), n => Assert.Equal(world.Students[1], n.StudentId));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Alba;
 using ClassComms.Accounts;
 using ClassComms.Classes;
+using ClassComms.Conversations;
 using ClassComms.Guardians;
 using ClassComms.Points;
 using ClassComms.Schools;
@@ -126,6 +127,20 @@ public sealed class Api(AppFixture app)
         var students = await Enrol(teacher, created.ClassId, names);
         return new World(leader.SchoolId, leader, teacher, dpo, created.ClassId, created.Skills, students, names);
     }
+
+    public Task<ConversationsStarted> StartConversation(Session teacher, Guid studentId, string text, string mode = ConversationKinds.Private,
+        bool urgent = false) =>
+        Post<ConversationsStarted>("/api/conversations", new StartConversation(studentId, mode, text, urgent), teacher);
+
+    public Task<MessageAccepted> Reply(Session who, Guid conversationId, string? text, IReadOnlyList<Guid>? attachments = null, bool urgent = false) =>
+        Post<MessageAccepted>($"/api/conversations/{conversationId}/messages", new PostMessage(text, attachments, urgent), who);
+
+    public Task<AnnouncementPosted> Announce(Session teacher, Guid classId, string text, IReadOnlyList<Guid>? about = null, bool urgent = false) =>
+        Post<AnnouncementPosted>($"/api/classes/{classId}/announcements", new PostAnnouncement(text, about, urgent), teacher);
+
+    public Task<ThreadPage> Thread(Session who, Guid conversationId) => Get<ThreadPage>($"/api/conversations/{conversationId}/messages", who);
+
+    public Task<InboxPage> Inbox(Session who, long after = 0) => Get<InboxPage>($"/api/inbox?after={after}", who);
 
     public static void FromNewAddress(Scenario s) =>
         s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = new IPAddress(Random.Shared.Next(0x0A000001, 0x0AFFFFFE)));

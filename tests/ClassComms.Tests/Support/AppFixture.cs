@@ -19,6 +19,10 @@ public sealed class AppFixture : IAsyncLifetime
 {
     public const string OperatorKey = "test-operator-key";
     public const int RedemptionsPerMinute = 5;
+    public const long MaxImageBytes = 2 * 1024 * 1024;
+    public const long MaxImagePixels = 1_000_000;
+    public static readonly TimeSpan UnsendWindow = TimeSpan.FromSeconds(4);
+    public static readonly TimeSpan UploadSasLifetime = TimeSpan.FromSeconds(4);
 
     public IAlbaHost Host { get; private set; } = null!;
 
@@ -27,11 +31,14 @@ public sealed class AppFixture : IAsyncLifetime
             ? value
             : throw new InvalidOperationException($"{name} is not set: run the tests with infra/test.sh, which starts PostgreSQL and Azurite.");
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => Host = await StartHostAsync(Required("ConnectionStrings__Marten"));
+
+    /// <summary>Starts an API host against <paramref name="martenConnectionString"/> (the shared host, or a private one for crash tests).</summary>
+    public static async Task<IAlbaHost> StartHostAsync(string martenConnectionString)
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Marten"] = Required("ConnectionStrings__Marten"),
+            ["ConnectionStrings:Marten"] = martenConnectionString,
             ["ConnectionStrings:Blobs"] = Required("ConnectionStrings__Blobs"),
             ["PersonalData:MasterKey"] = Convert.ToBase64String("test-master-key-of-thirty-two-by"u8),
             ["PersonalData:LookupKey"] = Convert.ToBase64String("test-lookup-key-of-thirty-two-by"u8),
@@ -39,8 +46,12 @@ public sealed class AppFixture : IAsyncLifetime
             ["Platform:OperatorKey"] = OperatorKey,
             ["ParentCodes:RedemptionsPerMinute"] = RedemptionsPerMinute.ToString(),
             ["Demo:Seed"] = "false",
+            ["Messaging:UnsendWindow"] = UnsendWindow.ToString(),
+            ["Media:MaxImageBytes"] = MaxImageBytes.ToString(),
+            ["Media:MaxImagePixels"] = MaxImagePixels.ToString(),
+            ["Media:UploadSasLifetime"] = UploadSasLifetime.ToString(),
         };
-        Host = await AlbaHost.For<Program>(builder =>
+        return await AlbaHost.For<Program>(builder =>
         {
             builder.UseEnvironment("Testing");
             builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));

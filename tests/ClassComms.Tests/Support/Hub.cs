@@ -6,23 +6,27 @@ using Microsoft.AspNetCore.TestHost;
 
 namespace ClassComms.Tests.Support;
 
-/// <summary>A real SignalR client connected to the test server, recording what it receives.</summary>
+/// <summary>A real SignalR client connected to a test server, recording every notification it receives.</summary>
 public sealed class HubClient : IAsyncDisposable
 {
     private readonly HubConnection _connection;
-    public ConcurrentQueue<(string Kind, PointNotice Notice)> Received { get; } = new();
+    public ConcurrentQueue<(string Kind, object Notice)> Received { get; } = new();
     private event Action? Arrived;
 
     private HubClient(HubConnection connection)
     {
         _connection = connection;
-        connection.On<PointNotice>(nameof(INotificationClient.PointAwarded), n => Record(nameof(INotificationClient.PointAwarded), n));
-        connection.On<PointNotice>(nameof(INotificationClient.PointRemoved), n => Record(nameof(INotificationClient.PointRemoved), n));
+        Listen<PointNotice>(nameof(INotificationClient.PointAwarded));
+        Listen<PointNotice>(nameof(INotificationClient.PointRemoved));
+        Listen<MessageNotice>(nameof(INotificationClient.MessageReceived));
+        Listen<MessageNotice>(nameof(INotificationClient.MessageWithdrawn));
+        Listen<ReadNotice>(nameof(INotificationClient.MessagesRead));
     }
 
-    public static async Task<HubClient> Connect(AppFixture app, Session? who)
+    public static Task<HubClient> Connect(AppFixture app, Session? who) => Connect(app.Host.GetTestServer(), who);
+
+    public static async Task<HubClient> Connect(TestServer server, Session? who)
     {
-        var server = app.Host.GetTestServer();
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, NotificationHub.Path), options =>
             {
@@ -36,21 +40,23 @@ public sealed class HubClient : IAsyncDisposable
         return client;
     }
 
-    private void Record(string kind, PointNotice notice)
-    {
-        Received.Enqueue((kind, notice));
-        Arrived?.Invoke();
-    }
+    public IEnumerable<T> All<T>(string kind) => Received.Where(r => r.Kind == kind).Select(r => (T)r.Notice);
 
-    /// <summary>Waits until a notice matching <paramref name="match"/> arrives (bounded wait, not a timing assertion).</summary>
-    public async Task<PointNotice> WaitFor(string kind, Func<PointNotice, bool> match, TimeSpan? within = null)
+    private void Listen<T>(string kind) => _connection.On<T>(kind, notice =>
     {
-        var done = new TaskCompletionSource<PointNotice>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Received.Enqueue((kind, notice!));
+        Arrived?.Invoke();
+    });
+
+    /// <summary>Waits until a matching notification arrives (a bounded wait, not a timing assertion).</summary>
+    public async Task<T> WaitFor<T>(string kind, Func<T, bool> match, TimeSpan? within = null)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         void Check()
         {
-            foreach (var (k, n) in Received)
+            foreach (var notice in All<T>(kind))
             {
-                if (k == kind && match(n)) done.TrySetResult(n);
+                if (match(notice)) done.TrySetResult(notice);
             }
         }
 
@@ -65,6 +71,8 @@ public sealed class HubClient : IAsyncDisposable
             Arrived -= Check;
         }
     }
+
+    public Task<PointNotice> WaitFor(string kind, Func<PointNotice, bool> match, TimeSpan? within = null) => WaitFor<PointNotice>(kind, match, within);
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
 }
