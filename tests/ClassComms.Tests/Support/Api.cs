@@ -117,6 +117,32 @@ public sealed class Api(AppFixture app)
     public Task<PointsAwardedResponse> Award(Session teacher, Guid classId, Guid skillId, IReadOnlyList<Guid> students, string? note = null) =>
         Post<PointsAwardedResponse>($"/api/classes/{classId}/points", new AwardPoints(skillId, students, false, note), teacher);
 
+    public Task<PointsAwardedResponse> AwardWholeClass(Session teacher, Guid classId, Guid skillId) =>
+        Post<PointsAwardedResponse>($"/api/classes/{classId}/points", new AwardPoints(skillId, null, true, null), teacher);
+
+    public Task<Skill> AddSkill(Session teacher, Guid classId, string name, bool positive = true, int value = 1) =>
+        Post<Skill>($"/api/classes/{classId}/skills", new AddSkill(name, positive, value), teacher);
+
+    public Task<ClassView> GetClass(Session caller, Guid classId) => Get<ClassView>($"/api/classes/{classId}", caller);
+
+    public Task<StudentView> GetStudent(Session caller, Guid studentId) => Get<StudentView>($"/api/students/{studentId}", caller);
+
+    public Task<StudentPointsView> GetHistory(Session caller, Guid studentId, string query = "") =>
+        Get<StudentPointsView>($"/api/students/{studentId}/points{query}", caller);
+
+    /// <summary>Sends a body-less POST or DELETE and asserts the status; returns the body.</summary>
+    public async Task<string> Expect(HttpStatusCode expected, HttpMethod method, string url, Session caller)
+    {
+        var (status, text, _) = await Send(method, url, null, caller);
+        Assert.True(status == expected, $"{method} {url}: expected {(int)expected}, got {(int)status}: {text}");
+        return text;
+    }
+
+    public Task<string> Delete(string url, Session caller) => Expect(HttpStatusCode.NoContent, HttpMethod.Delete, url, caller);
+
+    public Task<string> RestrictGuardian(Session leader, Guid studentId, Guid guardianId) =>
+        Expect(HttpStatusCode.NoContent, HttpMethod.Post, $"/api/students/{studentId}/guardians/{guardianId}/restriction", leader);
+
     public async Task<World> CreateWorld(params string[] studentNames)
     {
         var names = studentNames.Length > 0 ? studentNames : ["Ada Student", "Ben Student", "Cleo Student"];
