@@ -30,11 +30,12 @@ public static class AddSkillEndpoint
 
         var expected = ClassAccess.IfMatch(http);
         var stream = await session.Events.FetchForWriting<SchoolClass>(id, ct);
-        if (expected is not null && expected != stream.CurrentVersion) return Problems.PreconditionFailed();
+        if (expected is not null && expected != stream.StartingVersion) return Problems.PreconditionFailed();
 
         var skill = new Skill(Guid.CreateVersion7(), request.Name.Trim(), request.Positive, request.Value);
         stream.AppendOne(new SkillAdded(id, caller.UserId, skill, clock.GetUtcNow()));
-        http.Response.Headers.ETag = ClassAccess.ETag((stream.CurrentVersion ?? 0) + 1);
+        // CurrentVersion already counts the appended event: it is the version this request commits.
+        http.Response.Headers.ETag = ClassAccess.ETag(stream.CurrentVersion ?? 0);
         return Results.Created($"/api/classes/{id}/skills/{skill.Id}", skill);
     }
 }
