@@ -28,7 +28,8 @@ public static class GetClassEndpoint
         var students = await session.LoadManyAsync<Student>(ct, schoolClass.StudentIds);
         await vault.PreloadAsync(students.Select(s => s.Id), ct);
         var roster = new List<RosterEntry>();
-        foreach (var s in students.OrderBy(s => s.EnrolledAt))
+        var byId = students.ToDictionary(s => s.Id);
+        foreach (var s in schoolClass.StudentIds.Where(byId.ContainsKey).Select(id => byId[id])) // enrolment order
         {
             roster.Add(new RosterEntry(s.Id, await vault.UnsealAsync(s.Name, ct), s.Erased, s.PositivePoints, s.NeedsWorkPoints,
                 s.VisibleGuardianIds.Count));

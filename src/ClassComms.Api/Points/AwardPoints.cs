@@ -47,6 +47,7 @@ public static class AwardPointsEndpoint
         if (skill is null) return (Problems.Invalid("skillId", "is not a skill of this class."), none);
 
         var targets = request.WholeClass ? schoolClass.StudentIds : listed;
+        if (targets.Count == 0) return (Problems.Invalid("wholeClass", "the class has no students yet."), none);
         var notInClass = targets.Where(s => !schoolClass.StudentIds.Contains(s)).ToList();
         if (notInClass.Count > 0) return (Problems.Invalid("studentIds", "contains students who are not in this class."), none);
 

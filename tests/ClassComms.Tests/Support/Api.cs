@@ -23,15 +23,19 @@ public sealed record World(Guid SchoolId, Session Leader, Session Teacher, Sessi
 }
 
 /// <summary>Readable scenario helpers over Alba; every step goes through the HTTP API.</summary>
-public sealed class Api(AppFixture app)
+public sealed class Api(IAlbaHost host)
 {
+    public Api(AppFixture app) : this(app.Host)
+    {
+    }
+
     public const string Password = "correct horse battery staple";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<(HttpStatusCode Status, string Body, IScenarioResult Result)> Send(HttpMethod method, string url, object? body,
         Session? caller, Action<Scenario>? configure = null)
     {
-        var result = await app.Host.Scenario(s =>
+        var result = await host.Scenario(s =>
         {
             if (method == HttpMethod.Get) s.Get.Url(url);
             else if (method == HttpMethod.Delete) s.Delete.Url(url);

@@ -54,7 +54,8 @@ public sealed class AppFixture : IAsyncLifetime
         return await AlbaHost.For<Program>(builder =>
         {
             builder.UseEnvironment("Testing");
-            builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+            // UseSetting (unlike ConfigureAppConfiguration) is visible while Program builds its services.
+            foreach (var (key, value) in settings) builder.UseSetting(key, value);
         });
     }
 
