@@ -11,8 +11,9 @@ public static class MessageDraft
     public const int MaxTextLength = 4000;
     public const int MaxAttachments = 10;
 
-    public static void Validate(Validation validation, string? text, IReadOnlyList<Guid>? attachmentIds)
+    public static void Validate(Validation validation, Caller sender, string? text, IReadOnlyList<Guid>? attachmentIds, bool urgent)
     {
+        if (urgent && sender.Role != Role.Leader) validation.Add("urgent", "only a school leader can mark a message urgent.");
         var attachments = attachmentIds ?? [];
         if (string.IsNullOrWhiteSpace(text) && attachments.Count == 0) validation.Add("text", "is required when there are no attachments.");
         validation.Optional(text, "text", MaxTextLength);

@@ -24,9 +24,8 @@ public static class PostAnnouncementEndpoint
         var caller = Caller.Of(user);
 
         var validation = new Validation();
-        MessageDraft.Validate(validation, request.Text, null);
+        MessageDraft.Validate(validation, caller, request.Text, null, request.Urgent);
         var about = request.AboutStudentIds ?? [];
-        if (request.Urgent && caller.Role != Role.Leader) validation.Add("urgent", "only a school leader can mark a message urgent.");
         if (!validation.IsValid) return (validation.ToResult(), none);
 
         var schoolClass = await ClassAccess.ReadableAsync(session, caller, id, ct);

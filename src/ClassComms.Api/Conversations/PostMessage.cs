@@ -23,8 +23,7 @@ public static class PostMessageEndpoint
         var caller = Caller.Of(user);
 
         var validation = new Validation();
-        MessageDraft.Validate(validation, request.Text, request.AttachmentIds);
-        if (request.Urgent && caller.Role != Role.Leader) validation.Add("urgent", "only a school leader can mark a message urgent.");
+        MessageDraft.Validate(validation, caller, request.Text, request.AttachmentIds, request.Urgent);
         if (!validation.IsValid) return (validation.ToResult(), none);
 
         var conversation = await ConversationAccess.ParticipantAsync(session, caller, id, ct);

@@ -36,8 +36,7 @@ public static class StartConversationEndpoint
         var validation = new Validation();
         if (request.StudentId == Guid.Empty) validation.Add("studentId", "is required.");
         if (request.Mode is not (ConversationKinds.Private or ConversationKinds.Shared)) validation.Add("mode", "must be 'private' or 'shared'.");
-        MessageDraft.Validate(validation, request.Text, null);
-        if (request.Urgent && caller.Role != Role.Leader) validation.Add("urgent", "only a school leader can mark a message urgent.");
+        MessageDraft.Validate(validation, caller, request.Text, null, request.Urgent);
         if (!validation.IsValid) return (validation.ToResult(), none);
 
         if (await StudentAccess.TeachableAsync(session, caller, request.StudentId, ct) is not { } found) return (Problems.NotFound("student"), none);

@@ -20,8 +20,8 @@ public sealed record GuardianErasure(Guid GuardianId, DateTimeOffset ErasedAt);
 public static class EraseGuardianEndpoint
 {
     [WolverinePost("/api/privacy/guardians/{guardianId}/erasure")]
-    public static async Task<IResult> Post(string guardianId, ClaimsPrincipal user, IDocumentSession session, PersonalDataVault vault,
-        ErasureLedger ledger, MediaStore media, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(string guardianId, ClaimsPrincipal user, IDocumentSession session, Shredding shredding,
+        TimeProvider clock, CancellationToken ct)
     {
         if (!Ids.TryParse(guardianId, "guardianId", out var id, out var bad)) return bad!;
         var caller = Caller.Of(user);
@@ -32,8 +32,7 @@ public static class EraseGuardianEndpoint
         if (account.ErasedAt is { } erasedAt) return Results.Ok(new GuardianErasure(id, erasedAt));
 
         var now = clock.GetUtcNow();
-        await ledger.RecordAsync(new ErasureRecord(id, "guardian", caller.SchoolId, caller.UserId, now), ct);
-        await vault.EraseAsync(caller.Tenant, id, caller.UserId, ct);
+        await shredding.ShredAsync(caller, id, "guardian", now, ct);
 
         account.ErasedAt = now;
         account.EmailIndex = $"erased:{id:N}";
@@ -46,11 +45,7 @@ public static class EraseGuardianEndpoint
             session.Events.Append(student.Id, new GuardianUnlinked(student.Id, caller.UserId, id, now));
         }
 
-        foreach (var sent in await session.Query<MediaObject>().Where(m => m.UploadedBy == id).ToListAsync(ct))
-        {
-            await media.DeleteAsync(sent, ct);
-            session.Store(sent);
-        }
+        await shredding.DeleteMediaAsync(session, await session.Query<MediaObject>().Where(m => m.UploadedBy == id).ToListAsync(ct), ct);
 
         return Results.Ok(new GuardianErasure(id, now));
     }

@@ -19,8 +19,8 @@ public sealed record StudentErasure(Guid StudentId, DateTimeOffset ErasedAt);
 public static class EraseStudentEndpoint
 {
     [WolverinePost("/api/privacy/students/{studentId}/erasure")]
-    public static async Task<IResult> Post(string studentId, ClaimsPrincipal user, IDocumentSession session, PersonalDataVault vault,
-        ErasureLedger ledger, Media.MediaStore media, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(string studentId, ClaimsPrincipal user, IDocumentSession session, Shredding shredding,
+        TimeProvider clock, CancellationToken ct)
     {
         if (!Ids.TryParse(studentId, "studentId", out var id, out var bad)) return bad!;
         var caller = Caller.Of(user);
@@ -31,10 +31,9 @@ public static class EraseStudentEndpoint
         if (student.ErasedAt is { } erasedAt) return Results.Ok(new StudentErasure(id, erasedAt));
 
         var now = clock.GetUtcNow();
-        // Ledger first, key second, read side last: a failure after any step leaves a state a retry completes,
+        // Ledger and key first, read side last: a failure after any step leaves a state a retry completes,
         // and never a student shown as erased whose data can still be read.
-        await ledger.RecordAsync(new ErasureRecord(id, "student", caller.SchoolId, caller.UserId, now), ct);
-        await vault.EraseAsync(caller.Tenant, id, caller.UserId, ct);
+        await shredding.ShredAsync(caller, id, "student", now, ct);
 
         var codes = await session.Query<ParentCode>().Where(c => c.SchoolId == caller.SchoolId && c.StudentId == id).ToListAsync(ct);
         foreach (var code in codes.Where(c => c.RevokedAt is null && c.RedeemedAt is null))
@@ -43,11 +42,7 @@ public static class EraseStudentEndpoint
             session.Store(code);
         }
 
-        foreach (var about in await session.Query<Media.MediaObject>().Where(m => m.Subjects.Contains(id)).ToListAsync(ct))
-        {
-            await media.DeleteAsync(about, ct);
-            session.Store(about);
-        }
+        await shredding.DeleteMediaAsync(session, await session.Query<Media.MediaObject>().Where(m => m.Subjects.Contains(id)).ToListAsync(ct), ct);
 
         stream.AppendOne(new StudentErased(id, caller.UserId, now));
         return Results.Ok(new StudentErasure(id, now));

@@ -11,6 +11,7 @@ public static class PrivacyConfiguration
                     ?? throw new InvalidOperationException("ConnectionStrings:Blobs is not configured.");
         services.AddSingleton(new BlobServiceClient(blobs));
         services.AddSingleton<ErasureLedger>();
+        services.AddSingleton<Shredding>();
         return services;
     }
 }

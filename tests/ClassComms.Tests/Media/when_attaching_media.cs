@@ -22,8 +22,8 @@ public sealed class when_attaching_media(AppFixture app) : IntegrationTest(app)
 
         var photo = Files.JpegWithGps();
         Assert.NotNull(new MagickImage(photo).GetExifProfile()?.GetValue(ExifTag.GPSLatitude));
-        var uploaded = await Upload(world.Teacher, thread.ConversationId, photo, "ada-at-the-farm.jpg", "image/jpeg", HttpStatusCode.Created);
-        Assert.Equal("image/jpeg", uploaded!.ContentType);
+        var uploaded = await Api.UploadOk(world.Teacher, thread.ConversationId, photo, "ada-at-the-farm.jpg", "image/jpeg");
+        Assert.Equal("image/jpeg", uploaded.ContentType);
         Assert.Equal(64, uploaded.Width);
         var sent = await Api.Reply(world.Teacher, thread.ConversationId, "Look!", [uploaded.AttachmentId]);
 
@@ -64,8 +64,8 @@ public sealed class when_attaching_media(AppFixture app) : IntegrationTest(app)
         await UploadProblem(world.Teacher, thread.ConversationId, Files.Png(1100, 1000), "wide.png", "image/png");
         await UploadProblem(world.Teacher, thread.ConversationId, [], "empty.pdf", "application/pdf");
 
-        var pdf = await Upload(world.Teacher, thread.ConversationId, Files.Pdf(), "permission-slip.exe", "application/octet-stream", HttpStatusCode.Created);
-        Assert.Equal("application/pdf", pdf!.ContentType);
+        var pdf = await Api.UploadOk(world.Teacher, thread.ConversationId, Files.Pdf(), "permission-slip.exe", "application/octet-stream");
+        Assert.Equal("application/pdf", pdf.ContentType);
     }
 
     [Fact]
@@ -76,10 +76,10 @@ public sealed class when_attaching_media(AppFixture app) : IntegrationTest(app)
         await Api.GuardianOf(world.Teacher, world.Students[1]);
         var mine = (await Api.StartConversation(world.Teacher, world.Students[0], "A")).Threads[0];
         var other = (await Api.StartConversation(world.Teacher, world.Students[1], "B")).Threads[0];
-        var uploaded = await Upload(world.Teacher, mine.ConversationId, Files.Pdf(), "form.pdf", "application/pdf", HttpStatusCode.Created);
+        var uploaded = await Api.UploadOk(world.Teacher, mine.ConversationId, Files.Pdf(), "form.pdf", "application/pdf");
 
         await Api.Problem(HttpStatusCode.BadRequest, HttpMethod.Post, $"/api/conversations/{other.ConversationId}/messages",
-            new PostMessage("x", [uploaded!.AttachmentId], false), world.Teacher);
+            new PostMessage("x", [uploaded.AttachmentId], false), world.Teacher);
         await Api.Problem(HttpStatusCode.BadRequest, HttpMethod.Post, $"/api/conversations/{mine.ConversationId}/messages",
             new PostMessage("x", [uploaded.AttachmentId], false), mum);
         Assert.Equal(HttpStatusCode.NotFound, (await Download(mum, uploaded.AttachmentId)).Status); // not sent yet
@@ -139,31 +139,12 @@ public sealed class when_attaching_media(AppFixture app) : IntegrationTest(app)
         return http.SendAsync(request);
     }
 
-    private async Task<AttachmentUploaded?> Upload(Session who, Guid conversationId, byte[] content, string name, string type, HttpStatusCode expected)
-    {
-        using var client = Host.GetTestServer().CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", who.Token);
-        var response = await client.PostAsync($"/api/conversations/{conversationId}/attachments", Files.Form(content, name, type));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"upload: expected {(int)expected}, got {(int)response.StatusCode}: {body}");
-        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<AttachmentUploaded>() : null;
-    }
-
     private async Task UploadProblem(Session who, Guid conversationId, byte[] content, string name, string type)
     {
-        using var client = Host.GetTestServer().CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", who.Token);
-        var response = await client.PostAsync($"/api/conversations/{conversationId}/attachments", Files.Form(content, name, type));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {body}");
+        var (status, body, _) = await Api.Upload(who, conversationId, content, name, type);
+        Assert.True(status == HttpStatusCode.BadRequest, $"expected 400, got {(int)status}: {body}");
         Assert.Contains("\"file\"", body);
     }
 
-    private async Task<(HttpStatusCode Status, byte[] Bytes)> Download(Session who, Guid attachmentId)
-    {
-        using var client = Host.GetTestServer().CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", who.Token);
-        var response = await client.GetAsync($"/api/attachments/{attachmentId}");
-        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync());
-    }
+    private Task<(HttpStatusCode Status, byte[] Bytes)> Download(Session who, Guid attachmentId) => Api.Download(who, attachmentId);
 }

@@ -127,7 +127,7 @@ public sealed class when_erasing_a_guardian(AppFixture app) : IntegrationTest(ap
         for (var i = 0; i < 200; i++)
         {
             await using var count = new NpgsqlCommand(
-                $"select count(*) from {schema}.wolverine_dead_letters where message_type like '%MessagePostedNotice%' and body::text like '%' || @id || '%' or encode(body, 'escape') like '%' || @id || '%'", connection);
+                $"select count(*) from {schema}.wolverine_dead_letters where message_type like '%MessagePostedNotice%' and encode(body, 'escape') like '%' || @id || '%'", connection);
             count.Parameters.AddWithValue("id", messageId.ToString());
             if ((long)(await count.ExecuteScalarAsync())! > 0) return;
             await Task.Delay(100);
@@ -136,12 +136,6 @@ public sealed class when_erasing_a_guardian(AppFixture app) : IntegrationTest(ap
         Assert.Fail("The failing notice never reached the dead-letter table.");
     }
 
-    private async Task<Guid> UploadPdf(Session who, Guid conversationId, string name)
-    {
-        using var client = Host.GetTestServer().CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", who.Token);
-        var response = await client.PostAsync($"/api/conversations/{conversationId}/attachments", Files.Form(Files.Pdf(), name, "application/pdf"));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<AttachmentUploaded>())!.AttachmentId;
-    }
+    private async Task<Guid> UploadPdf(Session who, Guid conversationId, string name) =>
+        (await Api.UploadOk(who, conversationId, Files.Pdf(), name, "application/pdf")).AttachmentId;
 }

@@ -5,6 +5,8 @@ using ClassComms.Accounts;
 using ClassComms.Classes;
 using ClassComms.Conversations;
 using ClassComms.Guardians;
+using ClassComms.Media;
+using Microsoft.AspNetCore.TestHost;
 using ClassComms.Points;
 using ClassComms.Schools;
 using ClassComms.Students;
@@ -171,6 +173,37 @@ public sealed class Api(IAlbaHost host)
     public Task<ThreadPage> Thread(Session who, Guid conversationId) => Get<ThreadPage>($"/api/conversations/{conversationId}/messages", who);
 
     public Task<InboxPage> Inbox(Session who, long after = 0) => Get<InboxPage>($"/api/inbox?after={after}", who);
+
+    /// <summary>Multipart upload of an attachment into a conversation; returns the status, raw body and parsed result.</summary>
+    public async Task<(HttpStatusCode Status, string Body, AttachmentUploaded? Uploaded)> Upload(Session who, Guid conversationId, byte[] content,
+        string fileName, string claimedType)
+    {
+        using var client = Client(who);
+        var response = await client.PostAsync($"/api/conversations/{conversationId}/attachments", Files.Form(content, fileName, claimedType));
+        var body = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, body, response.IsSuccessStatusCode ? JsonSerializer.Deserialize<AttachmentUploaded>(body, Json) : null);
+    }
+
+    public async Task<AttachmentUploaded> UploadOk(Session who, Guid conversationId, byte[] content, string fileName, string claimedType)
+    {
+        var (status, body, uploaded) = await Upload(who, conversationId, content, fileName, claimedType);
+        Assert.True(status == HttpStatusCode.Created, $"upload: expected 201, got {(int)status}: {body}");
+        return uploaded!;
+    }
+
+    public async Task<(HttpStatusCode Status, byte[] Bytes)> Download(Session who, Guid attachmentId)
+    {
+        using var client = Client(who);
+        var response = await client.GetAsync($"/api/attachments/{attachmentId}");
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    private HttpClient Client(Session who)
+    {
+        var client = host.GetTestServer().CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", who.Token);
+        return client;
+    }
 
     public static void FromNewAddress(Scenario s) =>
         s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = new IPAddress(Random.Shared.Next(0x0A000001, 0x0AFFFFFE)));
