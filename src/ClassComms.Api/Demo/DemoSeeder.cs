@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using ClassComms.Accounts;
 using ClassComms.Classes;
+using ClassComms.Conversations;
 using ClassComms.Guardians;
 using ClassComms.Points;
 using ClassComms.Schools;
@@ -70,6 +71,12 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
 
         http.DefaultRequestHeaders.Authorization = null;
         await Post(http, "/api/guardians/register", new RegisterGuardian(code.Code, "Paul Parent", Parent, Password), ct);
+
+        await SignInAsync(http, Teacher, ct);
+        await Post(http, "/api/conversations",
+            new StartConversation(students.StudentIds[0], ConversationKinds.Private, "Hello! Ava settled in very well this week.", false), ct);
+        await Post(http, $"/api/classes/{created.ClassId}/announcements",
+            new PostAnnouncement("Picture day is Thursday: please bring a smile.", null, false), ct);
         logger.LogInformation("Demo school seeded.");
         Print(address);
     }
