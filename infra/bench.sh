@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Messaging latency benchmark (a load driver, not a test; about 20–60 s on 2 cores).
+#
+#   infra/bench.sh
+#
+# What it measures: the time from just before a teacher's HTTP POST to the moment a guardian's SignalR client
+# receives MessageReceived for that message id, through the whole real path: Kestrel → Wolverine.Http endpoint →
+# Marten commit (events, inline projections, durable outbox envelope) → durable local queue → push handler
+# (recipients, preferences) → SignalR group send over WebSockets. The API runs as a child process
+# (Release build, ASPNETCORE_ENVIRONMENT=Production, fresh random keys) on a free 127.0.0.1 port, against a
+# freshly recreated database classcomms_bench; the school is built through the HTTP API (leader, teacher,
+# a class of 30 students, one registered guardian per student, all 30 connected to /hubs/notifications).
+#
+#   A  one private conversation: 200 messages (+20 warm-up) teacher → guardian 1, one at a time.
+#   B  30-family class announcement: 50 announcements (+10 warm-up); every guardian's receipt, and the last one.
+#   Baseline, same run, same clients and measurement: a bare in-process SignalR hub (no auth, no storage)
+#   whose Send(group, id) does Clients.Group(group).SendAsync("Msg", id), to 1 receiver and to a group of 30.
+#
+# Prints (and writes to .data/bench/messaging-latency.md, raw samples in .csv next to it) a table of
+# p50/p99 (nearest rank), the baseline, the ratios and the lost count (no receipt within 10 s), plus machine facts.
+#
+# Starts (or reuses) PostgreSQL and Azurite with infra/postgres.sh and infra/azurite.sh and leaves them running.
+# Environment:
+#   CLASSCOMMS_PG_FAST        passed to infra/postgres.sh; default 1 (as infra/test.sh, so the shared dev cluster
+#                             keeps its settings). Set 0 to measure with fsync and synchronous_commit on.
+#   CLASSCOMMS_BENCH_PG       PostgreSQL connection string; when set, infra/postgres.sh is not called.
+#                             A database named classcomms_bench* is dropped and recreated on every run.
+#   CLASSCOMMS_BENCH_BLOBS    Blob Storage connection string; when set, infra/azurite.sh is not called.
+#   CLASSCOMMS_BENCH_N_A, CLASSCOMMS_BENCH_N_B   measured iterations of A (200) and B (50).
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+
+die() { echo "bench.sh: ERROR: $*" >&2; exit 1; }
+
+command -v dotnet >/dev/null 2>&1 || die "dotnet SDK not found on PATH (see global.json for the required version)"
+export DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}"
+export DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}"
+
+if [[ -z "${CLASSCOMMS_BENCH_PG:-}" ]]; then
+  pg_cs="$(CLASSCOMMS_PG_FAST="${CLASSCOMMS_PG_FAST:-1}" "$SCRIPT_DIR/postgres.sh")" || die "could not start PostgreSQL (see messages above)"
+  export CLASSCOMMS_BENCH_PG="${pg_cs/Database=classcomms;/Database=classcomms_bench;}"
+fi
+if [[ -z "${CLASSCOMMS_BENCH_BLOBS:-}" ]]; then
+  CLASSCOMMS_BENCH_BLOBS="$("$SCRIPT_DIR/azurite.sh")" || die "could not start Azurite (see messages above)"
+  export CLASSCOMMS_BENCH_BLOBS
+fi
+
+cd "$REPO_ROOT"
+echo "bench.sh: building the API and the benchmark (Release)" >&2
+dotnet build -c Release --nologo -v quiet src/ClassComms.Api/ClassComms.Api.csproj >&2 || die "API build failed"
+export CLASSCOMMS_BENCH_API_DLL="${CLASSCOMMS_BENCH_API_DLL:-$REPO_ROOT/src/ClassComms.Api/bin/Release/net10.0/ClassComms.Api.dll}"
+exec dotnet run -c Release --project tests/ClassComms.Benchmarks

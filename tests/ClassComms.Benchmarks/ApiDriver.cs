@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace ClassComms.Benchmarks;
+
+// The slice of the public HTTP and SignalR contract the benchmark uses (deliberately not a reference to the API assembly).
+public sealed record Login(string Email, string Password);
+public sealed record LoginSucceeded(string Token, Guid UserId, Guid SchoolId, string Role);
+public sealed record NewPerson(string Name, string Email, string Password);
+public sealed record CreateSchool(string Name, NewPerson Leader);
+public sealed record CreateStaff(string Role, string Name, string Email, string Password);
+public sealed record CreateClass(string Name, Guid? TeacherId);
+public sealed record ClassCreated(Guid ClassId);
+public sealed record NewStudent(string Name);
+public sealed record EnrolStudents(IReadOnlyList<NewStudent> Students);
+public sealed record StudentsEnrolled(IReadOnlyList<Guid> StudentIds);
+public sealed record ParentCodeIssued(Guid CodeId, Guid StudentId, string Code);
+public sealed record RegisterGuardian(string Code, string Name, string Email, string Password);
+public sealed record StartConversation(Guid StudentId, string Mode, string Text, bool Urgent);
+public sealed record StartedThread(Guid ConversationId, Guid MessageId, IReadOnlyList<Guid> GuardianIds);
+public sealed record ConversationsStarted(IReadOnlyList<StartedThread> Threads);
+public sealed record PostMessage(string Text);
+public sealed record MessageAccepted(Guid ConversationId, Guid MessageId);
+public sealed record PostAnnouncement(string Text);
+public sealed record AnnouncementPosted(Guid ConversationId, Guid MessageId, int Recipients);
+public sealed record MessageNotice(Guid MessageId, Guid ConversationId, string Kind);
+
+/// <summary>A signed-in person: their token and their own HTTP client (Bearer header set).</summary>
+public sealed record Person(Guid UserId, string Token, HttpClient Http);
+
+/// <summary>The school the scenarios run in, built through the HTTP API only.</summary>
+public sealed record World(Person Teacher, Guid ClassId, IReadOnlyList<Guid> Students, IReadOnlyList<Person> Guardians);
+
+/// <summary>Runs the real ClassComms API (Release build) as a child process on a loopback port and drives it over HTTP and SignalR.</summary>
+public sealed class ApiDriver : IAsyncDisposable
+{
+    public const string Password = "correct horse battery staple";
+    private readonly Process _process;
+    private readonly Queue<string> _tail = new();
+    private readonly List<HttpClient> _clients = [];
+    private readonly List<HubConnection> _hubs = [];
+
+    public Uri BaseAddress { get; }
+    public string OperatorKey { get; }
+
+    private ApiDriver(Process process, Uri baseAddress, string operatorKey)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        OperatorKey = operatorKey;
+    }
+
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts <c>dotnet ClassComms.Api.dll</c> with production settings and fresh random secrets, then waits for /health/ready.</summary>
+    public static async Task<ApiDriver> StartAsync(string apiDll, string martenConnection, string blobConnection, TimeSpan readyWithin)
+    {
+        if (!File.Exists(apiDll)) throw new FileNotFoundException($"API build not found; run `dotnet build -c Release src/ClassComms.Api` first.", apiDll);
+        var port = FreeLoopbackPort();
+        var address = new Uri($"http://127.0.0.1:{port}");
+        var operatorKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+        var start = new ProcessStartInfo("dotnet", [apiDll, "--urls", address.ToString().TrimEnd('/')])
+        {
+            WorkingDirectory = Path.GetDirectoryName(apiDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var env = start.Environment;
+        env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        env["DOTNET_ENVIRONMENT"] = "Production";
+        env["ConnectionStrings__Marten"] = martenConnection;
+        env["ConnectionStrings__Blobs"] = blobConnection;
+        env["PersonalData__MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        env["PersonalData__LookupKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        env["Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+        env["Platform__OperatorKey"] = operatorKey;
+        env["ParentCodes__RedemptionsPerMinute"] = "100000";
+        env["Logging__LogLevel__Default"] = "Warning";
+        env["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        if (!process.Start()) throw new InvalidOperationException("Could not start the API process.");
+        var driver = new ApiDriver(process, address, operatorKey);
+        process.OutputDataReceived += (_, e) => driver.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => driver.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < readyWithin)
+        {
+            if (process.HasExited) break;
+            try
+            {
+                if ((await probe.GetAsync("/health/ready")).IsSuccessStatusCode) return driver;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        var why = process.HasExited ? $"exited with code {process.ExitCode}" : $"was not ready within {readyWithin.TotalSeconds:0} s";
+        var tail = driver.Tail();
+        await driver.DisposeAsync();
+        throw new InvalidOperationException($"The API {why}. Last output:{Environment.NewLine}{tail}");
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        lock (_tail)
+        {
+            _tail.Enqueue(line);
+            while (_tail.Count > 60) _tail.Dequeue();
+        }
+    }
+
+    /// <summary>The last lines the API wrote (warnings and errors only at the configured log level).</summary>
+    public string Tail()
+    {
+        lock (_tail) return string.Join(Environment.NewLine, _tail);
+    }
+
+    public HttpClient NewClient(string? token = null)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false };
+        var http = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        lock (_clients) _clients.Add(http);
+        return http;
+    }
+
+    public static async Task<T> Post<T>(HttpClient http, string url, object body, HttpStatusCode expected = HttpStatusCode.Created,
+        Action<HttpRequestMessage>? configure = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        configure?.Invoke(request);
+        using var response = await http.SendAsync(request);
+        if (response.StatusCode != expected)
+        {
+            throw new InvalidOperationException(
+                $"POST {url}: expected {(int)expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return (await response.Content.ReadFromJsonAsync<T>())!;
+    }
+
+    public async Task<Person> SignIn(string email)
+    {
+        var login = await Post<LoginSucceeded>(NewClient(), "/api/auth/login", new Login(email, Password), HttpStatusCode.OK);
+        return new Person(login.UserId, login.Token, NewClient(login.Token));
+    }
+
+    private static string NewEmail(string who) => $"{who}-{Guid.NewGuid():N}@bench.classcomms.test";
+
+    /// <summary>School, leader, teacher, one class of <paramref name="students"/>, one guardian per student (parent code → register → sign in).</summary>
+    public async Task<World> BuildWorldAsync(int students)
+    {
+        var anonymous = NewClient();
+        var leaderEmail = NewEmail("leader");
+        await Post<object>(anonymous, "/api/schools", new CreateSchool("Benchmark School", new NewPerson("Bea Leader", leaderEmail, Password)),
+            configure: r => r.Headers.Add("X-Operator-Key", OperatorKey));
+        var leader = await SignIn(leaderEmail);
+
+        var teacherEmail = NewEmail("teacher");
+        await Post<object>(leader.Http, "/api/staff", new CreateStaff("teacher", "Tess Teacher", teacherEmail, Password));
+        var teacher = await SignIn(teacherEmail);
+
+        var created = await Post<ClassCreated>(teacher.Http, "/api/classes", new CreateClass("Benchmark class", null));
+        var enrolled = await Post<StudentsEnrolled>(teacher.Http, $"/api/classes/{created.ClassId}/students",
+            new EnrolStudents(Enumerable.Range(1, students).Select(i => new NewStudent($"Student {i:00}")).ToList()));
+
+        // Registration and sign-in hash passwords (PBKDF2); a little parallelism keeps setup short without swamping 2 cores.
+        var guardians = new Person[students];
+        await Parallel.ForAsync(0, students, new ParallelOptions { MaxDegreeOfParallelism = 3 }, async (i, _) =>
+        {
+            var code = await Post<ParentCodeIssued>(teacher.Http, $"/api/students/{enrolled.StudentIds[i]}/parent-codes", new { });
+            var email = NewEmail($"guardian{i:00}");
+            await Post<object>(anonymous, "/api/guardians/register", new RegisterGuardian(code.Code, $"Guardian {i:00}", email, Password));
+            guardians[i] = await SignIn(email);
+        });
+
+        return new World(teacher, created.ClassId, enrolled.StudentIds, guardians);
+    }
+
+    /// <summary>Connects a guardian to /hubs/notifications over WebSockets (no negotiation round trip), recording MessageReceived arrivals.</summary>
+    public async Task ConnectAsync(Person guardian, int receiver, Receipts<Guid> receipts)
+    {
+        var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, "/hubs/notifications"), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(guardian.Token);
+            })
+            .Build();
+        hub.On<MessageNotice>("MessageReceived", n => receipts.Arrived(receiver, n.MessageId));
+        await hub.StartAsync();
+        lock (_hubs) _hubs.Add(hub);
+    }
+
+    /// <summary>CPU time the API process has used so far.</summary>
+    public TimeSpan ProcessorTime()
+    {
+        try
+        {
+            _process.Refresh();
+            return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
+        }
+        catch (InvalidOperationException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>Synchronous last resort (Ctrl+C, watchdog): kill the API process we started.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var hub in _hubs)
+        {
+            try
+            {
+                await hub.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (Exception)
+            {
+                // The API is about to be killed anyway.
+            }
+        }
+
+        foreach (var http in _clients) http.Dispose();
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+        }
+
+        _process.Dispose();
+    }
+}
