@@ -14,12 +14,16 @@
 #   A  one private conversation: 200 messages (+20 warm-up) teacher → guardian 1, one at a time.
 #   B  30-family class announcement: 50 announcements (+10 warm-up); every guardian's receipt, and the last one.
 #   Baseline, same run, same clients and measurement: a bare in-process SignalR hub (no auth, no storage)
-#   whose Send(group, id) does Clients.Group(group).SendAsync("Msg", id), to 1 receiver and to a group of 30.
+#   whose Send(group, id) does Clients.Group(group).SendAsync("Msg", id), to 1 receiver and to a group of 30;
+#   measured once with the API idle and then interleaved send by send with A and B (the table's baseline),
+#   so that both see the same background load on a small shared machine.
 #
 # Prints (and writes to .data/bench/messaging-latency.md, raw samples in .csv next to it) a table of
 # p50/p99 (nearest rank), the baseline, the ratios and the lost count (no receipt within 10 s), plus machine facts.
 #
 # Starts (or reuses) PostgreSQL and Azurite with infra/postgres.sh and infra/azurite.sh and leaves them running.
+# In a second git worktree whose ports are already served by another checkout's cluster and Azurite, those
+# scripts refuse (port in use): point the benchmark at the running services with the two variables below.
 # Environment:
 #   CLASSCOMMS_PG_FAST        passed to infra/postgres.sh; default 1 (as infra/test.sh, so the shared dev cluster
 #                             keeps its settings). Set 0 to measure with fsync and synchronous_commit on.
@@ -27,6 +31,7 @@
 #                             A database named classcomms_bench* is dropped and recreated on every run.
 #   CLASSCOMMS_BENCH_BLOBS    Blob Storage connection string; when set, infra/azurite.sh is not called.
 #   CLASSCOMMS_BENCH_N_A, CLASSCOMMS_BENCH_N_B   measured iterations of A (200) and B (50).
+#   CLASSCOMMS_BENCH_PAUSE_MS  think time before each send (default 0: back to back, as fast as receipts come).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -8,6 +8,7 @@
 //                             a database named classcomms_bench* is dropped and recreated for every run)
 //   CLASSCOMMS_BENCH_BLOBS    Blob Storage connection string (default: Azurite on 127.0.0.1:10000)
 //   CLASSCOMMS_BENCH_N_A / _N_B  measured iterations of scenario A (200) and B (50); warm-up is 20 and 10
+//   CLASSCOMMS_BENCH_PAUSE_MS think time before each scenario send (default 0: back to back)
 //   CLASSCOMMS_BENCH_OUT      result file (default .data/bench/messaging-latency.md in the repository)
 
 using System.Diagnostics;
@@ -25,6 +26,7 @@ const int WarmUpB = 10;
 var receiptTimeout = TimeSpan.FromSeconds(10);
 var nA = EnvInt("CLASSCOMMS_BENCH_N_A", 200);
 var nB = EnvInt("CLASSCOMMS_BENCH_N_B", 50);
+var pause = TimeSpan.FromMilliseconds(EnvInt("CLASSCOMMS_BENCH_PAUSE_MS", 0, allowZero: true));
 
 var repo = RepoRoot();
 var apiDll = Env("CLASSCOMMS_BENCH_API_DLL") ?? Path.Combine(repo, "src", "ClassComms.Api", "bin", "Release", "net10.0", "ClassComms.Api.dll");
@@ -67,11 +69,15 @@ var aAfterResponse = new Samples("A receipt − 201 read (negative: push came fi
 var b = new Samples("B ClassComms (every guardian receipt)");
 var bLast = new Samples("B ClassComms (last guardian per announcement)");
 var bHttp = new Samples("B HTTP POST → 201 read");
-var baseA = new Samples("Baseline group send (1 receiver)");
-var baseB = new Samples("Baseline group send (every receipt of 30)");
-var baseBLast = new Samples("Baseline group send (last of 30)");
+var baseA = new Samples("Baseline, interleaved with A (1 receiver)");
+var baseB = new Samples("Baseline, interleaved with B (every receipt of 30)");
+var baseBLast = new Samples("Baseline, interleaved with B (last of 30)");
+var idleA = new Samples("Baseline, API idle (1 receiver)");
+var idleB = new Samples("Baseline, API idle (every receipt of 30)");
+var idleBLast = new Samples("Baseline, API idle (last of 30)");
 
 string? cpu = null;
+string? apiIdle = null;
 try
 {
     Console.WriteLine($"bench: starting the API ({apiDll})");
@@ -83,13 +89,42 @@ try
     for (var i = 0; i < Families; i++) await api.ConnectAsync(world.Guardians[i], i, receipts);
     Console.WriteLine($"bench: {Families} students, {Families} guardians registered and connected (WebSockets) after {wall.Elapsed.TotalSeconds:0.0} s");
 
-    // The baseline runs interleaved with the scenarios (one ClassComms send, then one baseline send), so both see
-    // the same background load on this shared 2-core box: same clients, same measurement, no auth, no storage.
+    // Baseline: bare hub, same clients and measurement, no auth, no storage. Measured once with the API idle, then
+    // interleaved send by send with the scenarios so that it sees the same background load (the table uses the latter).
     await using var baseline = await BaselineServer.StartAsync();
     var ids = new Receipts<long>();
     var soloSender = await baseline.GroupAsync("solo", 1, ids);
     var classSender = await baseline.GroupAsync("class", Families, ids);
-    long id = 0;
+    long lastId = 0;
+
+    async Task<long?[]> BaselineSend(HubConnection sender, string group, int members, Samples every, Samples? last, string? raw, int iteration)
+    {
+        var id = ++lastId;
+        var t0 = Clock.Now();
+        await sender.InvokeAsync("Send", group, id);
+        var t1 = Clock.Now();
+        var arrivals = await Task.WhenAll(Enumerable.Range(0, members).Select(r => ids.WaitAsync(r, id, receiptTimeout)));
+        if (iteration < 0) return arrivals;
+        Record(every, last, t0, arrivals);
+        if (raw is not null)
+        {
+            for (var r = 0; r < members; r++) Raw(raw, iteration, r, t0, t1, arrivals[r]);
+        }
+
+        return arrivals;
+    }
+
+    await Task.Delay(TimeSpan.FromSeconds(2)); // let the async daemon and the outbox settle after the world build
+    var idleCpu = api.ProcessorTime();
+    var idleWall = Stopwatch.StartNew();
+    for (var i = 0; i < WarmUpA + nA; i++) await BaselineSend(soloSender, "solo", 1, idleA, null, null, i - WarmUpA);
+    for (var i = 0; i < WarmUpB + nB; i++) await BaselineSend(classSender, "class", Families, idleB, idleBLast, null, i - WarmUpB);
+    await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, 3 - idleWall.Elapsed.TotalSeconds)));
+    apiIdle = $"{(api.ProcessorTime() - idleCpu).TotalSeconds / idleWall.Elapsed.TotalSeconds:P1} of one core over {idleWall.Elapsed.TotalSeconds:0.0} s (background: async daemon, Wolverine durability agent, keep-alives)";
+    Console.WriteLine($"bench: {idleA.Summary()}");
+    Console.WriteLine($"bench: {idleB.Summary()}");
+    Console.WriteLine($"bench: API CPU while idle: {apiIdle}");
+
     var meter = new CpuMeter(api.ProcessorTime);
 
     // Scenario A: one private conversation, teacher → guardian 1, sequential.
@@ -99,6 +134,7 @@ try
     if (await receipts.WaitAsync(0, thread.MessageId, receiptTimeout) is null) Console.WriteLine("bench: warning: no push for the opening message");
     for (var i = 0; i < WarmUpA + nA; i++)
     {
+        await Pause();
         var t0 = Clock.Now();
         var accepted = await ApiDriver.Post<MessageAccepted>(world.Teacher.Http, $"/api/conversations/{thread.ConversationId}/messages",
             new PostMessage($"Message {i}: the class trip is on Friday."));
@@ -117,14 +153,7 @@ try
             Raw("A", i - WarmUpA, 0, t0, t1, arrival);
         }
 
-        t0 = Clock.Now();
-        await soloSender.InvokeAsync("Send", "solo", ++id);
-        t1 = Clock.Now();
-        arrival = await ids.WaitAsync(0, id, receiptTimeout);
-        if (i < WarmUpA) continue;
-        Raw("baseline-1", i - WarmUpA, 0, t0, t1, arrival);
-        if (arrival is { } bt) baseA.Add(Clock.Ms(t0, bt));
-        else baseA.AddLost();
+        await BaselineSend(soloSender, "solo", 1, baseA, null, "baseline-1", i - WarmUpA);
     }
 
     Console.WriteLine($"bench: {a.Summary()}");
@@ -134,6 +163,7 @@ try
     var wrongRecipients = 0;
     for (var i = 0; i < WarmUpB + nB; i++)
     {
+        await Pause();
         var t0 = Clock.Now();
         var posted = await ApiDriver.Post<AnnouncementPosted>(world.Teacher.Http, $"/api/classes/{world.ClassId}/announcements",
             new PostAnnouncement($"Announcement {i}: no school on Monday."));
@@ -147,21 +177,13 @@ try
             for (var g = 0; g < Families; g++) Raw("B", i - WarmUpB, g, t0, t1, arrivals[g]);
         }
 
-        t0 = Clock.Now();
-        var sent = ++id;
-        await classSender.InvokeAsync("Send", "class", sent);
-        t1 = Clock.Now();
-        arrivals = await Task.WhenAll(Enumerable.Range(0, Families).Select(g => ids.WaitAsync(g, sent, receiptTimeout)));
-        if (i < WarmUpB) continue;
-        for (var g = 0; g < Families; g++) Raw("baseline-30", i - WarmUpB, g, t0, t1, arrivals[g]);
-        Record(baseB, baseBLast, t0, arrivals);
+        await BaselineSend(classSender, "class", Families, baseB, baseBLast, "baseline-30", i - WarmUpB);
     }
 
     if (wrongRecipients > 0) Console.WriteLine($"bench: warning: {wrongRecipients} announcements reported a recipient count other than {Families}");
     Console.WriteLine($"bench: {b.Summary()}");
     Console.WriteLine($"bench: {bLast.Summary()}");
     Console.WriteLine($"bench: {baseB.Summary()}");
-    Console.WriteLine($"bench: {baseBLast.Summary()}");
     cpu = meter.Report();
     Console.WriteLine($"bench: CPU during the measured phase: {cpu}");
 }
@@ -180,7 +202,7 @@ api = null;
 var report = new StringBuilder();
 report.AppendLine("# ClassComms messaging latency").AppendLine();
 foreach (var fact in facts) report.AppendLine($"- {fact}");
-report.AppendLine($"- Iterations: A {nA} (+{WarmUpA} warm-up), B {nB} (+{WarmUpB} warm-up) × {Families} guardians; sequential, receipt timeout {receiptTimeout.TotalSeconds:0} s (= lost)");
+report.AppendLine($"- Iterations: A {nA} (+{WarmUpA} warm-up), B {nB} (+{WarmUpB} warm-up) × {Families} guardians; sequential, receipt timeout {receiptTimeout.TotalSeconds:0} s (= lost); pause between sends {pause.TotalMilliseconds:0} ms");
 report.AppendLine("- Latency: from just before the HTTP POST (baseline: hub invoke) to the SignalR client callback; nearest-rank percentiles");
 report.AppendLine("- Baseline: bare in-process hub, `Clients.Group(g).SendAsync(\"Msg\", id)`, interleaved send by send with the scenario").AppendLine();
 report.AppendLine("| Scenario | p50 ms | p99 ms | baseline p50 | baseline p99 | ratio p50 | ratio p99 | lost |");
@@ -190,8 +212,9 @@ Row($"B 30-family announcement, every receipt (n={b.Count + b.Lost})", b, baseB)
 Row($"B 30-family announcement, last guardian (n={nB})", bLast, baseBLast);
 report.AppendLine();
 report.AppendLine("Details (ms):").AppendLine();
-foreach (var s in new[] { a, aHttp, aAfterResponse, b, bLast, bHttp, baseA, baseB, baseBLast }) report.AppendLine($"- {s.Summary()}");
+foreach (var s in new[] { a, aHttp, aAfterResponse, b, bLast, bHttp, baseA, baseB, baseBLast, idleA, idleB, idleBLast }) report.AppendLine($"- {s.Summary()}");
 report.AppendLine($"- Raw samples (request_ms = POST until 201 read, or hub invoke until completion): {rawOutput}");
+report.AppendLine($"- API CPU while idle (during the idle baseline): {apiIdle}");
 report.AppendLine($"- CPU during the measured phase (A and B with interleaved baseline): {cpu}");
 report.AppendLine($"- Wall time: {wall.Elapsed.TotalSeconds:0} s");
 if (!string.IsNullOrWhiteSpace(apiTail)) report.AppendLine().AppendLine("API warnings/errors during the run (last lines):").AppendLine().AppendLine("```").AppendLine(apiTail).AppendLine("```");
@@ -212,11 +235,13 @@ void Row(string scenario, Samples cc, Samples floor)
                       $"{Samples.Ms(floor.Percentile(99))} | {Ratio(50):0.0}× | {Ratio(99):0.0}× | {lost} |");
 }
 
+Task Pause() => pause > TimeSpan.Zero ? Task.Delay(pause) : Task.CompletedTask;
+
 void Raw(string scenario, int iteration, int receiver, long t0, long t1, long? arrival) =>
     raw.Add(string.Create(CultureInfo.InvariantCulture,
         $"{scenario},{iteration},{receiver},{Clock.Ms(t0, t1):0.000},{(arrival is { } at ? Clock.Ms(t0, at).ToString("0.000", CultureInfo.InvariantCulture) : "")}"));
 
-static void Record(Samples every, Samples last, long t0, long?[] arrivals)
+static void Record(Samples every, Samples? last, long t0, long?[] arrivals)
 {
     foreach (var arrival in arrivals)
     {
@@ -225,13 +250,15 @@ static void Record(Samples every, Samples last, long t0, long?[] arrivals)
     }
 
     // The last guardian is only defined when everyone got it; a lost receipt is counted once, per announcement.
+    if (last is null) return;
     if (arrivals.All(x => x is not null)) last.Add(Clock.Ms(t0, arrivals.Max(x => x!.Value)));
     else last.AddLost();
 }
 
 static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
-static int EnvInt(string name, int fallback) => int.TryParse(Env(name), out var n) && n > 0 ? n : fallback;
+static int EnvInt(string name, int fallback, bool allowZero = false) =>
+    int.TryParse(Env(name), out var n) && (n > 0 || (allowZero && n == 0)) ? n : fallback;
 
 static string RepoRoot()
 {
