@@ -62,7 +62,6 @@ if (double.TryParse(CpuMeter.LoadAverage().Split(' ')[0], CultureInfo.InvariantC
     Console.WriteLine($"bench: warning: the machine is already busy (load average {load}); latencies will be noisy, ratios less so.");
 }
 
-
 var a = new Samples("A ClassComms (1 guardian)");
 var aHttp = new Samples("A HTTP POST → 201 read");
 var aAfterResponse = new Samples("A receipt − 201 read (negative: push came first)");
