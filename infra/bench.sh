@@ -25,8 +25,10 @@
 # In a second git worktree whose ports are already served by another checkout's cluster and Azurite, those
 # scripts refuse (port in use): point the benchmark at the running services with the two variables below.
 # Environment:
-#   CLASSCOMMS_PG_FAST        passed to infra/postgres.sh; default 1 (as infra/test.sh, so the shared dev cluster
-#                             keeps its settings). Set 0 to measure with fsync and synchronous_commit on.
+#   CLASSCOMMS_PG_FAST        passed to infra/postgres.sh: unset or 0 = durable commits (fsync, synchronous_commit
+#                             on, as in production and infra/up.sh); 1 = the test settings. postgres.sh reloads
+#                             the shared cluster when this differs from its current mode; the report prints the
+#                             fsync and synchronous_commit in force.
 #   CLASSCOMMS_BENCH_PG       PostgreSQL connection string; when set, infra/postgres.sh is not called.
 #                             A database named classcomms_bench* is dropped and recreated on every run.
 #   CLASSCOMMS_BENCH_BLOBS    Blob Storage connection string; when set, infra/azurite.sh is not called.
@@ -44,7 +46,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}"
 export DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}"
 
 if [[ -z "${CLASSCOMMS_BENCH_PG:-}" ]]; then
-  pg_cs="$(CLASSCOMMS_PG_FAST="${CLASSCOMMS_PG_FAST:-1}" "$SCRIPT_DIR/postgres.sh")" || die "could not start PostgreSQL (see messages above)"
+  pg_cs="$("$SCRIPT_DIR/postgres.sh")" || die "could not start PostgreSQL (see messages above)"
   export CLASSCOMMS_BENCH_PG="${pg_cs/Database=classcomms;/Database=classcomms_bench;}"
 fi
 if [[ -z "${CLASSCOMMS_BENCH_BLOBS:-}" ]]; then
