@@ -17,6 +17,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException or JsonException => (400, "The request is invalid.", "The request body is not valid JSON for this endpoint."),
+            JasperFx.ConcurrencyException or Marten.Exceptions.ConcurrentUpdateException when http.Request.Headers.IfMatch.Count > 0 =>
+                (412, "Precondition failed.", "The resource changed since you read it; reload it and try again."),
             JasperFx.ConcurrencyException or Marten.Exceptions.ConcurrentUpdateException =>
                 (409, "Conflict.", "Someone else changed this at the same moment; reload and try again."),
             SubjectErasedException => (409, "Conflict.", "The person has been erased; no personal data can be written about them."),

@@ -1,5 +1,6 @@
 using System.Net;
 using ClassComms.Guardians;
+using Marten;
 using ClassComms.Tests.Support;
 
 namespace ClassComms.Tests.Guardians;
@@ -54,6 +55,29 @@ public sealed class when_redeeming_a_parent_code(AppFixture app) : IntegrationTe
 
         Assert.Single(answers.Distinct());
         Assert.Contains("code", answers[0]);
+    }
+
+    [Fact]
+    public async Task an_expired_code_gets_the_same_answer_as_an_unknown_one_and_lists_as_expired()
+    {
+        var world = await Api.CreateWorld();
+        var issued = await Api.IssueCode(world.Teacher, world.Students[0]);
+        // Time passes: move the code's expiry into the past (the only write behind the API's back, standing in for a clock).
+        await using (var session = Store.LightweightSession())
+        {
+            var code = await session.Query<ClassComms.Students.ParentCode>().SingleAsync(c => c.CodeId == issued.CodeId);
+            code.ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+            session.Store(code);
+            await session.SaveChangesAsync();
+        }
+
+        var expired = await Api.Problem(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/guardians/register",
+            new RegisterGuardian(issued.Code, "Late", Api.NewEmail("late"), Support.Api.Password), null, Support.Api.FromNewAddress);
+        var unknown = await Api.Problem(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/guardians/register",
+            new RegisterGuardian("ABCD-EFGH-JKMN", "Late", Api.NewEmail("late"), Support.Api.Password), null, Support.Api.FromNewAddress);
+        Assert.Equal(unknown.Detail, expired.Detail);
+        var listed = await Api.Get<List<ClassComms.Students.ParentCodeView>>($"/api/students/{world.Students[0]}/parent-codes", world.Teacher);
+        Assert.Equal("expired", Assert.Single(listed).Status);
     }
 
     [Fact]
