@@ -64,9 +64,6 @@ public sealed class PersonalDataVault(SubjectKeyStore store, IOptions<PersonalDa
         return bytes;
     }
 
-    public async ValueTask<Sealed?> SealOptionalAsync(string tenant, Guid subject, string field, string? plaintext, CancellationToken ct = default)
-        => string.IsNullOrEmpty(plaintext) ? null : await SealAsync(tenant, subject, field, plaintext, ct);
-
     /// <summary>The plaintext, or null when there is no value or its subject has been erased.</summary>
     public async ValueTask<string?> UnsealAsync(Sealed? value, CancellationToken ct = default)
     {

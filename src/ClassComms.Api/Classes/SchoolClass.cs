@@ -8,8 +8,6 @@ public sealed record ClassCreated(Guid ClassId, Guid CreatedBy, Guid TeacherId, 
 
 public sealed record SkillAdded(Guid ClassId, Guid AddedBy, Skill Skill, DateTimeOffset At);
 
-public sealed record SkillRetired(Guid ClassId, Guid RetiredBy, Guid SkillId, DateTimeOffset At);
-
 public sealed record StudentJoinedClass(Guid ClassId, Guid StudentId, Guid AddedBy, DateTimeOffset At);
 
 /// <summary>The class aggregate and its inline snapshot: teacher, skills, roster (opaque ids only).</summary>
@@ -37,8 +35,6 @@ public sealed record SchoolClass(
     public static SchoolClass Create(ClassCreated e) => new(e.ClassId, e.TeacherId, e.Name, e.Skills, [], e.At);
 
     public SchoolClass Apply(SkillAdded e) => this with { Skills = [.. Skills, e.Skill] };
-
-    public SchoolClass Apply(SkillRetired e) => this with { Skills = Skills.Where(s => s.Id != e.SkillId).ToList() };
 
     public SchoolClass Apply(StudentJoinedClass e) =>
         StudentIds.Contains(e.StudentId) ? this : this with { StudentIds = [.. StudentIds, e.StudentId] };
