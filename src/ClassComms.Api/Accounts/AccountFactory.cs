@@ -2,15 +2,12 @@ using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Schools;
 using Marten;
-using Microsoft.AspNetCore.Identity;
 
 namespace ClassComms.Accounts;
 
 /// <summary>Creates logins: e-mail and name sealed with the new user's key, password hashed, e-mail found by blind index.</summary>
 public sealed class AccountFactory(PersonalDataVault vault, BlindIndex index, TimeProvider clock)
 {
-    private static readonly PasswordHasher<UserAccount> Hasher = new();
-
     public const string EmailPurpose = "login-email";
 
     public void Validate(Validation validation, NewPerson person, string prefix)
@@ -39,11 +36,8 @@ public sealed class AccountFactory(PersonalDataVault vault, BlindIndex index, Ti
             Name = await vault.SealAsync(tenant, id, "account.name", person.Name.Trim(), ct),
             CreatedAt = clock.GetUtcNow(),
         };
-        account.PasswordHash = Hasher.HashPassword(account, person.Password);
+        account.PasswordHash = Passwords.Hash(account, person.Password);
         session.Store(account);
         return account;
     }
-
-    public static bool Verify(UserAccount account, string password) =>
-        Hasher.VerifyHashedPassword(account, account.PasswordHash, password) != PasswordVerificationResult.Failed;
 }

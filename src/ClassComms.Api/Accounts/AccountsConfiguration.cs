@@ -19,6 +19,10 @@ public static class AccountsConfiguration
         services.AddOptions<PlatformOptions>().Bind(configuration.GetSection(PlatformOptions.Section));
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<AccountFactory>();
+        services.AddOptions<LoginThrottleOptions>().Bind(configuration.GetSection(LoginThrottleOptions.Section))
+            .Validate(o => o.AccountAttempts > 0 && o.AddressAttempts > 0 && o.FirstBackoff > TimeSpan.Zero && o.MaxBackoff >= o.FirstBackoff,
+                "Auth:Throttle needs positive attempt counts and 0 < FirstBackoff <= MaxBackoff.").ValidateOnStart();
+        services.AddSingleton<LoginThrottle>();
         return services;
     }
 }

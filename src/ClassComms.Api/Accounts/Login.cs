@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
@@ -10,25 +11,44 @@ public sealed record Login(string Email, string Password);
 
 public sealed record LoginSucceeded(string Token, DateTimeOffset ExpiresAt, Guid UserId, Guid SchoolId, string Role);
 
+/// <summary>
+/// Signs in. Throttled per account and per client address with growing waits (429 + Retry-After); a wrong password,
+/// an unknown e-mail and an erased account get the same 401 after the same work (one password hash verification).
+/// </summary>
 public static class LoginEndpoint
 {
     [AllowAnonymous]
     [WolverinePost("/api/auth/login")]
-    public static async Task<IResult> Post(Login request, IQuerySession session, BlindIndex index, TokenIssuer tokens, CancellationToken ct)
+    public static async Task<IResult> Post(Login request, HttpContext http, IQuerySession session, BlindIndex index, TokenIssuer tokens,
+        LoginThrottle throttle, CancellationToken ct)
     {
         var validation = new Validation().Require(request.Email, "email", 254);
         if (string.IsNullOrEmpty(request.Password)) validation.Add("password", "is required.");
+        else if (request.Password.Length > 1024) validation.Add("password", "must be at most 1024 characters.");
         if (!validation.IsValid) return validation.ToResult();
 
         var emailIndex = index.Of(AccountFactory.EmailPurpose, request.Email);
+        var accountKey = LoginThrottle.AccountKey(emailIndex);
+        var addressKey = LoginThrottle.AddressKey(http.Connection.RemoteIpAddress);
+        if (throttle.TryAttempt(accountKey, addressKey) is { } wait) return TooManyAttempts(http, wait);
+
         var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.EmailIndex == emailIndex, ct);
-        if (account is null || account.ErasedAt is not null || !AccountFactory.Verify(account, request.Password))
+        if (!Passwords.Verify(account, request.Password))
         {
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized.",
                 detail: "The e-mail or password is wrong.");
         }
 
-        var (token, expires) = tokens.Issue(account.Id, account.SchoolId, account.Role);
+        throttle.Succeeded(accountKey, addressKey);
+        var (token, expires) = tokens.Issue(account!.Id, account.SchoolId, account.Role);
         return Results.Ok(new LoginSucceeded(token, expires, account.Id, account.SchoolId, account.Role.ToString().ToLowerInvariant()));
+    }
+
+    public static IResult TooManyAttempts(HttpContext http, TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many attempts.",
+            detail: $"Too many sign-in attempts; try again in {seconds} seconds.");
     }
 }

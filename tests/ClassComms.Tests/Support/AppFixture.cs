@@ -19,6 +19,8 @@ public sealed class AppFixture : IAsyncLifetime
 {
     public const string OperatorKey = "test-operator-key";
     public const int RedemptionsPerMinute = 5;
+    public const int LoginAttemptsPerAccount = 5;
+    public const int LoginAttemptsPerAddress = 20;
     public const long MaxImageBytes = 2 * 1024 * 1024;
     public const long MaxImagePixels = 1_000_000;
     public static readonly TimeSpan UnsendWindow = TimeSpan.FromSeconds(4);
@@ -45,6 +47,8 @@ public sealed class AppFixture : IAsyncLifetime
             ["Auth:SigningKey"] = "test-signing-key-that-is-long-enough-for-hs256",
             ["Platform:OperatorKey"] = OperatorKey,
             ["ParentCodes:RedemptionsPerMinute"] = RedemptionsPerMinute.ToString(),
+            ["Auth:Throttle:AccountAttempts"] = LoginAttemptsPerAccount.ToString(),
+            ["Auth:Throttle:AddressAttempts"] = LoginAttemptsPerAddress.ToString(),
             ["Demo:Seed"] = "false",
             ["Messaging:UnsendWindow"] = UnsendWindow.ToString(),
             ["Media:MaxImageBytes"] = MaxImageBytes.ToString(),
@@ -65,6 +69,7 @@ public sealed class AppFixture : IAsyncLifetime
         await Host.ResetAllMartenDataAsync();
         await Host.Services.GetRequiredService<SubjectKeyStore>().DeleteAllAsync(CancellationToken.None);
         Host.Services.GetRequiredService<PersonalDataVault>().EvictAll();
+        Host.Services.GetRequiredService<ClassComms.Accounts.LoginThrottle>().Reset();
     }
 
     public async Task DisposeAsync() => await Host.DisposeAsync();

@@ -1,0 +1,171 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using ClassComms.Accounts;
+using ClassComms.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace ClassComms.Tests.Accounts;
+
+public sealed class when_throttling_logins(AppFixture app) : IntegrationTest(app)
+{
+    [Fact]
+    public async Task a_hundred_wrong_passwords_then_the_right_one_are_answered_429_with_retry_after()
+    {
+        var leader = await Api.CreateSchool();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 100; i++)
+        {
+            var (status, _, _) = await Api.Send(HttpMethod.Post, "/api/auth/login", new Login(leader.Email, $"wrong password {i}"), null,
+                Support.Api.FromNewAddress);
+            statuses.Add(status);
+        }
+
+        Assert.All(statuses.Take(AppFixture.LoginAttemptsPerAccount), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.All(statuses.Skip(AppFixture.LoginAttemptsPerAccount), s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
+
+        var (right, body, result) = await Api.Send(HttpMethod.Post, "/api/auth/login", new Login(leader.Email, Support.Api.Password), null,
+            Support.Api.FromNewAddress);
+        Assert.Equal(HttpStatusCode.TooManyRequests, right);
+        Assert.StartsWith("application/problem+json", result.Context.Response.ContentType);
+        Assert.True(int.Parse(result.Context.Response.Headers.RetryAfter.ToString()) > 0);
+        Assert.DoesNotContain(leader.Email, body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task an_unknown_email_is_throttled_like_a_known_one()
+    {
+        var unknown = Support.Api.NewEmail("nobody");
+        for (var i = 0; i < AppFixture.LoginAttemptsPerAccount; i++)
+        {
+            await Api.Problem(HttpStatusCode.Unauthorized, HttpMethod.Post, "/api/auth/login", new Login(unknown, "wrong password"), null,
+                Support.Api.FromNewAddress);
+        }
+
+        await Api.Problem(HttpStatusCode.TooManyRequests, HttpMethod.Post, "/api/auth/login", new Login(unknown, "wrong password"), null,
+            Support.Api.FromNewAddress);
+    }
+
+    [Fact]
+    public async Task one_address_guessing_many_accounts_is_throttled_and_others_still_sign_in()
+    {
+        var leader = await Api.CreateSchool();
+        for (var i = 0; i < AppFixture.LoginAttemptsPerAddress; i++)
+        {
+            await Api.Problem(HttpStatusCode.Unauthorized, HttpMethod.Post, "/api/auth/login",
+                new Login(Support.Api.NewEmail("guess"), "wrong password"), null, FromAttacker);
+        }
+
+        await Api.Problem(HttpStatusCode.TooManyRequests, HttpMethod.Post, "/api/auth/login", new Login(leader.Email, Support.Api.Password), null,
+            FromAttacker);
+        await Api.Expect<LoginSucceeded>(HttpStatusCode.OK, HttpMethod.Post, "/api/auth/login", new Login(leader.Email, Support.Api.Password),
+            null, Support.Api.FromNewAddress);
+    }
+
+    [Fact]
+    public async Task a_successful_login_clears_the_accounts_failures()
+    {
+        var leader = await Api.CreateSchool();
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < AppFixture.LoginAttemptsPerAccount - 1; i++)
+            {
+                await Api.Problem(HttpStatusCode.Unauthorized, HttpMethod.Post, "/api/auth/login", new Login(leader.Email, "wrong password"), null,
+                    Support.Api.FromNewAddress);
+            }
+
+            await Api.Expect<LoginSucceeded>(HttpStatusCode.OK, HttpMethod.Post, "/api/auth/login",
+                new Login(leader.Email, Support.Api.Password), null, Support.Api.FromNewAddress);
+        }
+    }
+
+    [Fact]
+    public async Task unknown_erased_and_wrong_password_logins_each_verify_one_password_hash()
+    {
+        var world = await Api.CreateWorld();
+        var guardian = await Api.GuardianOf(world.Teacher, world.Students[0]);
+        var (erasure, _, _) = await Api.Send(HttpMethod.Post, $"/api/privacy/guardians/{guardian.UserId}/erasure", null, world.Dpo);
+        Assert.Contains(erasure, new[] { HttpStatusCode.OK, HttpStatusCode.Accepted });
+
+        using var verifications = new VerificationCounter();
+        await Api.Problem(HttpStatusCode.Unauthorized, HttpMethod.Post, "/api/auth/login", new Login(Support.Api.NewEmail("nobody"), "a password"),
+            null, Support.Api.FromNewAddress);
+        Assert.Equal(1, verifications.Count);
+        await Api.Problem(HttpStatusCode.Unauthorized, HttpMethod.Post, "/api/auth/login", new Login(guardian.Email, Support.Api.Password), null,
+            Support.Api.FromNewAddress);
+        Assert.Equal(2, verifications.Count);
+        await Api.Problem(HttpStatusCode.Unauthorized, HttpMethod.Post, "/api/auth/login", new Login(world.Teacher.Email, "a wrong password"),
+            null, Support.Api.FromNewAddress);
+        Assert.Equal(3, verifications.Count);
+    }
+
+    [Fact]
+    public void an_erased_or_unknown_account_never_verifies_even_with_an_empty_hash()
+    {
+        Assert.False(Passwords.Verify(null, ""));
+        Assert.False(Passwords.Verify(new UserAccount { PasswordHash = "" }, ""));
+        var erased = new UserAccount { ErasedAt = DateTimeOffset.UnixEpoch };
+        erased.PasswordHash = Passwords.Hash(erased, "the password");
+        Assert.False(Passwords.Verify(erased, "the password"));
+        var live = new UserAccount();
+        live.PasswordHash = Passwords.Hash(live, "the password");
+        Assert.True(Passwords.Verify(live, "the password"));
+    }
+
+    [Fact]
+    public void the_wait_grows_with_each_failure_and_ends_when_it_has_passed()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-09-01T08:00:00Z"));
+        var throttle = new LoginThrottle(Options.Create(new LoginThrottleOptions
+        {
+            AccountAttempts = 3, AddressAttempts = 1000, FirstBackoff = TimeSpan.FromSeconds(30), MaxBackoff = TimeSpan.FromMinutes(4),
+            Window = TimeSpan.FromMinutes(15),
+        }), clock);
+        const string account = "account:x", address = "address:y";
+
+        for (var i = 0; i < 3; i++) Assert.Null(throttle.TryAttempt(account, address));
+        Assert.Equal(TimeSpan.FromSeconds(30), throttle.TryAttempt(account, address));
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(TimeSpan.FromSeconds(20), throttle.TryAttempt(account, address));
+
+        var waits = new List<TimeSpan>();
+        for (var i = 0; i < 5; i++)
+        {
+            clock.Advance(throttle.TryAttempt(account, address)!.Value);
+            Assert.Null(throttle.TryAttempt(account, address));
+            waits.Add(throttle.TryAttempt(account, address)!.Value);
+        }
+
+        Assert.Equal([60, 120, 240, 240, 240], waits.Select(w => (int)w.TotalSeconds));
+
+        clock.Advance(TimeSpan.FromMinutes(16));
+        for (var i = 0; i < 3; i++) Assert.Null(throttle.TryAttempt(account, address));
+        throttle.Succeeded(account, address);
+        Assert.Null(throttle.TryAttempt(account, address));
+    }
+
+    private static void FromAttacker(Alba.Scenario s) => s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = IPAddress.Parse("192.0.2.66"));
+
+    /// <summary>Counts the password hash verifications the API reports through its meter.</summary>
+    private sealed class VerificationCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _count;
+
+        public VerificationCounter()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == Passwords.MeterName && instrument.Name == Passwords.VerificationsInstrument)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
+            _listener.Start();
+        }
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
