@@ -25,6 +25,7 @@ public static class StorageConfiguration
                                ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured.");
         services.PostConfigure<PersonalDataOptions>(o =>
         {
+            o.EventStoreConnectionString = connectionString;
             if (string.IsNullOrWhiteSpace(o.KeyStoreConnectionString)) o.KeyStoreConnectionString = connectionString;
         });
 

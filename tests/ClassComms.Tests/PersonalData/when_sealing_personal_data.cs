@@ -73,14 +73,15 @@ public sealed class when_sealing_personal_data(AppFixture app) : IntegrationTest
         var store = Host.Services.GetRequiredService<SubjectKeyStore>();
         var subject = Guid.CreateVersion7();
         await Vault.SealAsync(Tenant, subject, "f", "x");
-        var before = (await store.FindAsync([subject], CancellationToken.None)).Single();
-        Assert.NotNull(before.WrappedKey);
+        var before = (await store.FindAsync([subject], CancellationToken.None)).Single(r => r.WrappedKey is not null);
+        Assert.Equal(Vault.CurrentPeriod, before.Period);
         Assert.Equal(1 + 12 + 16 + 32, before.WrappedKey!.Length);
 
         await Vault.EraseAsync(Tenant, subject, Guid.CreateVersion7());
         var after = (await store.FindAsync([subject], CancellationToken.None)).Single();
         Assert.Null(after.WrappedKey);
         Assert.NotNull(after.ErasedAt);
+        Assert.Equal(KeyPeriods.Legacy, after.Period);
     }
 
     [Fact]

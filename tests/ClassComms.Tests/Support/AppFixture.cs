@@ -36,7 +36,10 @@ public sealed class AppFixture : IAsyncLifetime
     public async Task InitializeAsync() => Host = await StartHostAsync(Required("ConnectionStrings__Marten"));
 
     /// <summary>Starts an API host against <paramref name="martenConnectionString"/> (the shared host, or a private one for crash tests).</summary>
-    public static async Task<IAlbaHost> StartHostAsync(string martenConnectionString)
+    public static Task<IAlbaHost> StartHostAsync(string martenConnectionString) => StartHostAsync(martenConnectionString, "Testing", null);
+
+    /// <summary>Starts an API host in <paramref name="environment"/>, with <paramref name="overrides"/> on top of the test settings.</summary>
+    public static async Task<IAlbaHost> StartHostAsync(string martenConnectionString, string environment, IReadOnlyDictionary<string, string?>? overrides)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -55,9 +58,10 @@ public sealed class AppFixture : IAsyncLifetime
             ["Media:MaxImagePixels"] = MaxImagePixels.ToString(),
             ["Media:UploadSasLifetime"] = UploadSasLifetime.ToString(),
         };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
         return await AlbaHost.For<Program>(builder =>
         {
-            builder.UseEnvironment("Testing");
+            builder.UseEnvironment(environment);
             // UseSetting (unlike ConfigureAppConfiguration) is visible while Program builds its services.
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
         });
