@@ -84,6 +84,7 @@ public sealed class ApiDriver : IAsyncDisposable
         env["ConnectionStrings__Blobs"] = blobConnection;
         env["PersonalData__MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         env["PersonalData__LookupKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        env["PersonalData__AllowSharedKeyDatabase"] = "true"; // Production refuses keys in the event-store database otherwise
         env["Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
         env["Platform__OperatorKey"] = operatorKey;
         env["ParentCodes__RedemptionsPerMinute"] = "100000";
