@@ -11,7 +11,10 @@ namespace ClassComms.Conversations;
 /// One inbox entry per recipient of a message, keyed by the event's global sequence (async daemon: a cursor
 /// never skips). Idempotent id, so each recipient has a message in their inbox exactly once.
 /// </summary>
-public sealed record InboxEntry(string Id, Guid UserId, Guid ConversationId, Guid MessageId, long Sequence, DateTimeOffset At);
+public sealed record InboxEntry(string Id, Guid UserId, Guid ConversationId, Guid MessageId, long Sequence, DateTimeOffset At)
+{
+    public static string IdFor(Guid userId, Guid messageId) => $"{userId:N}:{messageId:N}";
+}
 
 public sealed partial class InboxProjection : EventProjection
 {
@@ -19,7 +22,7 @@ public sealed partial class InboxProjection : EventProjection
     {
         foreach (var recipient in e.Data.Recipients.Where(r => r != e.Data.SenderId))
         {
-            ops.Store(new InboxEntry($"{recipient:N}:{e.Data.MessageId:N}", recipient, e.Data.ConversationId, e.Data.MessageId, e.Sequence, e.Data.At));
+            ops.Store(new InboxEntry(InboxEntry.IdFor(recipient, e.Data.MessageId), recipient, e.Data.ConversationId, e.Data.MessageId, e.Sequence, e.Data.At));
         }
     }
 }

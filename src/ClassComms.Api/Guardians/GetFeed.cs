@@ -27,14 +27,19 @@ public sealed record FeedEntry(
     bool Positive,
     int Value,
     Sealed? Note,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    public static string AwardedId(Guid pointId) => $"awarded:{pointId}";
+
+    public static string RemovedId(Guid pointId) => $"removed:{pointId}";
+}
 
 public sealed partial class FeedProjection : EventProjection
 {
-    public FeedEntry Create(IEvent<PointAwarded> e) => new($"awarded:{e.Data.PointId}", e.Sequence, FeedKinds.PointAwarded,
+    public FeedEntry Create(IEvent<PointAwarded> e) => new(FeedEntry.AwardedId(e.Data.PointId), e.Sequence, FeedKinds.PointAwarded,
         e.Data.StudentId, e.Data.ClassId, e.Data.PointId, e.Data.SkillId, e.Data.SkillName, e.Data.Positive, e.Data.Value, e.Data.Note, e.Data.At);
 
-    public FeedEntry Create(IEvent<PointRemoved> e) => new($"removed:{e.Data.PointId}", e.Sequence, FeedKinds.PointRemoved,
+    public FeedEntry Create(IEvent<PointRemoved> e) => new(FeedEntry.RemovedId(e.Data.PointId), e.Sequence, FeedKinds.PointRemoved,
         e.Data.StudentId, e.Data.ClassId, e.Data.PointId, e.Data.SkillId, "", e.Data.Positive, e.Data.Value, null, e.Data.At);
 
     /// <summary>Erasure purges the student's feed items (their notes were already unreadable).</summary>

@@ -18,16 +18,24 @@ public interface INotificationClient
     Task MessagesRead(ReadNotice notice);
 }
 
-/// <summary>A new (or withdrawn) message the recipient may see: ids and flags only; the text is fetched from the inbox or thread.</summary>
+/// <summary>
+/// A new (or withdrawn) message the recipient may see: ids and flags only; the text is fetched from the inbox or thread.
+/// Sent once the message is readable. <c>Cursor</c> is its position in the recipient's inbox (<c>GET /api/inbox?after={Cursor - 1}</c>
+/// returns it first); null when it is not in their inbox (the sender's own sessions, a participant who joined later): read the thread.
+/// </summary>
 public sealed record MessageNotice(Guid MessageId, Guid ConversationId, string Kind, Guid ClassId, Guid? StudentId, Guid SenderId, bool Urgent,
-    int Attachments, DateTimeOffset At);
+    int Attachments, DateTimeOffset At, long? Cursor = null);
 
 /// <summary>Tells a sender that a participant read some of their messages.</summary>
 public sealed record ReadNotice(Guid ConversationId, Guid ReaderId, IReadOnlyList<Guid> MessageIds);
 
-/// <summary>A point event the recipient may see: ids and non-personal facts only (the note is fetched from the feed).</summary>
+/// <summary>
+/// A point event the recipient may see: ids and non-personal facts only (the note is fetched from the feed). Sent once the feed
+/// holds it: <c>Cursor</c> is its position in the guardian feed (<c>GET /api/guardians/me/feed?after={Cursor - 1}</c> returns it
+/// first); null when the feed no longer holds it (the student was erased).
+/// </summary>
 public sealed record PointNotice(Guid PointId, Guid AwardId, Guid StudentId, Guid ClassId, Guid SkillId, string SkillName, bool Positive,
-    int Value, bool HasNote, DateTimeOffset At);
+    int Value, bool HasNote, DateTimeOffset At, long? Cursor = null);
 
 /// <summary>
 /// Authorized hub. Each connection joins only its own user group, computed on the server from the token;

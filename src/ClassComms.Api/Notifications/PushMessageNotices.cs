@@ -5,6 +5,7 @@ using ClassComms.Schools;
 using Marten;
 using Microsoft.AspNetCore.SignalR;
 using Wolverine;
+using Wolverine.Runtime.Handlers;
 
 namespace ClassComms.Notifications;
 
@@ -12,23 +13,27 @@ namespace ClassComms.Notifications;
 public sealed record DeliverMessageNotice(Guid SchoolId, Guid MessageId, Guid RecipientId);
 
 /// <summary>
-/// Runs after the message committed. Recipients are computed now from current participation, links and
-/// restrictions. Staff in quiet hours get the push when their quiet hours end; guardians who muted the class
-/// get none (the message is in their inbox either way). Urgent messages (leaders only) ignore both.
+/// Runs after the message committed, and pushes once the recipients' inbox holds it (<see cref="PushReadiness"/>), each
+/// notice carrying the inbox cursor. Recipients are computed from current participation, links and restrictions. Staff in
+/// quiet hours get the push when their quiet hours end; guardians who muted the class get none (the message is in their
+/// inbox either way). Urgent messages (leaders only) ignore both.
 /// </summary>
 public static class PushMessageNoticesHandler
 {
-    public static async Task Handle(MessagePostedNotice notice, IDocumentStore store, IHubContext<NotificationHub, INotificationClient> hub,
-        IMessageContext bus, TimeProvider clock, CancellationToken ct)
+    public static void Configure(HandlerChain chain) => PushRetries.Apply(chain);
+
+    public static async Task Handle(MessagePostedNotice notice, IDocumentStore store, PushReadiness readiness,
+        IHubContext<NotificationHub, INotificationClient> hub, IMessageContext bus, TimeProvider clock, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(notice.SchoolId));
         var (message, conversation) = await LoadAsync(session, notice.MessageId, ct);
         var recipients = await ConversationAccess.RecipientsAsync(session, conversation, ct);
-        var push = ToNotice(message, conversation);
+        recipients.Remove(message.SenderId);
+        var cursors = await InboxCursorsAsync(store, session, readiness, message.Id, recipients, ct);
         if (message.Withdrawn)
         {
-            recipients.Add(message.SenderId);
-            await hub.Clients.Groups(recipients.Select(NotificationHub.UserGroup).ToList()).MessageWithdrawn(push);
+            await SendAsync(recipients.Append(message.SenderId), message, conversation, cursors,
+                (clients, push) => clients.MessageWithdrawn(push), hub);
             return;
         }
 
@@ -40,7 +45,7 @@ public static class PushMessageNoticesHandler
         var guardianPrefs = (await session.LoadManyAsync<GuardianPreferences>(ct, recipients)).ToDictionary(p => p.Id);
 
         var immediate = new List<Guid> { message.SenderId };
-        foreach (var recipient in recipients.Where(r => r != message.SenderId))
+        foreach (var recipient in recipients)
         {
             if (message.Urgent || !accounts.TryGetValue(recipient, out var account))
             {
@@ -66,17 +71,18 @@ public static class PushMessageNoticesHandler
             }
         }
 
-        await hub.Clients.Groups(immediate.Select(NotificationHub.UserGroup).ToList()).MessageReceived(push);
+        await SendAsync(immediate, message, conversation, cursors, (clients, push) => clients.MessageReceived(push), hub);
     }
 
-    public static async Task Handle(DeliverMessageNotice notice, IDocumentStore store, IHubContext<NotificationHub, INotificationClient> hub,
-        CancellationToken ct)
+    public static async Task Handle(DeliverMessageNotice notice, IDocumentStore store, PushReadiness readiness,
+        IHubContext<NotificationHub, INotificationClient> hub, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(notice.SchoolId));
         var (message, conversation) = await LoadAsync(session, notice.MessageId, ct);
         if (message.Withdrawn) return;
         if (!(await ConversationAccess.RecipientsAsync(session, conversation, ct)).Contains(notice.RecipientId)) return;
-        await hub.Clients.Group(NotificationHub.UserGroup(notice.RecipientId)).MessageReceived(ToNotice(message, conversation));
+        var cursors = await InboxCursorsAsync(store, session, readiness, message.Id, [notice.RecipientId], ct);
+        await SendAsync([notice.RecipientId], message, conversation, cursors, (clients, push) => clients.MessageReceived(push), hub);
     }
 
     public static async Task Handle(MessagesReadNotice notice, IDocumentStore store, IHubContext<NotificationHub, INotificationClient> hub,
@@ -101,6 +107,25 @@ public static class PushMessageNoticesHandler
         return (message, conversation);
     }
 
-    private static MessageNotice ToNotice(MessageView m, Conversation c) =>
-        new(m.Id, c.Id, c.Kind, c.ClassId, c.StudentId, m.SenderId, m.Urgent, m.Attachments.Count, m.WithdrawnAt ?? m.PostedAt);
+    /// <summary>Waits until the inbox holds the message for <paramref name="recipients"/>; returns each one's inbox cursor.</summary>
+    private static async Task<IReadOnlyDictionary<Guid, long>> InboxCursorsAsync(IDocumentStore store, IQuerySession session,
+        PushReadiness readiness, Guid messageId, IReadOnlyCollection<Guid> recipients, CancellationToken ct)
+    {
+        var ids = recipients.ToDictionary(r => InboxEntry.IdFor(r, messageId));
+        var found = await readiness.WaitAsync(store, session, nameof(InboxProjection), ids.Keys, async (s, keys, token) =>
+            (await s.LoadManyAsync<InboxEntry>(token, keys)).ToDictionary(e => e.Id, e => e.Sequence), ct);
+        return found.ToDictionary(f => ids[f.Key], f => f.Value);
+    }
+
+    /// <summary>One send per cursor: every entry of a message has the same one; people whose inbox lacks it get none.</summary>
+    private static async Task SendAsync(IEnumerable<Guid> people, MessageView message, Conversation conversation,
+        IReadOnlyDictionary<Guid, long> cursors, Func<INotificationClient, MessageNotice, Task> send, IHubContext<NotificationHub, INotificationClient> hub)
+    {
+        foreach (var byCursor in people.Distinct().GroupBy(p => cursors.TryGetValue(p, out var c) ? c : (long?)null))
+        {
+            var push = new MessageNotice(message.Id, conversation.Id, conversation.Kind, conversation.ClassId, conversation.StudentId,
+                message.SenderId, message.Urgent, message.Attachments.Count, message.WithdrawnAt ?? message.PostedAt, byCursor.Key);
+            await send(hub.Clients.Groups(byCursor.Select(NotificationHub.UserGroup).ToList()), push);
+        }
+    }
 }

@@ -2,6 +2,7 @@ using ClassComms.Accounts;
 using ClassComms.Classes;
 using ClassComms.Conversations;
 using ClassComms.Guardians;
+using ClassComms.Notifications;
 using ClassComms.PersonalData;
 using ClassComms.Points;
 using ClassComms.Schools;
@@ -37,6 +38,9 @@ public static class StorageConfiguration
                 // Upstream DistributedLock (the Patched.* redirect) refuses multiplexing with a DbDataSource.
                 opts.Events.UseAdvisoryLockTransaction = true;
                 opts.Events.StreamIdentity = StreamIdentity.AsGuid;
+                // Pushes wait for the feed and inbox projections (PushReadiness): wake the daemon on every append
+                // (LISTEN/NOTIFY) instead of waiting for its next poll, which is kept as the safety net.
+                opts.Events.UseListenNotifyForEventAppends = true;
 
                 opts.ConfigureAccounts();
                 opts.ConfigureClasses();
@@ -49,6 +53,7 @@ public static class StorageConfiguration
             .IntegrateWithWolverine()
             .AddAsyncDaemon(DaemonMode.HotCold)
             .ApplyAllDatabaseChangesOnStartup();
+        services.AddPushReadiness();
         return services;
     }
 
