@@ -16,7 +16,6 @@ public static class ConversationsConfiguration
         opts.Schema.For<InboxEntry>().MultiTenanted().Index(x => x.UserId).Index(x => x.Sequence);
         opts.Projections.Add<InboxProjection>(ProjectionLifecycle.Async);
         opts.Schema.For<MediaObject>().MultiTenanted().Index(m => m.ConversationId).Index(m => m.UploadedBy);
-        opts.Schema.For<UploadSession>().MultiTenanted();
         opts.Schema.For<StaffPreferences>().MultiTenanted();
         opts.Schema.For<GuardianPreferences>().MultiTenanted();
     }

@@ -9,8 +9,9 @@ namespace ClassComms.Media;
 
 /// <summary>
 /// The only way to read media: authorized per request (a current participant of the conversation; before
-/// sending, only the uploader), decrypted on the way out. No read SAS is issued because blobs are encrypted
-/// with the data subjects' keys, which Blob Storage never sees.
+/// sending, only the uploader), decrypted on the way out as a stream. HTTP Range is honoured (206 with
+/// Content-Range, 416 for a range past the end), and only the segments a range covers are fetched and decrypted.
+/// No read SAS is issued because blobs are encrypted with the data subjects' keys, which Blob Storage never sees.
 /// </summary>
 public static class DownloadAttachmentEndpoint
 {
@@ -33,10 +34,10 @@ public static class DownloadAttachmentEndpoint
             return Problems.NotFound("attachment");
         }
 
-        var content = await media.ReadAsync(stored, ct);
+        var content = await media.OpenReadAsync(stored, ct);
         if (content is null) return Problems.Gone("The attachment was erased.");
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers.CacheControl = "private, no-store";
-        return Results.File(content, stored.ContentType, await vault.UnsealAsync(stored.FileName, ct) ?? "attachment");
+        return Results.Stream(content, stored.ContentType, await vault.UnsealAsync(stored.FileName, ct) ?? "attachment", enableRangeProcessing: true);
     }
 }

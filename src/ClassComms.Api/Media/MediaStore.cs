@@ -1,6 +1,7 @@
+using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Azure.Storage.Sas;
+using Azure.Storage.Blobs.Specialized;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ImageMagick;
@@ -14,8 +15,15 @@ public sealed class MediaOptions
     public long MaxImageBytes { get; set; } = 15 * 1024 * 1024;
     public long MaxVideoBytes { get; set; } = 200 * 1024 * 1024;
     public long MaxPdfBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>Pixels of any one frame (and of the canvas) of an image.</summary>
     public long MaxImagePixels { get; set; } = 40_000_000;
-    public TimeSpan UploadSasLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Frames of an animated image.</summary>
+    public int MaxImageFrames { get; set; } = 300;
+
+    /// <summary>Bytes of media a user may have stored (not deleted) in a school.</summary>
+    public long QuotaBytesPerUser { get; set; } = 2L * 1024 * 1024 * 1024;
 
     public long MaxBytes => Math.Max(MaxImageBytes, Math.Max(MaxVideoBytes, MaxPdfBytes));
 
@@ -28,62 +36,94 @@ public sealed class MediaOptions
 }
 
 /// <summary>
-/// Media in Blob Storage: validated by content, images re-encoded without metadata (EXIF/GPS), encrypted
-/// under a random content key sealed for the data subjects, in a private container. Uploads through SAS land
-/// in a private quarantine container first and are only accepted after the same processing.
+/// Media in Blob Storage, never in plaintext: validated by content, images re-encoded without metadata
+/// (EXIF/GPS), everything encrypted while it streams in (segmented AES-GCM under a random content key that is
+/// sealed for the data subjects) into a private container, and decrypted while it streams out.
 /// </summary>
-public sealed class MediaStore(BlobServiceClient blobs, PersonalDataVault vault, IOptions<MediaOptions> options, TimeProvider clock)
+public sealed class MediaStore
 {
     public const string Container = "media";
-    public const string QuarantineContainer = "incoming";
+
+    /// <summary>The retired direct-upload quarantine, which held plaintext; deleted at start-up wherever it still exists.</summary>
+    public const string RetiredQuarantineContainer = "incoming";
+
     private const string KeyField = "media.content-key";
+    private const int CopyBuffer = 80 * 1024;
+    private const int BlockSize = 4 * 1024 * 1024;
+    private readonly BlobServiceClient _blobs;
+    private readonly PersonalDataVault _vault;
+    private readonly IOptions<MediaOptions> _options;
+    private readonly TimeProvider _clock;
 
-    public MediaOptions Options => options.Value;
+    public MediaStore(BlobServiceClient blobs, PersonalDataVault vault, IOptions<MediaOptions> options, TimeProvider clock)
+    {
+        (_blobs, _vault, _options, _clock) = (blobs, vault, options, clock);
+        LimitImageDecoding(options.Value);
+    }
 
-    public BlobContainerClient Media => blobs.GetBlobContainerClient(Container);
+    public MediaOptions Options => _options.Value;
 
-    public BlobContainerClient Quarantine => blobs.GetBlobContainerClient(QuarantineContainer);
+    public BlobContainerClient Media => _blobs.GetBlobContainerClient(Container);
 
     public async Task EnsureContainersAsync(CancellationToken ct)
     {
         await Media.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: ct);
-        await Quarantine.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: ct);
+        await _blobs.GetBlobContainerClient(RetiredQuarantineContainer).DeleteIfExistsAsync(cancellationToken: ct);
     }
 
-    /// <summary>Validates, cleans, encrypts and stores a file; returns the media object to store, or a 400 naming <paramref name="field"/>.</summary>
+    /// <summary>Bytes of media <paramref name="userId"/> has stored in the session's school (what the quota counts).</summary>
+    public static async Task<long> StoredBytesAsync(Marten.IQuerySession session, Guid userId, CancellationToken ct) =>
+        await Marten.QueryableExtensions.SumAsync(session.Query<MediaObject>().Where(m => m.UploadedBy == userId && m.DeletedAt == null), m => m.Size, ct);
+
+    /// <summary>
+    /// Validates, cleans, encrypts and stores a file read from <paramref name="content"/>, enforcing the size limits
+    /// and <paramref name="quotaLeft"/> while reading. Returns the media object to store, or a problem naming
+    /// <paramref name="field"/> (400; 413 over the quota). A refused or broken upload leaves no blob behind.
+    /// </summary>
     public async Task<(MediaObject? Media, IResult? Problem)> IngestAsync(Caller uploader, Guid conversationId, IReadOnlyList<Guid> subjects,
-        string fileName, byte[] content, string field, CancellationToken ct)
+        string fileName, Stream content, long quotaLeft, string field, CancellationToken ct)
     {
-        var type = ContentSniffer.Sniff(content.AsSpan(0, Math.Min(content.Length, 64)));
+        var head = new byte[64];
+        int headLength;
+        try
+        {
+            headLength = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            return (null, Incomplete(field));
+        }
+
+        if (headLength == 0) return (null, Problems.Invalid(field, "is required and must not be empty."));
+        var type = ContentSniffer.Sniff(head.AsSpan(0, headLength));
         if (type is null) return (null, Problems.Invalid(field, "is not a supported photo (JPEG, PNG, GIF, WebP, HEIC), video (MP4, MOV, WebM) or PDF."));
-        if (content.Length > Options.LimitFor(type.Kind))
-        {
-            return (null, Problems.Invalid(field, $"is too large: a {type.Kind} may be at most {Options.LimitFor(type.Kind) / (1024 * 1024)} MB."));
-        }
-
-        int? width = null, height = null;
-        if (type.Kind == ContentSniffer.Image)
-        {
-            try
-            {
-                var info = new MagickImageInfo(content);
-                if ((long)info.Width * info.Height > Options.MaxImagePixels)
-                {
-                    return (null, Problems.Invalid(field, $"has too many pixels: at most {Options.MaxImagePixels:N0}."));
-                }
-
-                (content, width, height) = StripMetadata(content);
-            }
-            catch (MagickException)
-            {
-                return (null, Problems.Invalid(field, "is not a readable image."));
-            }
-        }
 
         var id = Guid.CreateVersion7();
         var key = ContentCipher.NewKey();
         var blobName = $"{uploader.SchoolId:N}/{id:N}";
-        await Media.GetBlobClient(blobName).UploadAsync(BinaryData.FromBytes(ContentCipher.Encrypt(key, content, AssociatedData(id))), overwrite: false, ct);
+        var limits = new Limits(Options.LimitFor(type.Kind), quotaLeft, type.Kind, field);
+        IResult? problem;
+        long size;
+        int? width = null, height = null;
+        if (type.Kind == ContentSniffer.Image)
+        {
+            // Images are re-encoded, which needs them whole: at most MaxImageBytes in memory, never in storage.
+            using var buffer = new MemoryStream();
+            buffer.Write(head, 0, headLength);
+            problem = await CopyAsync(content, buffer, headLength, limits with { QuotaLeft = long.MaxValue }, ct);
+            if (problem is not null) return (null, problem);
+            byte[] clean;
+            (clean, width, height, problem) = Clean(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), type, field);
+            if (problem is not null) return (null, problem);
+            if (clean.Length > quotaLeft) return (null, limits.OverQuota());
+            (size, problem) = await UploadAsync(blobName, key, id, new MemoryStream(clean, writable: false), limits with { Max = long.MaxValue }, ct);
+        }
+        else
+        {
+            (size, problem) = await UploadAsync(blobName, key, id, new PrefixedStream(head.AsMemory(0, headLength), content), limits, ct);
+        }
+
+        if (problem is not null) return (null, problem);
         var media = new MediaObject
         {
             Id = id,
@@ -91,54 +131,196 @@ public sealed class MediaStore(BlobServiceClient blobs, PersonalDataVault vault,
             UploadedBy = uploader.UserId,
             Kind = type.Kind,
             ContentType = type.ContentType,
-            Size = content.Length,
+            Size = size,
             Width = width,
             Height = height,
-            FileName = await vault.SealForAllAsync(uploader.Tenant, subjects, "media.file-name", CleanName(fileName, type), ct),
-            ContentKey = Convert.ToBase64String(await vault.SealBytesAsync(uploader.Tenant, subjects, KeyField, key, ct)),
+            FileName = await _vault.SealForAllAsync(uploader.Tenant, subjects, "media.file-name", CleanName(fileName, type), ct),
+            ContentKey = Convert.ToBase64String(await _vault.SealBytesAsync(uploader.Tenant, subjects, KeyField, key, ct)),
             Subjects = subjects.ToList(),
             BlobName = blobName,
-            UploadedAt = clock.GetUtcNow(),
+            UploadedAt = _clock.GetUtcNow(),
         };
         return (media, null);
     }
 
-    /// <summary>The decrypted content, or null when a subject was erased (the key is gone) or the blob was deleted.</summary>
-    public async Task<byte[]?> ReadAsync(MediaObject media, CancellationToken ct)
+    /// <summary>
+    /// A seekable stream of the decrypted content (only the segments read are fetched and decrypted), or null when
+    /// a subject was erased (the key is gone) or the blob was deleted.
+    /// </summary>
+    public async Task<Stream?> OpenReadAsync(MediaObject media, CancellationToken ct)
     {
-        var key = await vault.UnsealBytesAsync(media.Subjects, KeyField, Convert.FromBase64String(media.ContentKey), ct);
+        var key = await _vault.UnsealBytesAsync(media.Subjects, KeyField, Convert.FromBase64String(media.ContentKey), ct);
         if (key is null || media.DeletedAt is not null) return null;
         var blob = Media.GetBlobClient(media.BlobName);
-        if (!await blob.ExistsAsync(ct)) return null;
-        var encrypted = (await blob.DownloadContentAsync(ct)).Value.Content.ToArray();
-        return ContentCipher.Decrypt(key, encrypted, AssociatedData(media.Id));
+        long length;
+        try
+        {
+            length = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value.ContentLength;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+
+        var header = new byte[Math.Min(length, 64)];
+        await using (var start = await ReadRangeAsync(blob, 0, header.Length, ct)) await start.ReadExactlyAsync(header, ct);
+        if (ContentCipher.IsLegacy(header))
+        {
+            var whole = (await blob.DownloadContentAsync(ct)).Value.Content.ToArray();
+            return ContentCipher.Decrypt(key, whole, AssociatedData(media.Id)) is { } plaintext
+                ? new MemoryStream(plaintext, writable: false)
+                : throw new System.Security.Cryptography.CryptographicException("Stored media failed authentication.");
+        }
+
+        return ContentCipher.OpenRead(key, AssociatedData(media.Id), length, header, (offset, count, token) => ReadRangeAsync(blob, offset, count, token))
+               ?? throw new System.Security.Cryptography.CryptographicException("Stored media has an unknown format.");
+    }
+
+    /// <summary>The decrypted content, whole, or null when a subject was erased or the blob was deleted.</summary>
+    public async Task<byte[]?> ReadAsync(MediaObject media, CancellationToken ct)
+    {
+        await using var stream = await OpenReadAsync(media, ct);
+        if (stream is null) return null;
+        var content = new byte[stream.Length];
+        await stream.ReadExactlyAsync(content, ct);
+        return content;
     }
 
     /// <summary>Deletes the blob (in addition to shredding its key) and marks the media deleted.</summary>
     public async Task DeleteAsync(MediaObject media, CancellationToken ct)
     {
         await Media.GetBlobClient(media.BlobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct);
-        media.DeletedAt ??= clock.GetUtcNow();
+        media.DeletedAt ??= _clock.GetUtcNow();
     }
 
-    /// <summary>A write-only SAS for one quarantine blob, valid for <see cref="MediaOptions.UploadSasLifetime"/>.</summary>
-    public (Uri Url, DateTimeOffset ExpiresAt) IssueUploadUrl(Guid uploadId)
+    /// <summary>Deletes the blob of media that was stored but will not be committed (the request was refused after all).</summary>
+    public Task DiscardAsync(MediaObject media, CancellationToken ct) =>
+        Media.GetBlobClient(media.BlobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct);
+
+    private static async Task<Stream> ReadRangeAsync(BlobClient blob, long offset, long count, CancellationToken ct) =>
+        (await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = new HttpRange(offset, count) }, ct)).Value.Content;
+
+    private sealed record Limits(long Max, long QuotaLeft, string Kind, string Field)
     {
-        var expires = clock.GetUtcNow() + Options.UploadSasLifetime;
-        var blob = Quarantine.GetBlobClient(uploadId.ToString("N"));
-        return (blob.GenerateSasUri(BlobSasPermissions.Create | BlobSasPermissions.Write, expires), expires);
+        public IResult TooLarge() => Problems.Invalid(Field, $"is too large: a {Kind} may be at most {Max / (1024 * 1024)} MB.");
+
+        public IResult OverQuota() => Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Storage quota exceeded.",
+            detail: "'file': storing it would exceed your storage quota; ask for older media to be deleted.",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [Field] = ["exceeds your storage quota."] } });
     }
 
-    private static (byte[] Content, int Width, int Height) StripMetadata(byte[] content)
+    /// <summary>Copies until the end of <paramref name="source"/>, refusing as soon as a limit is passed.</summary>
+    private static async Task<IResult?> CopyAsync(Stream source, Stream destination, long already, Limits limits, CancellationToken ct)
     {
-        using var frames = new MagickImageCollection(content);
-        foreach (var frame in frames)
+        var buffer = new byte[CopyBuffer];
+        var total = already;
+        try
         {
-            frame.AutoOrient();
-            frame.Strip();
+            while (true)
+            {
+                var n = await source.ReadAsync(buffer, ct);
+                if (n == 0) break;
+                total += n;
+                if (total > limits.Max) return limits.TooLarge();
+                if (total > limits.QuotaLeft) return limits.OverQuota();
+                await destination.WriteAsync(buffer.AsMemory(0, n), ct);
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            return Incomplete(limits.Field);
         }
 
-        return (frames.ToByteArray(), (int)frames[0].Width, (int)frames[0].Height);
+        return total > limits.Max ? limits.TooLarge() : total > limits.QuotaLeft ? limits.OverQuota() : null;
+    }
+
+    /// <summary>Encrypts <paramref name="plaintext"/> into a new blob while reading it; on any refusal or failure the blob is deleted.</summary>
+    private async Task<(long Size, IResult? Problem)> UploadAsync(string blobName, byte[] key, Guid id, Stream plaintext, Limits limits, CancellationToken ct)
+    {
+        var blob = Media.GetBlockBlobClient(blobName);
+        var committed = false;
+        try
+        {
+            await using var write = await blob.OpenWriteAsync(overwrite: true, new BlockBlobOpenWriteOptions
+            {
+                BufferSize = BlockSize,
+                OpenConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            }, ct);
+            await using var encryptor = ContentCipher.Encrypt(write, key, AssociatedData(id));
+            var problem = await CopyAsync(plaintext, encryptor, 0, limits, ct);
+            if (problem is not null) return (0, problem);
+            await encryptor.FinishAsync(ct);
+            await write.FlushAsync(ct);
+            committed = true;
+            return (encryptor.PlaintextLength, null);
+        }
+        finally
+        {
+            // Disposing the write stream commits what was staged; a refused upload's partial ciphertext (under a key
+            // that was never stored) is deleted at once.
+            if (!committed) await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: CancellationToken.None);
+        }
+    }
+
+    private static IResult Incomplete(string field) => Problems.Invalid(field, "was not received completely (the upload ended early or the form is malformed).");
+
+    private (byte[] Content, int? Width, int? Height, IResult? Problem) Clean(ReadOnlySpan<byte> content, SniffedType type, string field)
+    {
+        var settings = new MagickReadSettings { Format = FormatOf(type) };
+        try
+        {
+            // Every frame's and the canvas's dimensions are checked from the headers before any pixel is decoded.
+            using (var pinged = new MagickImageCollection())
+            {
+                pinged.Ping(content, settings);
+                if (pinged.Count > Options.MaxImageFrames) return ([], null, null, Problems.Invalid(field, $"has too many frames: at most {Options.MaxImageFrames}."));
+                foreach (var frame in pinged)
+                {
+                    if ((long)frame.Width * frame.Height > Options.MaxImagePixels || (long)frame.Page.Width * frame.Page.Height > Options.MaxImagePixels)
+                    {
+                        return ([], null, null, Problems.Invalid(field, $"has too many pixels: at most {Options.MaxImagePixels:N0} in any frame."));
+                    }
+                }
+            }
+
+            using var frames = new MagickImageCollection(content, settings);
+            foreach (var frame in frames)
+            {
+                frame.AutoOrient();
+                frame.Strip();
+            }
+
+            return (frames.ToByteArray(settings.Format), (int)frames[0].Width, (int)frames[0].Height, null);
+        }
+        catch (MagickException)
+        {
+            return ([], null, null, Problems.Invalid(field, "is not a readable image."));
+        }
+    }
+
+    private static MagickFormat FormatOf(SniffedType type) => type.ContentType switch
+    {
+        "image/jpeg" => MagickFormat.Jpeg,
+        "image/png" => MagickFormat.Png,
+        "image/gif" => MagickFormat.Gif,
+        "image/webp" => MagickFormat.WebP,
+        "image/heic" => MagickFormat.Heic,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type.ContentType, "not an image type"),
+    };
+
+    /// <summary>
+    /// Process-wide decoder limits, the second line behind the per-frame checks: no crafted image can make
+    /// ImageMagick allocate far beyond the configured limits, and decoded pixels are never paged to disk.
+    /// </summary>
+    private static void LimitImageDecoding(MediaOptions options)
+    {
+        var side = (ulong)Math.Min(options.MaxImagePixels, 65_535);
+        ResourceLimits.Width = side;
+        ResourceLimits.Height = side;
+        ResourceLimits.Area = (ulong)options.MaxImagePixels * 4;
+        ResourceLimits.ListLength = (ulong)options.MaxImageFrames * 2;
+        ResourceLimits.Memory = Math.Max(512UL * 1024 * 1024, (ulong)options.MaxImagePixels * 4 * 8);
+        ResourceLimits.Disk = 0;
     }
 
     private static string CleanName(string fileName, SniffedType type)
@@ -149,4 +331,30 @@ public sealed class MediaStore(BlobServiceClient blobs, PersonalDataVault vault,
     }
 
     private static string AssociatedData(Guid mediaId) => $"classcomms/media/v1|{mediaId:N}";
+
+    /// <summary>The sniffed first bytes, then the rest of the upload.</summary>
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            if (prefix.IsEmpty) return await rest.ReadAsync(buffer, ct);
+            var n = Math.Min(prefix.Length, buffer.Length);
+            prefix[..n].CopyTo(buffer);
+            prefix = prefix[n..];
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+        public override void Flush() => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

@@ -3,6 +3,8 @@ using ClassComms.Conversations;
 using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
 using Wolverine.Http;
 
 namespace ClassComms.Media;
@@ -11,10 +13,14 @@ public sealed record AttachmentUploaded(Guid AttachmentId, string Kind, string C
 
 /// <summary>
 /// Upload through the API (multipart form, field <c>file</c>) into a conversation one may write in; the
-/// attachment is then sent by listing its id in a message. Content is sniffed, limited and cleaned.
+/// attachment is then sent by listing its id in a message. The form is read as a stream: content is sniffed from
+/// its first bytes, limited while it is read and encrypted on its way to Blob Storage (images are cleaned first,
+/// in memory). A refused, oversized or truncated upload answers 4xx and leaves nothing stored.
 /// </summary>
 public static class UploadAttachmentEndpoint
 {
+    private const string Field = "file";
+
     [WolverinePost("/api/conversations/{conversationId}/attachments")]
     public static async Task<IResult> Post(string conversationId, HttpContext http, ClaimsPrincipal user, IDocumentSession session,
         MediaStore media, CancellationToken ct)
@@ -25,27 +31,45 @@ public static class UploadAttachmentEndpoint
         if (conversation.Problem is not null) return conversation.Problem;
 
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = media.Options.MaxBytes + 64 * 1024;
-        if (!http.Request.HasFormContentType) return Problems.Invalid("file", "must be sent as multipart/form-data.");
-        IFormCollection form;
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+        {
+            return Problems.Invalid(Field, "must be sent as multipart/form-data.");
+        }
+
+        var quotaLeft = media.Options.QuotaBytesPerUser - await MediaStore.StoredBytesAsync(session, caller.UserId, ct);
+        var reader = new MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = media.Options.MaxBytes + 1 };
+        MediaObject? stored = null;
         try
         {
-            form = await http.Request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = media.Options.MaxBytes }, ct);
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            {
+                if (stored is not null || section.AsFileSection() is not { Name: Field } file)
+                {
+                    await section.Body.DrainAsync(ct); // other fields are ignored, but the form must be whole
+                    continue;
+                }
+
+                var (ingested, problem) = await media.IngestAsync(caller, id, [caller.UserId, .. conversation.Conversation!.SubjectStudents],
+                    file.FileName, file.FileStream!, quotaLeft, Field, ct);
+                if (problem is not null) return problem;
+                stored = ingested;
+            }
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is IOException or InvalidDataException)
         {
-            return Problems.Invalid("file", "is too large or the form is malformed.");
+            if (stored is not null) await media.DiscardAsync(stored, CancellationToken.None);
+            return Problems.Invalid(Field, "was not received completely (the upload ended early or the form is malformed).");
+        }
+        catch
+        {
+            if (stored is not null) await media.DiscardAsync(stored, CancellationToken.None);
+            throw;
         }
 
-        if (form.Files.GetFile("file") is not { Length: > 0 } file) return Problems.Invalid("file", "is required and must not be empty.");
-        if (file.Length > media.Options.MaxBytes) return Problems.Invalid("file", "is too large.");
-        using var buffer = new MemoryStream((int)file.Length);
-        await file.CopyToAsync(buffer, ct);
-
-        var (stored, problem) = await media.IngestAsync(caller, id, [caller.UserId, .. conversation.Conversation!.SubjectStudents],
-            file.FileName, buffer.ToArray(), "file", ct);
-        if (problem is not null) return problem;
-        session.Store(stored!);
-        return Results.Created($"/api/attachments/{stored!.Id}",
+        if (stored is null) return Problems.Invalid(Field, "is required and must not be empty.");
+        session.Store(stored);
+        return Results.Created($"/api/attachments/{stored.Id}",
             new AttachmentUploaded(stored.Id, stored.Kind, stored.ContentType, stored.Size, stored.Width, stored.Height));
     }
 

@@ -1,11 +1,14 @@
 using System.Net;
-using System.Net.Http.Json;
+using System.Net.Http.Headers;
+using System.Text;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using ClassComms.Conversations;
 using ClassComms.Media;
 using ClassComms.Tests.Support;
 using ImageMagick;
 using Microsoft.AspNetCore.TestHost;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClassComms.Tests.Media;
@@ -88,55 +91,118 @@ public sealed class when_attaching_media(AppFixture app) : IntegrationTest(app)
     }
 
     [Fact]
-    public async Task a_direct_upload_goes_through_a_single_blob_sas_and_the_same_checks()
+    public async Task nothing_an_upload_carries_rests_in_plaintext_in_any_container()
     {
         var world = await Api.CreateWorld();
         var mum = await Api.GuardianOf(world.Teacher, world.Students[0]);
-        var thread = (await Api.StartConversation(world.Teacher, world.Students[0], "Send me the video")).Threads[0];
+        var thread = (await Api.StartConversation(world.Teacher, world.Students[0], "Trip")).Threads[0];
+        var marker = $"pdf-marker-{Guid.NewGuid():N}";
+        var fileName = $"ada-medical-{Guid.NewGuid():N}";
+        var pdf = MediaFiles.Pdf(marker);
+        var video = MediaFiles.Video(300_000);
+        var owner = $"camera-owner-{Guid.NewGuid():N}";
+        var photo = MediaFiles.JpegWithGps(owner);
 
-        var grant = await Api.Post<UploadGranted>($"/api/conversations/{thread.ConversationId}/uploads", new RequestUpload("school-play.jpg"), mum);
-        using var http = new HttpClient();
-        Assert.Equal(HttpStatusCode.Created, (await Put(http, grant, Files.JpegWithGps())).StatusCode);
-        // The SAS is for that one blob only.
-        var sibling = new UriBuilder(grant.UploadUrl) { Path = grant.UploadUrl.AbsolutePath.Replace(grant.UploadId.ToString("N"), Guid.NewGuid().ToString("N")) }.Uri;
-        Assert.Equal(HttpStatusCode.Forbidden, (await Put(http, grant with { UploadUrl = sibling }, Files.Pdf())).StatusCode);
+        var sentPdf = await Api.UploadOk(mum, thread.ConversationId, pdf, $"{fileName}.pdf", "application/pdf");
+        var sentVideo = await Api.UploadOk(mum, thread.ConversationId, video, $"{fileName}.mp4", "video/mp4");
+        await Api.UploadOk(mum, thread.ConversationId, photo, $"{fileName}.jpg", "image/jpeg");
+        await UploadProblem(mum, thread.ConversationId, MediaFiles.Video((int)AppFixture.MaxVideoBytes + 1), $"{fileName}-too-big.mp4", "video/mp4");
+        await Api.Reply(mum, thread.ConversationId, "Here", [sentPdf.AttachmentId, sentVideo.AttachmentId]);
+        Assert.Equal(pdf, (await Download(world.Teacher, sentPdf.AttachmentId)).Bytes);
 
-        var done = await Api.Post<AttachmentUploaded>($"/api/uploads/{grant.UploadId}/complete", null, mum);
-        Assert.Equal("image/jpeg", done.ContentType);
-        await Api.Problem(HttpStatusCode.Conflict, HttpMethod.Post, $"/api/uploads/{grant.UploadId}/complete", null, mum);
-        var sent = await Api.Reply(mum, thread.ConversationId, null, [done.AttachmentId]);
-        var (_, bytes) = await Download(world.Teacher, done.AttachmentId);
-        Assert.Null(new MagickImage(bytes).GetExifProfile());
-        Assert.Equal(sent.MessageId, (await Api.Thread(world.Teacher, thread.ConversationId)).Messages[0].MessageId);
+        // Every blob of every container, and (with the local Azurite) its files on disk, deleted bytes included.
+        await StorageScan.AssertAbsentAsync(Blobs, [marker, fileName, owner], MediaFiles.Sample(video));
+
+        // The scan can fail: a plaintext canary in any container is found, through the API and on disk.
+        var canary = StorageScan.Needles([$"canary-{Guid.NewGuid():N}"], []);
+        var scratch = Blobs.GetBlobContainerClient($"scan-canary-{Guid.NewGuid():N}");
+        await scratch.CreateAsync();
+        await scratch.GetBlobClient("canary").UploadAsync(BinaryData.FromBytes(canary[0]));
+        Assert.NotEmpty(await StorageScan.FindInBlobsAsync(Blobs, canary));
+        if (StorageScan.CanReadAzuriteDisk) Assert.NotEmpty(StorageScan.FindOnAzuriteDisk(canary));
+        await scratch.DeleteAsync();
     }
 
     [Fact]
-    public async Task a_disguised_direct_upload_is_refused_and_an_expired_sas_cannot_be_reused()
+    public async Task a_truncated_form_is_refused_naming_the_file_and_stores_nothing()
     {
         var world = await Api.CreateWorld();
-        var mum = await Api.GuardianOf(world.Teacher, world.Students[0]);
+        await Api.GuardianOf(world.Teacher, world.Students[0]);
         var thread = (await Api.StartConversation(world.Teacher, world.Students[0], "Hello")).Threads[0];
-        using var http = new HttpClient();
+        var before = await BlobsOf(world.SchoolId);
 
-        var disguised = await Api.Post<UploadGranted>($"/api/conversations/{thread.ConversationId}/uploads", new RequestUpload("photo.jpg"), mum);
-        await Put(http, disguised, Files.Executable());
-        Assert.Contains("file", (await Api.Problem(HttpStatusCode.BadRequest, HttpMethod.Post, $"/api/uploads/{disguised.UploadId}/complete", null, mum)).Errors!.Keys);
-        Assert.False(await Blobs.GetBlobContainerClient(MediaStore.QuarantineContainer).GetBlobClient(disguised.UploadId.ToString("N")).ExistsAsync());
+        foreach (var content in new[] { MediaFiles.Pdf("truncated", 200_000), MediaFiles.Video(300_000), Files.JpegWithGps() })
+        {
+            var body = new MemoryStream();
+            body.Write(Encoding.ASCII.GetBytes("--cut\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"));
+            body.Write(content); // and no closing boundary
+            var request = new ByteArrayContent(body.ToArray());
+            request.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=cut");
+            using var client = Client(world.Teacher);
+            var response = await client.PostAsync($"/api/conversations/{thread.ConversationId}/attachments", request);
+            var problem = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {problem}");
+            Assert.Contains("\"file\"", problem);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
 
-        var grant = await Api.Post<UploadGranted>($"/api/conversations/{thread.ConversationId}/uploads", new RequestUpload("late.pdf"), mum);
-        await Api.Problem(HttpStatusCode.NotFound, HttpMethod.Post, $"/api/uploads/{grant.UploadId}/complete", null, world.Teacher);
-        await Task.Delay(AppFixture.UploadSasLifetime + TimeSpan.FromSeconds(2));
-        Assert.Equal(HttpStatusCode.Forbidden, (await Put(http, grant, Files.Pdf())).StatusCode);
-        await Api.Problem(HttpStatusCode.Gone, HttpMethod.Post, $"/api/uploads/{grant.UploadId}/complete", null, mum);
+        Assert.Equal(before, await BlobsOf(world.SchoolId));
+        Assert.Equal(0, await Store.QuerySession(world.SchoolId.ToString()).Query<MediaObject>().CountAsync());
+    }
+
+    [Fact]
+    public async Task an_oversized_video_is_refused_while_it_streams_and_leaves_no_blob()
+    {
+        var world = await Api.CreateWorld();
+        await Api.GuardianOf(world.Teacher, world.Students[0]);
+        var thread = (await Api.StartConversation(world.Teacher, world.Students[0], "Hello")).Threads[0];
+
+        await UploadProblem(world.Teacher, thread.ConversationId, MediaFiles.Video((int)AppFixture.MaxVideoBytes + 1), "play.mp4", "video/mp4");
+        await UploadProblem(world.Teacher, thread.ConversationId, MediaFiles.Pdf("big", (int)AppFixture.MaxPdfBytes + 1), "form.pdf", "application/pdf");
+
+        Assert.Empty(await BlobsOf(world.SchoolId));
+        Assert.Equal(0, await Store.QuerySession(world.SchoolId.ToString()).Query<MediaObject>().CountAsync());
+        var fits = await Api.UploadOk(world.Teacher, thread.ConversationId, MediaFiles.Video((int)AppFixture.MaxVideoBytes), "play.mp4", "video/mp4");
+        Assert.Equal(AppFixture.MaxVideoBytes, fits.Size);
+        Assert.Single(await BlobsOf(world.SchoolId));
+    }
+
+    [Fact]
+    public async Task the_retired_direct_upload_path_is_gone_and_its_plaintext_quarantine_is_deleted_at_start()
+    {
+        var world = await Api.CreateWorld();
+        await Api.GuardianOf(world.Teacher, world.Students[0]);
+        var thread = (await Api.StartConversation(world.Teacher, world.Students[0], "Hello")).Threads[0];
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.Send(HttpMethod.Post, $"/api/conversations/{thread.ConversationId}/uploads", new { fileName = "a.jpg" }, world.Teacher)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.Send(HttpMethod.Post, $"/api/uploads/{Guid.NewGuid()}/complete", null, world.Teacher)).Status);
+
+        var legacy = Blobs.GetBlobContainerClient(MediaStore.RetiredQuarantineContainer);
+        await legacy.CreateIfNotExistsAsync();
+        await legacy.GetBlobClient(Guid.NewGuid().ToString("N")).UploadAsync(BinaryData.FromBytes(Files.JpegWithGps()));
+        await Host.Services.GetRequiredService<MediaStore>().EnsureContainersAsync(CancellationToken.None);
+        Assert.False(await legacy.ExistsAsync());
     }
 
     private BlobServiceClient Blobs => Host.Services.GetRequiredService<BlobServiceClient>();
 
-    private static Task<HttpResponseMessage> Put(HttpClient http, UploadGranted grant, byte[] content)
+    /// <summary>Every blob name under the school's prefix, committed or not.</summary>
+    private async Task<List<string>> BlobsOf(Guid schoolId)
     {
-        var request = new HttpRequestMessage(HttpMethod.Put, grant.UploadUrl) { Content = new ByteArrayContent(content) };
-        foreach (var (name, value) in grant.Headers) request.Headers.Add(name, value);
-        return http.SendAsync(request);
+        var names = new List<string>();
+        await foreach (var blob in Blobs.GetBlobContainerClient(MediaStore.Container)
+                           .GetBlobsAsync(new GetBlobsOptions { Prefix = $"{schoolId:N}/", States = BlobStates.Uncommitted | BlobStates.Snapshots }))
+        {
+            names.Add(blob.Name);
+        }
+
+        return names;
+    }
+
+    private HttpClient Client(Session who)
+    {
+        var client = Host.GetTestServer().CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", who.Token);
+        return client;
     }
 
     private async Task UploadProblem(Session who, Guid conversationId, byte[] content, string name, string type)

@@ -24,7 +24,10 @@ public sealed class AppFixture : IAsyncLifetime
     public const long MaxImageBytes = 2 * 1024 * 1024;
     public const long MaxImagePixels = 1_000_000;
     public static readonly TimeSpan UnsendWindow = TimeSpan.FromSeconds(4);
-    public static readonly TimeSpan UploadSasLifetime = TimeSpan.FromSeconds(4);
+    public const long MaxVideoBytes = 8 * 1024 * 1024;
+    public const long MaxPdfBytes = 4 * 1024 * 1024;
+    public const long MediaQuotaBytes = 12 * 1024 * 1024;
+    public const int MaxImageFrames = 50;
 
     public IAlbaHost Host { get; private set; } = null!;
 
@@ -56,7 +59,10 @@ public sealed class AppFixture : IAsyncLifetime
             ["Messaging:UnsendWindow"] = UnsendWindow.ToString(),
             ["Media:MaxImageBytes"] = MaxImageBytes.ToString(),
             ["Media:MaxImagePixels"] = MaxImagePixels.ToString(),
-            ["Media:UploadSasLifetime"] = UploadSasLifetime.ToString(),
+            ["Media:MaxVideoBytes"] = MaxVideoBytes.ToString(),
+            ["Media:MaxPdfBytes"] = MaxPdfBytes.ToString(),
+            ["Media:QuotaBytesPerUser"] = MediaQuotaBytes.ToString(),
+            ["Media:MaxImageFrames"] = MaxImageFrames.ToString(),
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
         return await AlbaHost.For<Program>(builder =>
