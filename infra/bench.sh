@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Messaging latency benchmark (a load driver, not a test; about 20–60 s on 2 cores).
 #
-#   infra/bench.sh
+#   infra/bench.sh            messaging latency (below)
+#   infra/bench.sh media      media memory: the API's resident-memory growth for a 200 MB upload and download
+#                             (tests/ClassComms.Benchmarks/MediaMemory.cs; writes .data/bench/media-memory.md)
 #
 # What it measures: the time from just before a teacher's HTTP POST to the moment a guardian's SignalR client
 # receives MessageReceived for that message id, through the whole real path: Kestrel → Wolverine.Http endpoint →
@@ -58,4 +60,4 @@ cd "$REPO_ROOT"
 echo "bench.sh: building the API and the benchmark (Release)" >&2
 dotnet build -c Release --nologo -v quiet src/ClassComms.Api/ClassComms.Api.csproj >&2 || die "API build failed"
 export CLASSCOMMS_BENCH_API_DLL="${CLASSCOMMS_BENCH_API_DLL:-$REPO_ROOT/src/ClassComms.Api/bin/Release/net10.0/ClassComms.Api.dll}"
-exec dotnet run -c Release --project tests/ClassComms.Benchmarks
+exec dotnet run -c Release --project tests/ClassComms.Benchmarks -- "$@"

@@ -33,6 +33,12 @@ var apiDll = Env("CLASSCOMMS_BENCH_API_DLL") ?? Path.Combine(repo, "src", "Class
 var pg = Env("CLASSCOMMS_BENCH_PG") ?? "Host=127.0.0.1;Port=55432;Database=classcomms_bench;Username=classcomms;Password=classcomms";
 var blobs = Env("CLASSCOMMS_BENCH_BLOBS") ?? Env("ConnectionStrings__Blobs")
             ?? "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;";
+if (args is ["media", ..]) // media memory benchmark (MediaMemory.cs): infra/bench.sh media
+{
+    await PrepareDatabaseAsync(pg);
+    return await MediaMemory.RunAsync(apiDll, pg, blobs, Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "media-memory.md"));
+}
+
 var output = Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "messaging-latency.md");
 var rawOutput = Path.ChangeExtension(output, ".csv");
 var raw = new List<string> { "scenario,iteration,receiver,request_ms,receipt_ms" };
