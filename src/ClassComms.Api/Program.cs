@@ -44,7 +44,7 @@ app.UseAuthorization();
 app.UseRateLimiter();
 
 app.MapClassCommsHealth();
-app.MapHub<NotificationHub>(NotificationHub.Path);
+app.MapHub<NotificationHub>(NotificationHub.Path, hub => hub.CloseOnAuthenticationExpiration = true);
 app.MapWolverineEndpoints(opts =>
 {
     opts.TenantId.IsClaimTypeNamed(Caller.SchoolClaim);

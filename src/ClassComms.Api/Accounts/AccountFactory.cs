@@ -34,6 +34,7 @@ public sealed class AccountFactory(PersonalDataVault vault, BlindIndex index, Ti
             EmailIndex = emailIndex,
             Email = await vault.SealAsync(tenant, id, "account.email", person.Email.Trim(), ct),
             Name = await vault.SealAsync(tenant, id, "account.name", person.Name.Trim(), ct),
+            SecurityStamp = SecurityStamps.New(),
             CreatedAt = clock.GetUtcNow(),
         };
         account.PasswordHash = Passwords.Hash(account, person.Password);

@@ -10,6 +10,8 @@ public static class AccountsConfiguration
     {
         opts.Schema.For<UserAccount>().SingleTenanted().UniqueIndex(a => a.EmailIndex).Index(a => a.SchoolId);
         opts.Schema.For<School>().SingleTenanted();
+        opts.Schema.For<AuthSession>().SingleTenanted().Index(s => s.UserId);
+        opts.Schema.For<RefreshToken>().SingleTenanted().Index(t => t.SessionId).Index(t => t.UserId);
     }
 
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
@@ -23,6 +25,12 @@ public static class AccountsConfiguration
             .Validate(o => o.AccountAttempts > 0 && o.AddressAttempts > 0 && o.FirstBackoff > TimeSpan.Zero && o.MaxBackoff >= o.FirstBackoff,
                 "Auth:Throttle needs positive attempt counts and 0 < FirstBackoff <= MaxBackoff.").ValidateOnStart();
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<SessionIssuer>();
+        services.AddSingleton<SessionRevocation>();
+        services.AddSingleton<SessionValidator>();
+        services.AddSingleton<SessionConnections>();
+        services.AddSingleton<SessionChanges>();
+        services.ConfigureMarten((sp, opts) => opts.Listeners.Add(sp.GetRequiredService<SessionChanges>()));
         return services;
     }
 }

@@ -37,6 +37,16 @@ public static class AuthConfiguration
 
                         return Task.CompletedTask;
                     },
+                    // Per request: account not erased, same security stamp, session not revoked (cached briefly).
+                    OnTokenValidated = async context =>
+                    {
+                        var services = context.HttpContext.RequestServices;
+                        if (!await services.GetRequiredService<SessionValidator>().IsValidAsync(context.Principal!,
+                                services.GetRequiredService<Marten.IDocumentStore>(), context.HttpContext.RequestAborted))
+                        {
+                            context.Fail("The session has ended.");
+                        }
+                    },
                 };
             });
         services.AddAuthorization();

@@ -9,7 +9,9 @@ namespace ClassComms.Accounts;
 
 public sealed record Login(string Email, string Password);
 
-public sealed record LoginSucceeded(string Token, DateTimeOffset ExpiresAt, Guid UserId, Guid SchoolId, string Role);
+/// <summary>An access token (short-lived) and a refresh token (one use, <c>POST /api/auth/refresh</c>).</summary>
+public sealed record LoginSucceeded(string Token, DateTimeOffset ExpiresAt, string RefreshToken, DateTimeOffset RefreshExpiresAt, Guid UserId,
+    Guid SchoolId, string Role);
 
 /// <summary>
 /// Signs in. Throttled per account and per client address with growing waits (429 + Retry-After); a wrong password,
@@ -19,7 +21,7 @@ public static class LoginEndpoint
 {
     [AllowAnonymous]
     [WolverinePost("/api/auth/login")]
-    public static async Task<IResult> Post(Login request, HttpContext http, IQuerySession session, BlindIndex index, TokenIssuer tokens,
+    public static async Task<IResult> Post(Login request, HttpContext http, IDocumentSession session, BlindIndex index, SessionIssuer sessions,
         LoginThrottle throttle, CancellationToken ct)
     {
         var validation = new Validation().Require(request.Email, "email", 254);
@@ -40,8 +42,7 @@ public static class LoginEndpoint
         }
 
         throttle.Succeeded(accountKey, addressKey);
-        var (token, expires) = tokens.Issue(account!.Id, account.SchoolId, account.Role);
-        return Results.Ok(new LoginSucceeded(token, expires, account.Id, account.SchoolId, account.Role.ToString().ToLowerInvariant()));
+        return Results.Ok(sessions.Start(session, account!));
     }
 
     public static IResult TooManyAttempts(HttpContext http, TimeSpan wait)

@@ -13,7 +13,16 @@ public sealed class AuthOptions
     public string SigningKey { get; set; } = "";
     public string Issuer { get; set; } = "classcomms";
     public string Audience { get; set; } = "classcomms";
-    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(8);
+    /// <summary>Life of an access token; keep it short, the refresh token renews it.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Life of a refresh token (each use issues a new one); a session also ends after <see cref="SessionLifetime"/>.</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long a node trusts its last look at an account's stamp and a session's revocation (other nodes' changes).</summary>
+    public TimeSpan SessionCheckCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
 
     public SymmetricSecurityKey Key()
     {
@@ -27,10 +36,16 @@ public sealed class AuthOptions
 /// <summary>Issues bearer tokens carrying opaque ids only (no names, no e-mail).</summary>
 public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider clock)
 {
+    /// <summary>The session (refresh-token family) the token belongs to.</summary>
+    public const string SessionClaim = "sid";
+
+    /// <summary>The account's security stamp when the token was issued.</summary>
+    public const string StampClaim = "stamp";
+
     private readonly JsonWebTokenHandler _handler = new();
     private readonly SigningCredentials _credentials = new(options.Value.Key(), SecurityAlgorithms.HmacSha256);
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(Guid userId, Guid schoolId, Role role)
+    public (string Token, DateTimeOffset ExpiresAt) Issue(UserAccount account, Guid sessionId)
     {
         var now = clock.GetUtcNow();
         var expires = now + options.Value.TokenLifetime;
@@ -44,9 +59,11 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
             SigningCredentials = _credentials,
             Subject = new ClaimsIdentity(
             [
-                new Claim(Caller.SubjectClaim, userId.ToString()),
-                new Claim(Caller.SchoolClaim, schoolId.ToString()),
-                new Claim(Caller.RoleClaim, role.ToString().ToLowerInvariant()),
+                new Claim(Caller.SubjectClaim, account.Id.ToString()),
+                new Claim(Caller.SchoolClaim, account.SchoolId.ToString()),
+                new Claim(Caller.RoleClaim, account.Role.ToString().ToLowerInvariant()),
+                new Claim(SessionClaim, sessionId.ToString()),
+                new Claim(StampClaim, account.SecurityStamp),
             ]),
         });
         return (token, expires);

@@ -16,6 +16,9 @@ public sealed class UserAccount
     public Sealed Email { get; set; } = null!;
     public Sealed Name { get; set; } = null!;
     public string PasswordHash { get; set; } = "";
+
+    /// <summary>Random; every access token carries it and a change ends all the account's sessions (see <see cref="SessionRevocation"/>).</summary>
+    public string SecurityStamp { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ErasedAt { get; set; }
 }

@@ -1,4 +1,6 @@
+using ClassComms.Accounts;
 using ClassComms.Platform;
+using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -39,10 +41,11 @@ public sealed record PointNotice(Guid PointId, Guid AwardId, Guid StudentId, Gui
 
 /// <summary>
 /// Authorized hub. Each connection joins only its own user group, computed on the server from the token;
-/// clients cannot join groups, and nothing is ever broadcast.
+/// clients cannot join groups, and nothing is ever broadcast. Connections are tracked per user and session so that
+/// erasure, a changed security stamp or logout closes them at once; they also close when their access token expires.
 /// </summary>
 [Authorize]
-public sealed class NotificationHub : Hub<INotificationClient>
+public sealed class NotificationHub(SessionConnections connections, SessionValidator sessions, IDocumentStore store) : Hub<INotificationClient>
 {
     public const string Path = "/hubs/notifications";
 
@@ -57,7 +60,22 @@ public sealed class NotificationHub : Hub<INotificationClient>
             return;
         }
 
+        connections.Add(Context, caller.UserId);
+        // Checked again once registered: a revocation committed while this connection was being set up is not missed.
+        if (!await sessions.IsValidAsync(Context.User!, store, Context.ConnectionAborted))
+        {
+            connections.Remove(Context.ConnectionId, caller.UserId);
+            Context.Abort();
+            return;
+        }
+
         await Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(caller.UserId));
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Caller.From(Context.User!) is { } caller) connections.Remove(Context.ConnectionId, caller.UserId);
+        return base.OnDisconnectedAsync(exception);
     }
 }

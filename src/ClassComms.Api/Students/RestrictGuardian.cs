@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ClassComms.Accounts;
 using ClassComms.Platform;
 using Marten;
 using Wolverine.Http;
@@ -13,7 +14,7 @@ public static class RestrictGuardianEndpoint
 {
     [WolverinePost("/api/students/{studentId}/guardians/{guardianId}/restriction")]
     public static async Task<IResult> Post(string studentId, string guardianId, ClaimsPrincipal user, IDocumentSession session,
-        TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, SessionRevocation revocation, CancellationToken ct)
     {
         if (!Ids.TryParse(studentId, "studentId", out var id, out var bad)) return bad!;
         if (!Ids.TryParse(guardianId, "guardianId", out var guardian, out bad)) return bad!;
@@ -28,6 +29,7 @@ public static class RestrictGuardianEndpoint
         if (link.Restricted) return Results.NoContent();
 
         stream.AppendOne(new GuardianRestricted(id, caller.UserId, guardian, clock.GetUtcNow()));
+        await revocation.RevokeAsync(session, guardian, ct);
         return Results.NoContent();
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ClassComms.Accounts;
 using ClassComms.Platform;
 using Marten;
 using Wolverine.Http;
@@ -10,7 +11,7 @@ public static class UnlinkGuardianEndpoint
 {
     [WolverineDelete("/api/students/{studentId}/guardians/{guardianId}")]
     public static async Task<IResult> Delete(string studentId, string guardianId, ClaimsPrincipal user, IDocumentSession session,
-        TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, SessionRevocation revocation, CancellationToken ct)
     {
         if (!Ids.TryParse(studentId, "studentId", out var id, out var bad)) return bad!;
         if (!Ids.TryParse(guardianId, "guardianId", out var guardian, out bad)) return bad!;
@@ -21,6 +22,7 @@ public static class UnlinkGuardianEndpoint
         if (stream.Aggregate is not { } student) return Problems.NotFound("student");
         if (student.Guardians.All(g => g.GuardianId != guardian)) return Problems.NotFound("guardian link");
         stream.AppendOne(new GuardianUnlinked(id, caller.UserId, guardian, clock.GetUtcNow()));
+        await revocation.RevokeAsync(session, guardian, ct);
         return Results.NoContent();
     }
 }
