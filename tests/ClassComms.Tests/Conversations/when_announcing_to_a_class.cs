@@ -40,6 +40,7 @@ public sealed class when_announcing_to_a_class(AppFixture app) : IntegrationTest
         var siblingCode = await Api.IssueCode(world.Teacher, world.Students[1]);
         await Api.Post<ClassComms.Guardians.ChildLinked>("/api/guardians/me/children", new ClassComms.Guardians.LinkChild(siblingCode.Code), restricted, HttpStatusCode.OK);
         await Api.Send(HttpMethod.Post, $"/api/students/{world.Students[0]}/guardians/{restricted.UserId}/restriction", null, world.Leader);
+        restricted = await Api.SignInAgain(restricted);
         await using var restrictedApp = await HubClient.Connect(App, restricted);
         await using var otherApp = await HubClient.Connect(App, other);
 

@@ -90,9 +90,10 @@ public sealed class when_unsending_and_reading(AppFixture app) : IntegrationTest
         Assert.Equal(["One", "Two", "Three"], first.Items.Concat(rest.Items).Select(i => i.Message.Text));
         Assert.Empty((await Api.Inbox(mum, rest.Cursor)).Items);
 
-        await using var mumApp = await HubClient.Connect(App, mum);
         var (status, _, _) = await Api.Send(HttpMethod.Delete, $"/api/students/{world.Students[0]}/guardians/{mum.UserId}", null, world.Leader);
         Assert.Equal(HttpStatusCode.NoContent, status);
+        mum = await Api.SignInAgain(mum);
+        await using var mumApp = await HubClient.Connect(App, mum);
         var after = await Api.Reply(world.Teacher, thread.ConversationId, "Four");
         await using var teacherApp = await HubClient.Connect(App, world.Teacher);
         var probe = await Api.Reply(world.Teacher, thread.ConversationId, "Five");

@@ -62,6 +62,7 @@ public sealed class when_reading_the_feed(AppFixture app) : IntegrationTest(app)
         var other = await Api.GuardianOf(world.Teacher, world.Students[0], "Other Parent");
         await Api.Award(world.Teacher, world.ClassId, world.Positive.Id, [world.Students[0]], "Private note");
         await Api.Send(HttpMethod.Post, $"/api/students/{world.Students[0]}/guardians/{parent.UserId}/restriction", null, world.Leader);
+        parent = await Api.SignInAgain(parent);
         await ProjectionsCaughtUp();
 
         Assert.Empty((await Api.Get<FeedPage>("/api/guardians/me/feed", parent)).Items);

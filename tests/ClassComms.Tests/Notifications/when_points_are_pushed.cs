@@ -53,6 +53,7 @@ public sealed class when_points_are_pushed(AppFixture app) : IntegrationTest(app
         var (status, _, _) = await Api.Send(HttpMethod.Post,
             $"/api/students/{world.Students[0]}/guardians/{restricted.UserId}/restriction", null, world.Leader);
         Assert.Equal(HttpStatusCode.NoContent, status);
+        restricted = await Api.SignInAgain(restricted);
         await using var restrictedClient = await HubClient.Connect(App, restricted);
         await using var allowedClient = await HubClient.Connect(App, allowed);
 

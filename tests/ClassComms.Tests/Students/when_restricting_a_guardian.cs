@@ -23,6 +23,8 @@ public sealed class when_restricting_a_guardian(AppFixture app) : IntegrationTes
 
         await Api.RestrictGuardian(world.Leader, child, guardian.UserId);
 
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.Send(HttpMethod.Get, $"/api/students/{child}", null, guardian)).Status);
+        guardian = await Api.SignInAgain(guardian);
         await Api.Problem(HttpStatusCode.NotFound, HttpMethod.Get, $"/api/students/{child}", null, guardian);
         await Api.Problem(HttpStatusCode.NotFound, HttpMethod.Get, $"/api/students/{child}/points", null, guardian);
         Assert.Empty(await Children(guardian));
@@ -37,6 +39,7 @@ public sealed class when_restricting_a_guardian(AppFixture app) : IntegrationTes
         var other = await Api.GuardianOf(world.Teacher, child, "Gus Guardian");
 
         await Api.RestrictGuardian(world.Dpo, child, restricted.UserId);
+        restricted = await Api.SignInAgain(restricted);
 
         foreach (var staff in new[] { world.Teacher, world.Leader, world.Dpo })
         {
@@ -61,6 +64,7 @@ public sealed class when_restricting_a_guardian(AppFixture app) : IntegrationTes
             guardian, HttpStatusCode.OK);
 
         await Api.RestrictGuardian(world.Leader, world.Students[0], guardian.UserId);
+        guardian = await Api.SignInAgain(guardian);
 
         Assert.Equal(world.Students[1], Assert.Single(await Children(guardian)).StudentId);
         Assert.Equal(world.Students[1], (await Api.GetStudent(guardian, world.Students[1])).StudentId);

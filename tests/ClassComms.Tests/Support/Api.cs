@@ -80,6 +80,9 @@ public sealed class Api(IAlbaHost host)
         return new Session(login.Token, login.UserId, login.SchoolId, login.Role, "", email);
     }
 
+    /// <summary>Signs in again: unlinking, a restriction, erasure and a password change end all of a person's sessions.</summary>
+    public async Task<Session> SignInAgain(Session who) => await Login(who.Email) with { Name = who.Name };
+
     public static string NewEmail(string who) => $"{who}-{Guid.NewGuid():N}@school.test";
 
     public async Task<Session> CreateSchool(string name = "Test School", string leaderName = "Lena Leader")
