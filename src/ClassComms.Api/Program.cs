@@ -11,6 +11,7 @@ using Wolverine;
 using Wolverine.Http;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddClassCommsRequestLimits();
 
 // Privacy seam: per-subject keys, sealing, blind indexes.
 builder.Services.AddPersonalData(builder.Configuration);
@@ -31,7 +32,7 @@ builder.Services.AddPrivacy(builder.Configuration);
 builder.Services.AddSignalR();
 builder.Services.AddClassCommsHealth();
 builder.Services.AddOpenApi();
-builder.Services.AddProblemDetails();
+builder.Services.AddClassCommsProblems();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddDemo(builder.Configuration);
 
@@ -39,6 +40,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseClassCommsRequestLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -50,6 +52,7 @@ app.MapWolverineEndpoints(opts =>
     opts.TenantId.IsClaimTypeNamed(Caller.SchoolClaim);
     opts.RequireAuthorizeOnAll();
     opts.RejectUnparseableQueryValues = true;
+    opts.AddPolicy<RejectedRequestsPolicy>();
 });
 
 app.MapOpenApi().AllowAnonymous();

@@ -21,26 +21,35 @@ public static class MessageDraft
         if (attachments.Distinct().Count() != attachments.Count) validation.Add("attachmentIds", "must not repeat an attachment.");
     }
 
-    /// <summary>Seals the body for the sender and every student the conversation is about, and claims the attachments.</summary>
+    /// <summary>
+    /// Seals the body for the sender and every student the conversation is about, and claims the attachments.
+    /// Decides before it stages: every attachment is checked before any is claimed, so a refused message claims none.
+    /// </summary>
     public static async Task<(Sealed Body, IReadOnlyList<AttachmentRef> Attachments, IResult? Problem)> SealAsync(IDocumentSession session,
         PersonalDataVault vault, Caller sender, Conversation conversation, string? text, IReadOnlyList<Guid>? attachmentIds, Guid messageId,
         CancellationToken ct)
     {
-        var attachments = new List<AttachmentRef>();
-        foreach (var id in attachmentIds ?? [])
+        var ids = attachmentIds ?? [];
+        var found = ids.Count == 0 ? [] : (await session.LoadManyAsync<MediaObject>(ct, ids)).ToDictionary(m => m.Id);
+        var claimed = new List<MediaObject>();
+        foreach (var id in ids)
         {
-            var media = await session.LoadAsync<MediaObject>(id, ct);
-            if (media is null || media.UploadedBy != sender.UserId || media.ConversationId != conversation.Id || media.MessageId is not null)
+            if (!found.TryGetValue(id, out var media) || media.UploadedBy != sender.UserId || media.ConversationId != conversation.Id
+                || media.MessageId is not null)
             {
                 return (null!, [], Problems.Invalid("attachmentIds", "contains an attachment that is not yours to send in this conversation."));
             }
 
-            media.MessageId = messageId;
-            session.Store(media);
-            attachments.Add(media.ToRef());
+            claimed.Add(media);
         }
 
         var body = await vault.SealForAllAsync(sender.Tenant, [sender.UserId, .. conversation.SubjectStudents], "message.body", (text ?? "").Trim(), ct);
-        return (body, attachments, null);
+        foreach (var media in claimed)
+        {
+            media.MessageId = messageId;
+            session.Store(media);
+        }
+
+        return (body, claimed.Select(m => m.ToRef()).ToList(), null);
     }
 }

@@ -27,11 +27,9 @@ public static class GuardiansConfiguration
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (context, ct) =>
             {
-                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.HttpContext.Response.Headers.RetryAfter = "60";
-                await context.HttpContext.Response.WriteAsJsonAsync(
-                    Problems.Details(StatusCodes.Status429TooManyRequests, "Too many attempts.", "Wait a minute before trying another code."),
-                    ct);
+                await ProblemWriting.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many attempts.",
+                    "Wait a minute before trying another code.");
             };
             limiter.AddPolicy(RedemptionPolicy, http =>
             {

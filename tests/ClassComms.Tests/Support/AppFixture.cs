@@ -41,8 +41,12 @@ public sealed class AppFixture : IAsyncLifetime
     /// <summary>Starts an API host against <paramref name="martenConnectionString"/> (the shared host, or a private one for crash tests).</summary>
     public static Task<IAlbaHost> StartHostAsync(string martenConnectionString) => StartHostAsync(martenConnectionString, "Testing", null);
 
-    /// <summary>Starts an API host in <paramref name="environment"/>, with <paramref name="overrides"/> on top of the test settings.</summary>
-    public static async Task<IAlbaHost> StartHostAsync(string martenConnectionString, string environment, IReadOnlyDictionary<string, string?>? overrides)
+    /// <summary>
+    /// Starts an API host in <paramref name="environment"/>, with <paramref name="overrides"/> on top of the test settings and
+    /// <paramref name="configure"/> applied last (e.g. to let Wolverine discover a test-only endpoint).
+    /// </summary>
+    public static async Task<IAlbaHost> StartHostAsync(string martenConnectionString, string environment, IReadOnlyDictionary<string, string?>? overrides,
+        Action<IWebHostBuilder>? configure = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -70,6 +74,7 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseEnvironment(environment);
             // UseSetting (unlike ConfigureAppConfiguration) is visible while Program builds its services.
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
+            configure?.Invoke(builder);
         });
     }
 
