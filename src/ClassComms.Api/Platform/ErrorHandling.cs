@@ -16,11 +16,15 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     {
         var (status, title, detail) = exception switch
         {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                (413, "Payload too large.", "The request body is larger than this endpoint accepts."),
             BadHttpRequestException or JsonException => (400, "The request is invalid.", "The request body is not valid JSON for this endpoint."),
             JasperFx.ConcurrencyException or Marten.Exceptions.ConcurrentUpdateException when http.Request.Headers.IfMatch.Count > 0 =>
                 (412, "Precondition failed.", "The resource changed since you read it; reload it and try again."),
-            JasperFx.ConcurrencyException or Marten.Exceptions.ConcurrentUpdateException =>
+            JasperFx.ConcurrencyException or Marten.Exceptions.ConcurrentUpdateException or JasperFx.Events.StreamLockedException =>
                 (409, "Conflict.", "Someone else changed this at the same moment; reload and try again."),
+            _ when IsUniqueViolation(exception) =>
+                (409, "Conflict.", "This would duplicate something that already exists (for example an e-mail in use); reload and try again."),
             SubjectErasedException => (409, "Conflict.", "The person has been erased; no personal data can be written about them."),
             UnauthorizedAccessException => (401, "Unauthorized.", null),
             _ => (500, "Something went wrong.", null),
@@ -35,5 +39,20 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
             Exception = exception,
         });
+    }
+
+    /// <summary>
+    /// A unique index refused a write (PostgreSQL 23505), typically two requests racing to create the same thing
+    /// after both checked it did not exist. A 409 like any other concurrent edit; the index's message, which
+    /// names the conflicting key, is never sent.
+    /// </summary>
+    private static bool IsUniqueViolation(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }) return true;
+        }
+
+        return false;
     }
 }

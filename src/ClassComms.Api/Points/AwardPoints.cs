@@ -55,9 +55,13 @@ public static class AwardPointsEndpoint
         var now = clock.GetUtcNow();
         var points = new List<AwardedPoint>();
         var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        // Each student's stream is locked for this transaction (FetchForExclusiveWriting, in id order so two awards never
+        // wait on each other in a cycle) rather than checked optimistically at commit: two teachers awarding the same
+        // student at the same moment, or a double tap, are independent points, so the second waits a few milliseconds
+        // and succeeds on the fresh version instead of failing with 409. Still one transaction per request.
         foreach (var studentId in targets.Order())
         {
-            var stream = await session.Events.FetchForWriting<Student>(studentId, ct);
+            var stream = await session.Events.FetchForExclusiveWriting<Student>(studentId, ct);
             if (stream.Aggregate is not { Erased: false }) continue; // erased students keep their place in statistics only
             var pointId = Guid.CreateVersion7();
             var sealedNote = note is null ? null : await vault.SealAsync(caller.Tenant, studentId, "point.note", note, ct);

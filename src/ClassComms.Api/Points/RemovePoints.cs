@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ClassComms.Classes;
 using ClassComms.Platform;
 using ClassComms.Students;
+using JasperFx.Events;
 using Marten;
 using Wolverine;
 using Wolverine.Http;
@@ -22,9 +23,11 @@ public static class RemovePointsEndpoint
         var caller = Caller.Of(user);
         var entry = await session.LoadAsync<PointEntry>(id, ct);
         if (entry is null || !await CanTeachAsync(session, caller, entry.ClassId, ct)) return (Problems.NotFound("point"), none);
-        if (entry.Removed) return (Problems.Conflict("The point was already removed."), none);
 
-        await RemoveAsync(session, caller, [entry], clock.GetUtcNow(), ct);
+        var (streams, active) = await LockAndReloadAsync(session, [entry], ct);
+        if (active.Count == 0) return (Problems.Conflict("The point was already removed."), none);
+
+        Remove(streams, caller, active, clock.GetUtcNow());
         return (Results.NoContent(), new OutgoingMessages { new PointsChanged(caller.SchoolId, [id]) });
     }
 
@@ -37,10 +40,11 @@ public static class RemovePointsEndpoint
         var caller = Caller.Of(user);
         var entries = await session.Query<PointEntry>().Where(p => p.AwardId == id).ToListAsync(ct);
         if (entries.Count == 0 || !await CanTeachAsync(session, caller, entries[0].ClassId, ct)) return (Problems.NotFound("award"), none);
-        var active = entries.Where(e => !e.Removed).ToList();
+
+        var (streams, active) = await LockAndReloadAsync(session, entries, ct);
         if (active.Count == 0) return (Problems.Conflict("The award was already undone."), none);
 
-        await RemoveAsync(session, caller, active, clock.GetUtcNow(), ct);
+        Remove(streams, caller, active, clock.GetUtcNow());
         return (Results.Ok(new PointsRemovedResponse(id, active.Count)),
             new OutgoingMessages { new PointsChanged(caller.SchoolId, active.Select(e => e.Id).ToList()) });
     }
@@ -51,16 +55,29 @@ public static class RemovePointsEndpoint
         return schoolClass is not null && ClassAccess.CanTeach(caller, schoolClass);
     }
 
-    /// <summary>Appends through FetchForWriting so two concurrent removals of one point cannot both succeed (409).</summary>
-    private static async Task RemoveAsync(IDocumentSession session, Caller caller, IReadOnlyList<PointEntry> entries, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Locks the students' streams for this transaction (in id order, as awards do, so two requests never wait on each
+    /// other in a cycle), then re-reads the points: a removal that raced another one waits for it, sees its commit, and
+    /// removes nothing twice (one 204, then 409). Awards to the same students wait on the lock instead of failing.
+    /// </summary>
+    private static async Task<(Dictionary<Guid, IEventStream<Student>> Streams, List<PointEntry> Active)> LockAndReloadAsync(
+        IDocumentSession session, IReadOnlyList<PointEntry> entries, CancellationToken ct)
     {
-        foreach (var byStudent in entries.GroupBy(e => e.StudentId).OrderBy(g => g.Key))
+        var streams = new Dictionary<Guid, IEventStream<Student>>();
+        foreach (var studentId in entries.Select(e => e.StudentId).Distinct().Order())
         {
-            var stream = await session.Events.FetchForWriting<Student>(byStudent.Key, ct);
-            foreach (var e in byStudent)
-            {
-                stream.AppendOne(new PointRemoved(e.StudentId, caller.UserId, e.Id, e.AwardId, e.ClassId, e.SkillId, e.Positive, e.Value, now));
-            }
+            streams[studentId] = await session.Events.FetchForExclusiveWriting<Student>(studentId, ct);
+        }
+
+        var fresh = await session.LoadManyAsync<PointEntry>(ct, entries.Select(e => e.Id));
+        return (streams, fresh.Where(e => !e.Removed).OrderBy(e => e.Id).ToList());
+    }
+
+    private static void Remove(Dictionary<Guid, IEventStream<Student>> streams, Caller caller, IReadOnlyList<PointEntry> entries, DateTimeOffset now)
+    {
+        foreach (var e in entries)
+        {
+            streams[e.StudentId].AppendOne(new PointRemoved(e.StudentId, caller.UserId, e.Id, e.AwardId, e.ClassId, e.SkillId, e.Positive, e.Value, now));
         }
     }
 }
