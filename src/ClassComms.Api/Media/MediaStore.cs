@@ -22,6 +22,9 @@ public sealed class MediaOptions
     /// <summary>Frames of an animated image.</summary>
     public int MaxImageFrames { get; set; } = 300;
 
+    /// <summary>How long an uploaded attachment may wait to be sent in a message before it is deleted.</summary>
+    public TimeSpan UnsentAttachmentLifetime { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Bytes of media a user may have stored (not deleted) in a school.</summary>
     public long QuotaBytesPerUser { get; set; } = 2L * 1024 * 1024 * 1024;
 

@@ -5,6 +5,7 @@ using Marten;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using Wolverine;
 using Wolverine.Http;
 
 namespace ClassComms.Media;
@@ -13,7 +14,8 @@ public sealed record AttachmentUploaded(Guid AttachmentId, string Kind, string C
 
 /// <summary>
 /// Upload through the API (multipart form, field <c>file</c>) into a conversation one may write in; the
-/// attachment is then sent by listing its id in a message. The form is read as a stream: content is sniffed from
+/// attachment is then sent by listing its id in a message (one not sent within <see cref="MediaOptions.UnsentAttachmentLifetime"/>
+/// is deleted, see <see cref="ExpireUnsentAttachment"/>). The form is read as a stream: content is sniffed from
 /// its first bytes, limited while it is read and encrypted on its way to Blob Storage (images are cleaned first,
 /// in memory). A refused, oversized or truncated upload answers 4xx and leaves nothing stored.
 /// </summary>
@@ -23,7 +25,7 @@ public static class UploadAttachmentEndpoint
 
     [WolverinePost("/api/conversations/{conversationId}/attachments")]
     public static async Task<IResult> Post(string conversationId, HttpContext http, ClaimsPrincipal user, IDocumentSession session,
-        MediaStore media, CancellationToken ct)
+        MediaStore media, IMessageBus bus, CancellationToken ct)
     {
         if (!Ids.TryParse(conversationId, "conversationId", out var id, out var bad)) return bad!;
         var caller = Caller.Of(user);
@@ -69,6 +71,7 @@ public static class UploadAttachmentEndpoint
 
         if (stored is null) return Problems.Invalid(Field, "is required and must not be empty.");
         session.Store(stored);
+        await bus.ScheduleAsync(new ExpireUnsentAttachment(caller.SchoolId, stored.Id), media.Options.UnsentAttachmentLifetime);
         return Results.Created($"/api/attachments/{stored.Id}",
             new AttachmentUploaded(stored.Id, stored.Kind, stored.ContentType, stored.Size, stored.Width, stored.Height));
     }
