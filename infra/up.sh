@@ -30,6 +30,8 @@ export ConnectionStrings__Marten="$pg_cs"
 export ConnectionStrings__Blobs="$blob_cs"
 export ASPNETCORE_ENVIRONMENT=Development
 export Demo__Seed=true
+# Development outbox of password-reset mails (a real sender replaces it in production; see README).
+export Auth__PasswordReset__OutboxPath="$REPO_ROOT/.data/outbox/password-resets.jsonl"
 
 cat <<MSG
 ClassComms API:  http://127.0.0.1:$PORT

@@ -1,5 +1,7 @@
 using ClassComms.Schools;
 using Marten;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ClassComms.Accounts;
 
@@ -12,6 +14,7 @@ public static class AccountsConfiguration
         opts.Schema.For<School>().SingleTenanted();
         opts.Schema.For<AuthSession>().SingleTenanted().Index(s => s.UserId);
         opts.Schema.For<RefreshToken>().SingleTenanted().Index(t => t.SessionId).Index(t => t.UserId);
+        opts.Schema.For<PasswordReset>().SingleTenanted().Index(r => r.UserId);
     }
 
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
@@ -31,6 +34,15 @@ public static class AccountsConfiguration
         services.AddSingleton<SessionConnections>();
         services.AddSingleton<SessionChanges>();
         services.ConfigureMarten((sp, opts) => opts.Listeners.Add(sp.GetRequiredService<SessionChanges>()));
+        services.AddOptions<PasswordResetOptions>().Bind(configuration.GetSection(PasswordResetOptions.Section));
+        services.TryAddSingleton<IPasswordResetSender>(sp =>
+        {
+            var outbox = sp.GetRequiredService<IOptions<PasswordResetOptions>>().Value.OutboxPath;
+            if (string.IsNullOrWhiteSpace(outbox)) return ActivatorUtilities.CreateInstance<UnconfiguredPasswordResetSender>(sp);
+            var environment = sp.GetRequiredService<IHostEnvironment>();
+            if (environment.IsProduction()) throw new InvalidOperationException("Auth:PasswordReset:OutboxPath is for development only.");
+            return new FileOutboxPasswordResetSender(Path.GetFullPath(outbox, environment.ContentRootPath));
+        });
         return services;
     }
 }

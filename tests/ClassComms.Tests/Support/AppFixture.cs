@@ -21,6 +21,7 @@ public sealed class AppFixture : IAsyncLifetime
     public const int RedemptionsPerMinute = 5;
     public const int LoginAttemptsPerAccount = 5;
     public const int LoginAttemptsPerAddress = 20;
+    public static readonly string PasswordResetOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-password-resets-{Guid.NewGuid():N}.jsonl");
     public const long MaxImageBytes = 2 * 1024 * 1024;
     public const long MaxImagePixels = 1_000_000;
     public static readonly TimeSpan UnsendWindow = TimeSpan.FromSeconds(4);
@@ -59,6 +60,7 @@ public sealed class AppFixture : IAsyncLifetime
             ["ParentCodes:RedemptionsPerMinute"] = RedemptionsPerMinute.ToString(),
             ["Auth:Throttle:AccountAttempts"] = LoginAttemptsPerAccount.ToString(),
             ["Auth:Throttle:AddressAttempts"] = LoginAttemptsPerAddress.ToString(),
+            ["Auth:PasswordReset:OutboxPath"] = PasswordResetOutbox,
             ["Demo:Seed"] = "false",
             ["Messaging:UnsendWindow"] = UnsendWindow.ToString(),
             ["Media:MaxImageBytes"] = MaxImageBytes.ToString(),

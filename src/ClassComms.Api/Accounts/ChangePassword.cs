@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using ClassComms.Platform;
+using Marten;
+using Wolverine.Http;
+
+namespace ClassComms.Accounts;
+
+public sealed record ChangePassword(string CurrentPassword, string NewPassword);
+
+/// <summary>
+/// A signed-in user changes their password: the current one is checked (throttled like sign-in), every session of the
+/// account ends (new security stamp; SignalR connections close) and the caller gets a fresh session in the answer.
+/// </summary>
+public static class ChangePasswordEndpoint
+{
+    [WolverinePost("/api/auth/password")]
+    public static async Task<IResult> Post(ChangePassword request, ClaimsPrincipal user, HttpContext http, IDocumentSession session,
+        LoginThrottle throttle, SessionRevocation revocation, SessionIssuer sessions, CancellationToken ct)
+    {
+        var validation = new Validation();
+        if (string.IsNullOrEmpty(request.CurrentPassword)) validation.Add("currentPassword", "is required.");
+        else if (request.CurrentPassword.Length > 1024) validation.Add("currentPassword", "must be at most 1024 characters.");
+        validation.Password(request.NewPassword, "newPassword");
+        if (!validation.IsValid) return validation.ToResult();
+
+        var caller = Caller.Of(user);
+        var account = await session.LoadAsync<UserAccount>(caller.UserId, ct);
+        if (account is not { ErasedAt: null }) return Problems.Unauthorized();
+
+        var accountKey = LoginThrottle.AccountKey(account.EmailIndex);
+        var addressKey = LoginThrottle.AddressKey(http.Connection.RemoteIpAddress);
+        if (throttle.TryAttempt(accountKey, addressKey) is { } wait) return LoginEndpoint.TooManyAttempts(http, wait);
+        if (!Passwords.Verify(account, request.CurrentPassword)) return Problems.Invalid("currentPassword", "is not correct.");
+        throttle.Succeeded(accountKey, addressKey);
+
+        account.PasswordHash = Passwords.Hash(account, request.NewPassword);
+        revocation.Revoke(session, account);
+        return Results.Ok(sessions.Start(session, account));
+    }
+}

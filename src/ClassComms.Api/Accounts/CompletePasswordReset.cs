@@ -1,0 +1,50 @@
+using ClassComms.Platform;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace ClassComms.Accounts;
+
+public sealed record CompletePasswordReset(string Token, string NewPassword);
+
+/// <summary>Sets a new password with the token that was sent (it works once, until it expires); every session of the account ends.</summary>
+public static class CompletePasswordResetEndpoint
+{
+    [AllowAnonymous]
+    [WolverinePost("/api/auth/password-reset/complete")]
+    public static async Task<IResult> Post(CompletePasswordReset request, HttpContext http, IDocumentStore store, SessionRevocation revocation,
+        LoginThrottle throttle, TimeProvider clock, CancellationToken ct)
+    {
+        var validation = new Validation();
+        if (string.IsNullOrWhiteSpace(request.Token)) validation.Add("token", "is required.");
+        validation.Password(request.NewPassword, "newPassword");
+        if (!validation.IsValid) return validation.ToResult();
+        if (request.Token.Length > 200) return InvalidToken();
+
+        await using var session = store.LightweightSession();
+        var reset = await session.LoadAsync<PasswordReset>(RefreshToken.IdOf(request.Token), ct);
+        var now = clock.GetUtcNow();
+        if (reset is null || reset.UsedAt is not null || reset.ExpiresAt <= now) return InvalidToken();
+        var account = await session.LoadAsync<UserAccount>(reset.UserId, ct);
+        if (account is not { ErasedAt: null }) return InvalidToken();
+
+        reset.UsedAt = now;
+        session.Store(reset);
+        session.DeleteWhere<PasswordReset>(r => r.UserId == account.Id && r.Id != reset.Id);
+        account.PasswordHash = Passwords.Hash(account, request.NewPassword);
+        revocation.Revoke(session, account);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (e is JasperFx.ConcurrencyException or Marten.Exceptions.ConcurrentUpdateException)
+        {
+            return InvalidToken();
+        }
+
+        throttle.Succeeded(LoginThrottle.AccountKey(account.EmailIndex), LoginThrottle.AddressKey(http.Connection.RemoteIpAddress));
+        return Results.NoContent();
+    }
+
+    private static IResult InvalidToken() => Problems.Invalid("token", "is not valid or has expired.");
+}

@@ -1,0 +1,57 @@
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Wolverine;
+using Wolverine.Http;
+
+namespace ClassComms.Accounts;
+
+public sealed record RequestPasswordReset(string Email);
+
+/// <summary>Queued for every request: the account's id, or none when the e-mail has no live account (ids only, never the e-mail).</summary>
+public sealed record PasswordResetRequested(Guid? UserId);
+
+/// <summary>
+/// Password reset, step one. Answers 202 whatever the e-mail and does the same work either way (one lookup, one queued
+/// message), so neither the answer nor its time tells whether an account exists; a handler then sends a token through
+/// <see cref="IPasswordResetSender"/>. Throttled per e-mail (blind index) and per client address like sign-in.
+/// </summary>
+public static class RequestPasswordResetEndpoint
+{
+    [AllowAnonymous]
+    [WolverinePost("/api/auth/password-reset")]
+    public static async Task<IResult> Post(RequestPasswordReset request, HttpContext http, IQuerySession session, BlindIndex index,
+        LoginThrottle throttle, IMessageBus bus, CancellationToken ct)
+    {
+        var validation = new Validation().Email(request.Email, "email");
+        if (!validation.IsValid) return validation.ToResult();
+
+        var emailIndex = index.Of(AccountFactory.EmailPurpose, request.Email);
+        var wait = throttle.TryAttempt(LoginThrottle.AccountKey($"reset:{emailIndex}"), LoginThrottle.AddressKey(http.Connection.RemoteIpAddress));
+        if (wait is { } w) return LoginEndpoint.TooManyAttempts(http, w);
+
+        var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.EmailIndex == emailIndex, ct);
+        await bus.PublishAsync(new PasswordResetRequested(account is { ErasedAt: null } ? account.Id : null));
+        return Results.Accepted();
+    }
+}
+
+/// <summary>Stores a hashed one-time token for a live account and sends it; does nothing for a request without an account.</summary>
+public static class PasswordResetRequestedHandler
+{
+    public static async Task Handle(PasswordResetRequested message, IDocumentSession session, PersonalDataVault vault,
+        IPasswordResetSender sender, IOptions<PasswordResetOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        if (message.UserId is not { } userId) return;
+        var account = await session.LoadAsync<UserAccount>(userId, ct);
+        if (account is not { ErasedAt: null }) return;
+        if (await vault.UnsealAsync(account.Email, ct) is not { } email) return;
+
+        var (token, id) = RefreshToken.New();
+        var expires = clock.GetUtcNow() + options.Value.TokenLifetime;
+        session.Store(new PasswordReset { Id = id, UserId = account.Id, ExpiresAt = expires });
+        await sender.SendAsync(new PasswordResetMail(account.Id, email, token, expires), ct);
+    }
+}
