@@ -29,22 +29,31 @@ public static class PushMessageNoticesHandler
         var (message, conversation) = await LoadAsync(session, notice.MessageId, ct);
         var recipients = await ConversationAccess.RecipientsAsync(session, conversation, ct);
         recipients.Remove(message.SenderId);
-        var cursors = await InboxCursorsAsync(store, session, readiness, message.Id, recipients, ct);
         if (message.Withdrawn)
         {
-            await SendAsync(recipients.Append(message.SenderId), message, conversation, cursors,
+            var withdrawn = await InboxCursorsAsync(store, session, readiness, message.Id, recipients, ct);
+            await SendAsync(recipients.Append(message.SenderId), message, conversation, withdrawn,
                 (clients, push) => clients.MessageWithdrawn(push), hub);
             return;
         }
 
+        // Decide who hears of it now and who later while the daemon projects the inbox (one round trip), then wait, then act:
+        // nothing is scheduled before the wait, so a retried wait schedules nothing twice.
+        var batch = session.CreateBatchQuery();
+        var schoolLoad = batch.Load<School>(notice.SchoolId);
+        var accountsLoad = batch.LoadMany<UserAccount>().ByIdList(recipients);
+        var staffLoad = batch.LoadMany<StaffPreferences>().ByIdList(recipients);
+        var guardianLoad = batch.LoadMany<GuardianPreferences>().ByIdList(recipients);
+        await batch.Execute(ct);
+        var school = await schoolLoad;
+        var accounts = (await accountsLoad).ToDictionary(a => a.Id);
+        var staffPrefs = (await staffLoad).ToDictionary(p => p.Id);
+        var guardianPrefs = (await guardianLoad).ToDictionary(p => p.Id);
         var now = clock.GetUtcNow();
-        var school = await session.LoadAsync<School>(notice.SchoolId, ct);
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(school?.TimeZone ?? "UTC", out var z) ? z : TimeZoneInfo.Utc;
-        var accounts = (await session.LoadManyAsync<UserAccount>(ct, recipients)).ToDictionary(a => a.Id);
-        var staffPrefs = (await session.LoadManyAsync<StaffPreferences>(ct, recipients)).ToDictionary(p => p.Id);
-        var guardianPrefs = (await session.LoadManyAsync<GuardianPreferences>(ct, recipients)).ToDictionary(p => p.Id);
 
         var immediate = new List<Guid> { message.SenderId };
+        var later = new List<(Guid Recipient, DateTimeOffset At)>();
         foreach (var recipient in recipients)
         {
             if (message.Urgent || !accounts.TryGetValue(recipient, out var account))
@@ -61,16 +70,12 @@ public static class PushMessageNoticesHandler
             }
 
             var quiet = staffPrefs.TryGetValue(recipient, out var p) && p.QuietHours is not null ? p.QuietHours : school?.DefaultQuietHours;
-            if (quiet?.EndOfQuietPeriod(now, zone) is { } end)
-            {
-                await bus.ScheduleAsync(new DeliverMessageNotice(notice.SchoolId, notice.MessageId, recipient), end);
-            }
-            else
-            {
-                immediate.Add(recipient);
-            }
+            if (quiet?.EndOfQuietPeriod(now, zone) is { } end) later.Add((recipient, end));
+            else immediate.Add(recipient);
         }
 
+        var cursors = await InboxCursorsAsync(store, session, readiness, message.Id, recipients, ct);
+        foreach (var (recipient, at) in later) await bus.ScheduleAsync(new DeliverMessageNotice(notice.SchoolId, notice.MessageId, recipient), at);
         await SendAsync(immediate, message, conversation, cursors, (clients, push) => clients.MessageReceived(push), hub);
     }
 
@@ -112,7 +117,7 @@ public static class PushMessageNoticesHandler
         PushReadiness readiness, Guid messageId, IReadOnlyCollection<Guid> recipients, CancellationToken ct)
     {
         var ids = recipients.ToDictionary(r => InboxEntry.IdFor(r, messageId));
-        var found = await readiness.WaitAsync(store, session, nameof(InboxProjection), ids.Keys, async (s, keys, token) =>
+        var found = await readiness.WaitAsync(store, session, typeof(InboxProjection), ids.Keys, async (s, keys, token) =>
             (await s.LoadManyAsync<InboxEntry>(token, keys)).ToDictionary(e => e.Id, e => e.Sequence), ct);
         return found.ToDictionary(f => ids[f.Key], f => f.Value);
     }

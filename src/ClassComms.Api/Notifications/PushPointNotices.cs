@@ -24,9 +24,8 @@ public static class PushPointNoticesHandler
         await using var session = store.QuerySession(Ids.Tenant(message.SchoolId));
         var entries = await session.LoadManyAsync<PointEntry>(ct, message.PointIds);
         if (entries.Count == 0) return;
-        var feedIds = entries.Select(FeedId).ToList();
-        var cursors = await readiness.WaitAsync(store, session, nameof(FeedProjection), feedIds, FeedCursorsAsync, ct);
         var students = (await session.LoadManyAsync<Student>(ct, entries.Select(e => e.StudentId).Distinct())).ToDictionary(s => s.Id);
+        var cursors = await readiness.WaitAsync(store, session, typeof(FeedProjection), entries.Select(FeedId).ToList(), FeedCursorsAsync, ct);
 
         foreach (var entry in entries)
         {

@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using ClassComms.Conversations;
 using ClassComms.Guardians;
 using ClassComms.Notifications;
+using ClassComms.Platform;
 using ClassComms.Tests.Support;
 using JasperFx.Events.Daemon;
+using Marten;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
@@ -124,6 +126,24 @@ public sealed class when_a_push_arrives(AppFixture app) : IntegrationTest(app)
         var notice = await phone.WaitFor<MessageNotice>(nameof(INotificationClient.MessageReceived), n => n.MessageId == reply.MessageId);
         var page = await Api.Inbox(parent, notice.Cursor!.Value - 1);
         Assert.Equal(reply.MessageId, page.Items[0].Message.MessageId);
+    }
+
+    [Theory]
+    [InlineData(typeof(FeedProjection))]
+    [InlineData(typeof(InboxProjection))]
+    public async Task a_push_whose_entry_will_never_exist_goes_out_once_the_projection_has_passed_its_event(Type projection)
+    {
+        var world = await Api.CreateWorld();
+        await Api.GuardianOf(world.Teacher, world.Students[0]);
+        await Api.Award(world.Teacher, world.ClassId, world.Positive.Id, [world.Students[0]]);
+        await Api.StartConversation(world.Teacher, world.Students[0], "Hello");
+        await using var session = Store.QuerySession(Ids.Tenant(world.SchoolId));
+
+        // E.g. the student was erased (feed entries purged) or the person joined the thread after the message.
+        var found = await Host.Services.GetRequiredService<PushReadiness>().WaitAsync(Store, session, projection, ["never-projected"],
+            (_, _, _) => Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>()), CancellationToken.None);
+
+        Assert.Empty(found);
     }
 
     private async Task<HubConnection> ConnectAsync(Session who)
