@@ -30,6 +30,9 @@ public sealed record MessageAccepted(Guid ConversationId, Guid MessageId);
 public sealed record PostAnnouncement(string Text);
 public sealed record AnnouncementPosted(Guid ConversationId, Guid MessageId, int Recipients);
 public sealed record MessageNotice(Guid MessageId, Guid ConversationId, string Kind);
+public sealed record InboxMessage(Guid MessageId);
+public sealed record InboxItem(long Cursor, InboxMessage Message);
+public sealed record InboxPage(IReadOnlyList<InboxItem> Items, long Cursor);
 
 /// <summary>A signed-in person: their token and their own HTTP client (Bearer header set).</summary>
 public sealed record Person(Guid UserId, string Token, HttpClient Http);
@@ -159,6 +162,17 @@ public sealed class ApiDriver : IAsyncDisposable
         {
             throw new InvalidOperationException(
                 $"POST {url}: expected {(int)expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return (await response.Content.ReadFromJsonAsync<T>())!;
+    }
+
+    public static async Task<T> Get<T>(HttpClient http, string url)
+    {
+        using var response = await http.GetAsync(url);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"GET {url}: expected 200, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
 
         return (await response.Content.ReadFromJsonAsync<T>())!;
