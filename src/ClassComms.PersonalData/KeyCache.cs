@@ -54,7 +54,8 @@ internal sealed class KeyCache(int capacity, TimeSpan ttl, TimeProvider clock)
     /// <summary>Caches a row's key (or the subject's erasure) unless an eviction happened since <paramref name="loadedAtGeneration"/>.</summary>
     public void Remember(Guid subject, int period, string tenant, string masterKeyId, byte[]? key, bool erased, long loadedAtGeneration)
     {
-        if (key is null && !erased) return;
+        // Period 0 is the subject's anchor: remembered even without a key, so "is this subject erased?" is answered here.
+        if (key is null && !erased && period != KeyPeriods.Legacy) return;
         var entry = new Entry(tenant, masterKeyId, key, erased, clock.GetUtcNow() + ttl);
         if (_entries.Count >= capacity) Trim();
         _entries.AddOrUpdate((subject, period), entry, (_, old) =>

@@ -146,7 +146,7 @@ public sealed class PersonalDataVault
 
     public async Task<bool> IsErasedAsync(Guid subject, CancellationToken ct = default)
     {
-        if (_cache.Find(subject, KeyPeriods.Legacy) is { Erased: true }) return true;
+        if (_cache.Find(subject, KeyPeriods.Legacy) is { } known) return known.Erased;
         var generation = _cache.Generation;
         var rows = await _store.FindAsync([subject], ct);
         var anchor = rows.FirstOrDefault(r => r.Period == KeyPeriods.Legacy);
@@ -227,11 +227,8 @@ public sealed class PersonalDataVault
 
         var anchor = rows.FirstOrDefault(r => r.Period == KeyPeriods.Legacy);
         if (anchor is not null && anchor.Tenant != tenant) throw new InvalidOperationException($"Data subject {subject} belongs to another tenant.");
-        if (anchor?.ErasedAt is not null)
-        {
-            Zero(Unwrap(anchor, generation));
-            throw new SubjectErasedException(subject);
-        }
+        if (anchor is not null) Zero(Unwrap(anchor, generation));
+        if (anchor?.ErasedAt is not null) throw new SubjectErasedException(subject);
 
         var row = rows.SingleOrDefault(r => r.Period == period) ?? throw new SubjectErasedException(subject);
         var key = Unwrap(row, generation) ?? throw new SubjectErasedException(subject);
