@@ -18,7 +18,8 @@ public sealed class ParentCodeRedemption(BlindIndex index, TimeProvider clock)
         if (string.IsNullOrWhiteSpace(code) || code.Length > 40) return null;
         var normalised = ParentCode.Normalise(code);
         if (normalised.Length != 12) return null;
-        var parentCode = await session.LoadAsync<ParentCode>(index.Of(ParentCode.Purpose, normalised), ct);
+        // Codes issued before a lookup-key rotation are stored under an older version's index.
+        var parentCode = (await session.LoadManyAsync<ParentCode>(ct, index.AllOf(ParentCode.Purpose, normalised).ToArray())).FirstOrDefault();
         return parentCode is not null && parentCode.IsUsable(clock.GetUtcNow()) ? parentCode : null;
     }
 
