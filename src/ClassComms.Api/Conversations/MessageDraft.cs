@@ -43,7 +43,7 @@ public static class MessageDraft
             claimed.Add(media);
         }
 
-        var body = await vault.SealForAllAsync(sender.Tenant, [sender.UserId, .. conversation.SubjectStudents], "message.body", (text ?? "").Trim(), ct);
+        var body = await vault.SealForAllAsync(sender.Tenant, [sender.UserId, .. conversation.SubjectStudents], "message.body", messageId.ToString(), (text ?? "").Trim(), ct);
         foreach (var media in claimed)
         {
             media.MessageId = messageId;

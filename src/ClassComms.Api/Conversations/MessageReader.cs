@@ -33,7 +33,7 @@ public sealed class MessageReader(PersonalDataVault vault)
             var erased = false;
             if (!m.Withdrawn)
             {
-                text = await vault.UnsealAsync(m.Body, ct);
+                text = await vault.UnsealAsync(m.Body, m.Id.ToString(), ct);
                 erased = text is null;
                 if (!erased)
                 {

@@ -87,7 +87,7 @@ public static class GetFeedEndpoint
         foreach (var e in entries)
         {
             items.Add(new FeedItem(e.Sequence, e.Kind, e.StudentId, e.ClassId, e.PointId, e.SkillId, e.SkillName, e.Positive, e.Value,
-                await vault.UnsealAsync(e.Note, ct), e.At));
+                await vault.UnsealAsync(e.Note, e.PointId.ToString(), ct), e.At));
         }
 
         return Results.Ok(new FeedPage(items, items.Count > 0 ? items[^1].Cursor : from));

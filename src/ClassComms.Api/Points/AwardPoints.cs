@@ -64,7 +64,7 @@ public static class AwardPointsEndpoint
             var stream = await session.Events.FetchForExclusiveWriting<Student>(studentId, ct);
             if (stream.Aggregate is not { Erased: false }) continue; // erased students keep their place in statistics only
             var pointId = Guid.CreateVersion7();
-            var sealedNote = note is null ? null : await vault.SealAsync(caller.Tenant, studentId, "point.note", note, ct);
+            var sealedNote = note is null ? null : await vault.SealAsync(caller.Tenant, studentId, "point.note", pointId.ToString(), note, ct);
             stream.AppendOne(new PointAwarded(studentId, caller.UserId, pointId, awardId, id, skill.Id, skill.Name, skill.Positive,
                 skill.Value, sealedNote, now));
             points.Add(new AwardedPoint(pointId, studentId));

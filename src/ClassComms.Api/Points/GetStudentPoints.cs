@@ -52,7 +52,7 @@ public static class GetStudentPointsEndpoint
         var points = new List<PointView>();
         foreach (var p in page.Take(take))
         {
-            points.Add(new PointView(p.Id, p.AwardId, p.SkillId, p.SkillName, p.Positive, p.Value, await vault.UnsealAsync(p.Note, ct), p.AwardedAt));
+            points.Add(new PointView(p.Id, p.AwardId, p.SkillId, p.SkillName, p.Positive, p.Value, await vault.UnsealAsync(p.Note, p.Id.ToString(), ct), p.AwardedAt));
         }
 
         var next = page.Count > take ? points[^1].PointId.ToString() : null;
