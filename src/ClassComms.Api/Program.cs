@@ -60,6 +60,15 @@ if (app.Environment.IsDevelopment()) app.MapScalarApiReference().AllowAnonymous(
 
 await app.Services.GetRequiredService<SubjectKeyStore>().EnsureSchemaAsync(CancellationToken.None);
 await app.Services.GetRequiredService<ClassComms.Media.MediaStore>().EnsureContainersAsync(CancellationToken.None);
+
+// `erasure reapply`: apply the erasure ledger to the configured database again (after a restore) and exit.
+// A normal start does the same before it reports ready.
+if (ErasureCommandLine.IsReapply(args))
+{
+    Environment.ExitCode = await ErasureCommandLine.ReapplyAsync(app.Services);
+    return;
+}
+
 await app.RunAsync();
 
 public partial class Program;

@@ -1,52 +1,49 @@
 using System.Security.Claims;
 using ClassComms.Accounts;
-using ClassComms.Media;
 using ClassComms.Notifications;
-using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Students;
 using Marten;
+using Wolverine;
 using Wolverine.Http;
 
 namespace ClassComms.Privacy;
 
-public sealed record GuardianErasure(Guid GuardianId, DateTimeOffset ErasedAt);
-
 /// <summary>
-/// The DPO erases a guardian: ledger entry, key destroyed (their name, e-mail, messages and attachment names
-/// become unreadable; threads show "message from an erased user"), login disabled, links removed, the blobs
-/// they sent deleted. The other party's own messages stay readable to them.
+/// The DPO erases a guardian. The request's transaction records it (<see cref="ErasureRequested"/>), disables the
+/// login (no password, no e-mail index) and removes every link to a student; the durable <see cref="ContinueErasure"/>
+/// command then writes the ledger entry, destroys the guardian's key (their name, e-mail, messages and attachment
+/// names become unreadable; threads show "message from an erased user"), deletes the blobs they sent and their
+/// pending uploads, removes any link made meanwhile and marks the erasure complete. The other party's own
+/// messages stay readable to them. Answers 202 with the status resource; a repeat answers the current status.
 /// </summary>
 public static class EraseGuardianEndpoint
 {
     [WolverinePost("/api/privacy/guardians/{guardianId}/erasure")]
-    public static async Task<IResult> Post(string guardianId, ClaimsPrincipal user, IDocumentSession session, Shredding shredding,
-        TimeProvider clock, CancellationToken ct)
+    public static async Task<(IResult, OutgoingMessages)> Post(string guardianId, ClaimsPrincipal user, IDocumentSession session, TimeProvider clock,
+        CancellationToken ct)
     {
-        if (!Ids.TryParse(guardianId, "guardianId", out var id, out var bad)) return bad!;
+        var none = new OutgoingMessages();
+        if (!Ids.TryParse(guardianId, "guardianId", out var id, out var bad)) return (bad!, none);
         var caller = Caller.Of(user);
-        if (caller.Role != Role.Dpo) return Problems.Forbidden("Only the school's data protection officer can erase a person.");
+        if (caller.Role != Role.Dpo) return (Problems.Forbidden("Only the school's data protection officer can erase a person."), none);
 
         var account = await session.LoadAsync<UserAccount>(id, ct);
-        if (account is null || account.SchoolId != caller.SchoolId || account.Role != Role.Guardian) return Problems.NotFound("guardian");
-        if (account.ErasedAt is { } erasedAt) return Results.Ok(new GuardianErasure(id, erasedAt));
+        if (account is null || account.SchoolId != caller.SchoolId || account.Role != Role.Guardian) return (Problems.NotFound("guardian"), none);
+        var stream = await session.Events.FetchForWriting<Erasure>(Erasure.IdFor(id), ct);
+        if (stream.Aggregate is { } existing) return (ErasureAnswers.Current(existing), none);
 
         var now = clock.GetUtcNow();
-        await shredding.ShredAsync(caller, id, "guardian", now, ct);
-
-        account.ErasedAt = now;
-        account.EmailIndex = $"erased:{id:N}";
-        account.PasswordHash = "";
+        var requested = new ErasureRequested(stream.Id, caller.UserId, id, SubjectKinds.Guardian, now);
+        stream.AppendOne(requested);
+        ErasureSteps.Disable(account, now);
         session.Store(account);
         session.Delete<GuardianPreferences>(id);
-
         foreach (var student in await session.Query<Student>().Where(s => s.GuardianIds.Contains(id)).ToListAsync(ct))
         {
             session.Events.Append(student.Id, new GuardianUnlinked(student.Id, caller.UserId, id, now));
         }
 
-        await shredding.DeleteMediaAsync(session, await session.Query<MediaObject>().Where(m => m.UploadedBy == id).ToListAsync(ct), ct);
-
-        return Results.Ok(new GuardianErasure(id, now));
+        return (ErasureAnswers.Accepted(Erasure.Create(requested)), new OutgoingMessages { new ContinueErasure(caller.SchoolId, id) });
     }
 }

@@ -1,50 +1,44 @@
 using System.Security.Claims;
-using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Students;
 using Marten;
+using Wolverine;
 using Wolverine.Http;
 
 namespace ClassComms.Privacy;
 
-public sealed record StudentErasure(Guid StudentId, DateTimeOffset ErasedAt);
-
 /// <summary>
-/// The DPO erases a student: the erasure is recorded in the ledger, the student's key is destroyed (every
-/// sealed value about them becomes unreadable everywhere, backups included), outstanding parent codes are
-/// revoked, media about them is deleted (besides being shredded), and <see cref="StudentErased"/> makes the
-/// read side forget them. Messages about the student were sealed with their key too, so they are shredded.
-/// Class statistics stay.
+/// The DPO erases a student. The request's transaction records it (<see cref="ErasureRequested"/>) and revokes the
+/// student's outstanding parent codes; the durable <see cref="ContinueErasure"/> command, committed with it, then
+/// writes the ledger entry, destroys the student's key (every sealed value about them, messages about them
+/// included, becomes unreadable everywhere, backups included), deletes the media about them and their pending
+/// uploads, and appends <see cref="StudentErased"/> so the read side forgets them. Class statistics stay.
+/// Answers 202 with the status resource; a repeated request answers the current status and starts nothing.
 /// </summary>
 public static class EraseStudentEndpoint
 {
     [WolverinePost("/api/privacy/students/{studentId}/erasure")]
-    public static async Task<IResult> Post(string studentId, ClaimsPrincipal user, IDocumentSession session, Shredding shredding,
-        TimeProvider clock, CancellationToken ct)
+    public static async Task<(IResult, OutgoingMessages)> Post(string studentId, ClaimsPrincipal user, IDocumentSession session, TimeProvider clock,
+        CancellationToken ct)
     {
-        if (!Ids.TryParse(studentId, "studentId", out var id, out var bad)) return bad!;
+        var none = new OutgoingMessages();
+        if (!Ids.TryParse(studentId, "studentId", out var id, out var bad)) return (bad!, none);
         var caller = Caller.Of(user);
-        if (caller.Role != Role.Dpo) return Problems.Forbidden("Only the school's data protection officer can erase a person.");
+        if (caller.Role != Role.Dpo) return (Problems.Forbidden("Only the school's data protection officer can erase a person."), none);
 
-        var stream = await session.Events.FetchForWriting<Student>(id, ct);
-        if (stream.Aggregate is not { } student) return Problems.NotFound("student");
-        if (student.ErasedAt is { } erasedAt) return Results.Ok(new StudentErasure(id, erasedAt));
+        if (await session.LoadAsync<Student>(id, ct) is null) return (Problems.NotFound("student"), none);
+        var stream = await session.Events.FetchForWriting<Erasure>(Erasure.IdFor(id), ct);
+        if (stream.Aggregate is { } existing) return (ErasureAnswers.Current(existing), none);
 
         var now = clock.GetUtcNow();
-        // Ledger and key first, read side last: a failure after any step leaves a state a retry completes,
-        // and never a student shown as erased whose data can still be read.
-        await shredding.ShredAsync(caller, id, "student", now, ct);
-
-        var codes = await session.Query<ParentCode>().Where(c => c.SchoolId == caller.SchoolId && c.StudentId == id).ToListAsync(ct);
-        foreach (var code in codes.Where(c => c.RevokedAt is null && c.RedeemedAt is null))
+        var requested = new ErasureRequested(stream.Id, caller.UserId, id, SubjectKinds.Student, now);
+        stream.AppendOne(requested);
+        foreach (var code in await ErasureSteps.OutstandingCodesAsync(session, caller.SchoolId, id, ct))
         {
             code.RevokedAt = now;
             session.Store(code);
         }
 
-        await shredding.DeleteMediaAsync(session, await session.Query<Media.MediaObject>().Where(m => m.Subjects.Contains(id)).ToListAsync(ct), ct);
-
-        stream.AppendOne(new StudentErased(id, caller.UserId, now));
-        return Results.Ok(new StudentErasure(id, now));
+        return (ErasureAnswers.Accepted(Erasure.Create(requested)), new OutgoingMessages { new ContinueErasure(caller.SchoolId, id) });
     }
 }

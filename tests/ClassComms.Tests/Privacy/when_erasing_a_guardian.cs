@@ -33,7 +33,7 @@ public sealed class when_erasing_a_guardian(AppFixture app) : IntegrationTest(ap
 
         await Api.Problem(HttpStatusCode.Forbidden, HttpMethod.Post, $"/api/privacy/guardians/{mum.UserId}/erasure", null, world.Leader);
         await Api.Problem(HttpStatusCode.NotFound, HttpMethod.Post, $"/api/privacy/guardians/{world.Teacher.UserId}/erasure", null, world.Dpo);
-        var erasure = await Api.Post<GuardianErasure>($"/api/privacy/guardians/{mum.UserId}/erasure", null, world.Dpo, HttpStatusCode.OK);
+        var erasure = await Api.EraseGuardian(world.Dpo, mum.UserId);
 
         var teacherView = await Api.Thread(world.Teacher, thread.ConversationId);
         var fromMum = teacherView.Messages.Single(m => m.MessageId == mumsMessage.MessageId);
@@ -51,7 +51,7 @@ public sealed class when_erasing_a_guardian(AppFixture app) : IntegrationTest(ap
         await Api.Problem(HttpStatusCode.Unauthorized, HttpMethod.Post, "/api/auth/login", new Login(mum.Email, Support.Api.Password), null);
         var student = await Api.Get<StudentView>($"/api/students/{world.Students[0]}", world.Teacher);
         Assert.DoesNotContain(student.Guardians!, g => g.GuardianId == mum.UserId);
-        Assert.Equal(erasure.ErasedAt, (await Api.Post<GuardianErasure>($"/api/privacy/guardians/{mum.UserId}/erasure", null, world.Dpo, HttpStatusCode.OK)).ErasedAt);
+        Assert.Equal(erasure, await Api.RequestGuardianErasure(world.Dpo, mum.UserId, HttpStatusCode.OK));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class when_erasing_a_guardian(AppFixture app) : IntegrationTest(ap
         var naming = await Api.Announce(world.Teacher, world.ClassId, AnnouncementText, [world.Students[0]]);
         var general = await Api.Announce(world.Teacher, world.ClassId, "Field trip forms are due");
 
-        await Api.Post<StudentErasure>($"/api/privacy/students/{world.Students[0]}/erasure", null, world.Dpo, HttpStatusCode.OK);
+        await Api.EraseStudent(world.Dpo, world.Students[0]);
 
         var teacherView = Assert.Single((await Api.Thread(world.Teacher, thread.ConversationId)).Messages);
         Assert.True(teacherView.Erased);
@@ -99,8 +99,8 @@ public sealed class when_erasing_a_guardian(AppFixture app) : IntegrationTest(ap
         Assert.Contains(thread2.Messages, m => m.Text == MumText && m.Attachments.Any(a => a.FileName == $"{FileName}.pdf"));
         AssertAbsent(await DatabaseDump.TakeAsync(), personal);
 
-        await Api.Post<GuardianErasure>($"/api/privacy/guardians/{mum.UserId}/erasure", null, world.Dpo, HttpStatusCode.OK);
-        await Api.Post<StudentErasure>($"/api/privacy/students/{world.Students[0]}/erasure", null, world.Dpo, HttpStatusCode.OK);
+        await Api.EraseGuardian(world.Dpo, mum.UserId);
+        await Api.EraseStudent(world.Dpo, world.Students[0]);
         await ProjectionsCaughtUp();
         var after = await Api.Send(HttpMethod.Get, $"/api/conversations/{thread.ConversationId}/messages", null, world.Teacher);
         foreach (var value in new[] { TeacherText, MumText, FileName }) Assert.DoesNotContain(value, after.Body);

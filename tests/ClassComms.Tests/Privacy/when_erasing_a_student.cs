@@ -42,7 +42,7 @@ public sealed class when_erasing_a_student(AppFixture app) : IntegrationTest(app
         AssertAbsent(dumpBefore, personal);
         var summaryBefore = await Api.Get<ClassSummary>($"/api/classes/{world.ClassId}/summary", world.Teacher);
 
-        var erasure = await Api.Post<StudentErasure>($"/api/privacy/students/{student}/erasure", null, world.Dpo, HttpStatusCode.OK);
+        var erasure = await Api.EraseStudent(world.Dpo, student);
         await ProjectionsCaughtUp();
 
         // The API shows the student as erased and nothing personal about them.
@@ -51,7 +51,7 @@ public sealed class when_erasing_a_student(AppFixture app) : IntegrationTest(app
         var view = await Api.Get<StudentView>($"/api/students/{student}", world.Teacher);
         Assert.True(view.Erased);
         Assert.Null(view.Name);
-        Assert.Equal(erasure.ErasedAt, view.ErasedAt);
+        Assert.Equal(erasure.CompletedAt, view.ErasedAt);
         var roster = await Api.Get<ClassView>($"/api/classes/{world.ClassId}", world.Teacher);
         Assert.Contains(roster.Students, s => s.StudentId == student && s.Erased && s.Name is null);
         Assert.Contains(roster.Students, s => s.Name == ClassmateName);
@@ -107,9 +107,15 @@ public sealed class when_erasing_a_student(AppFixture app) : IntegrationTest(app
     {
         var world = await Api.CreateWorld();
         var pending = await Api.IssueCode(world.Teacher, world.Students[0]);
-        var first = await Api.Post<StudentErasure>($"/api/privacy/students/{world.Students[0]}/erasure", null, world.Dpo, HttpStatusCode.OK);
-        var second = await Api.Post<StudentErasure>($"/api/privacy/students/{world.Students[0]}/erasure", null, world.Dpo, HttpStatusCode.OK);
-        Assert.Equal(first.ErasedAt, second.ErasedAt);
+        var first = await Api.RequestStudentErasure(world.Dpo, world.Students[0]);
+        Assert.Contains(first.Status, new[] { Erasure.Requested, Erasure.InProgress, Erasure.Completed });
+        var completed = await Api.ErasureCompleted(world.Dpo, world.Students[0]);
+        var second = await Api.RequestStudentErasure(world.Dpo, world.Students[0], HttpStatusCode.OK);
+        Assert.Equal(first.RequestedAt, second.RequestedAt);
+        Assert.Equal(completed, second);
+        Assert.Equal(Erasure.Completed, second.Status);
+        Assert.All(new[] { second.LedgerRecordedAt, second.KeyDestroyedAt, second.BlobsDeletedAt }, at => Assert.NotNull(at));
+        Assert.Equal(world.Dpo.UserId, second.RequestedBy);
 
         await Api.Problem(HttpStatusCode.Gone, HttpMethod.Post, $"/api/students/{world.Students[0]}/parent-codes", null, world.Teacher);
         await Api.Problem(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/guardians/register",

@@ -1,0 +1,266 @@
+using ClassComms.Accounts;
+using ClassComms.Conversations;
+using ClassComms.Media;
+using ClassComms.Notifications;
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using ClassComms.Students;
+using JasperFx;
+using Marten;
+using Wolverine.ErrorHandling;
+using Wolverine.Runtime.Handlers;
+
+namespace ClassComms.Privacy;
+
+/// <summary>
+/// Runs an erasure to the end, durably: cascaded from the request's transaction (Wolverine outbox), retried
+/// with back-off until every step is done, then dead-lettered (ids only) for an operator to look at.
+/// </summary>
+public static class ContinueErasureHandler
+{
+    /// <summary>Real work against Blob Storage and two databases: seconds between quick retries, then minutes. This message type only.</summary>
+    public static void Configure(HandlerChain chain)
+    {
+        chain.OnException<ConcurrencyException>().RetryWithCooldown(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500))
+            .Then.ScheduleRetry(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30))
+            .Then.MoveToErrorQueue();
+        chain.OnAnyException().RetryWithCooldown(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15))
+            .Then.ScheduleRetry(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromHours(1))
+            .Then.MoveToErrorQueue();
+    }
+
+    public static Task Handle(ContinueErasure command, ErasureSteps steps, CancellationToken ct) =>
+        steps.RunAsync(command.SchoolId, command.SubjectId, ct);
+}
+
+/// <summary>
+/// The steps of an erasure, in the order that keeps a failure anywhere safe: ledger → key → blobs → the read side
+/// forgets the person. Each step is idempotent and checks its effect before its progress event is written, so
+/// the erasure is never reported done before it is. Used by the workflow and by the re-application of the ledger.
+/// </summary>
+public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, PersonalDataVault vault, SubjectKeyStore keys,
+    MediaStore media, TimeProvider clock, ILogger<ErasureSteps> logger)
+{
+    private const int ConcurrencyAttempts = 8;
+
+    /// <summary>Starts the erasure stream from a ledger entry if this database has none (a restore older than the erasure).</summary>
+    public async Task EnsureRequestedAsync(ErasureRecord record, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(Ids.Tenant(record.SchoolId));
+        var erasureId = Erasure.IdFor(record.SubjectId);
+        var stream = await session.Events.FetchForWriting<Erasure>(erasureId, ct);
+        if (stream.Aggregate is not null) return;
+        stream.AppendOne(new ErasureRequested(erasureId, record.RequestedBy, record.SubjectId, record.SubjectKind, record.At));
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (ConcurrencyException)
+        {
+            // Started concurrently (the workflow, or another node re-applying): that stream serves as well.
+        }
+    }
+
+    /// <summary>Runs every step; those already done are verified and cost a read. Throws if a step cannot be completed now.</summary>
+    public async Task RunAsync(Guid schoolId, Guid subjectId, CancellationToken ct)
+    {
+        var tenant = Ids.Tenant(schoolId);
+        Erasure? erasure;
+        await using (var query = store.QuerySession(tenant))
+        {
+            erasure = await query.LoadAsync<Erasure>(Erasure.IdFor(subjectId), ct);
+        }
+
+        if (erasure is null)
+        {
+            logger.LogWarning("No erasure stream for subject {SubjectId} in school {SchoolId}; nothing to continue", subjectId, schoolId);
+            return;
+        }
+
+        // 1. Ledger: outside the database, so a restore of an older backup is followed by this erasure again.
+        var entry = await ledger.RecordAsync(new ErasureRecord(subjectId, erasure.SubjectKind, schoolId, erasure.RequestedBy, erasure.RequestedAt), ct);
+        if (entry.SubjectKind != erasure.SubjectKind) throw new InvalidOperationException($"The ledger entry of subject {subjectId} names another kind.");
+        if (erasure.LedgerRecordedAt is null) await AppendProgressAsync(tenant, erasure.Id, new ErasureLedgerRecorded(erasure.Id, clock.GetUtcNow()), ct);
+
+        // 2. Key: destroyed, the fence row checked.
+        await DestroyKeyAsync(tenant, subjectId, erasure.RequestedBy, ct);
+        if (erasure.KeyDestroyedAt is null) await AppendProgressAsync(tenant, erasure.Id, new ErasureKeyDestroyed(erasure.Id, clock.GetUtcNow()), ct);
+
+        // 3. Blobs: media by or about the person, and their pending direct uploads.
+        var (mediaDeleted, uploadsDeleted) = await DeleteBlobsAsync(tenant, erasure, ct);
+        if (erasure.BlobsDeletedAt is null)
+        {
+            await AppendProgressAsync(tenant, erasure.Id, new ErasureBlobsDeleted(erasure.Id, mediaDeleted, uploadsDeleted, clock.GetUtcNow()), ct);
+        }
+
+        // 4. The read side forgets the person, and the erasure is marked complete in the same transaction.
+        await ForgetAsync(tenant, schoolId, erasure, ct);
+    }
+
+    private async Task DestroyKeyAsync(string tenant, Guid subjectId, Guid erasedBy, CancellationToken ct)
+    {
+        var rows = await keys.FindAsync([subjectId], ct);
+        if (rows.Count == 1 && rows[0].WrappedKey is null && rows[0].ErasedAt is not null)
+        {
+            vault.Evict(subjectId);
+            return;
+        }
+
+        await vault.EraseAsync(tenant, subjectId, erasedBy, ct);
+        rows = await keys.FindAsync([subjectId], ct);
+        if (rows.Count != 1 || rows[0].WrappedKey is not null || rows[0].ErasedAt is null)
+        {
+            throw new InvalidOperationException($"The key of subject {subjectId} is not destroyed after erasure (it may belong to another tenant).");
+        }
+    }
+
+    private async Task<(int Media, int Uploads)> DeleteBlobsAsync(string tenant, Erasure erasure, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(tenant);
+        var subject = erasure.SubjectId;
+        List<MediaObject> items;
+        List<UploadSession> uploads;
+        if (erasure.SubjectKind == SubjectKinds.Student)
+        {
+            items = (await session.Query<MediaObject>().Where(m => m.Subjects.Contains(subject)).ToListAsync(ct)).ToList();
+            var conversations = (await session.Query<Conversation>()
+                .Where(c => c.StudentId == subject || c.AboutStudentIds.Contains(subject)).Select(c => c.Id).ToListAsync(ct)).ToList();
+            uploads = conversations.Count == 0
+                ? []
+                : (await session.Query<UploadSession>().Where(u => conversations.Contains(u.ConversationId)).ToListAsync(ct)).ToList();
+        }
+        else
+        {
+            items = (await session.Query<MediaObject>().Where(m => m.UploadedBy == subject).ToListAsync(ct)).ToList();
+            uploads = (await session.Query<UploadSession>().Where(u => u.UploadedBy == subject).ToListAsync(ct)).ToList();
+        }
+
+        // Every blob is deleted again, even of media already marked deleted: Blob Storage may have been restored too.
+        foreach (var item in items)
+        {
+            await media.DeleteAsync(item, ct);
+            session.Store(item);
+        }
+
+        foreach (var upload in uploads)
+        {
+            await media.Quarantine.GetBlobClient(upload.Id.ToString("N")).DeleteIfExistsAsync(cancellationToken: ct);
+            session.Delete(upload);
+        }
+
+        await session.SaveChangesAsync(ct);
+
+        foreach (var item in items)
+        {
+            if (await media.Media.GetBlobClient(item.BlobName).ExistsAsync(ct)) throw new InvalidOperationException($"The blob of media {item.Id} still exists.");
+        }
+
+        return (items.Count, uploads.Count);
+    }
+
+    private async Task ForgetAsync(string tenant, Guid schoolId, Erasure erasure, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var session = store.LightweightSession(tenant);
+                var now = clock.GetUtcNow();
+                if (erasure.SubjectKind == SubjectKinds.Student) await ForgetStudentAsync(session, schoolId, erasure, now, ct);
+                else await ForgetGuardianAsync(session, schoolId, erasure, now, ct);
+
+                var stream = await session.Events.FetchForWriting<Erasure>(erasure.Id, ct);
+                if (stream.Aggregate is { CompletedAt: null }) stream.AppendOne(new ErasureCompleted(erasure.Id, now));
+                await session.SaveChangesAsync(ct);
+                break;
+            }
+            catch (ConcurrencyException) when (attempt < ConcurrencyAttempts)
+            {
+                // Someone wrote to the student's stream at the same moment (e.g. a point): read again and retry.
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), ct);
+            }
+        }
+
+        await VerifyForgottenAsync(tenant, schoolId, erasure, ct);
+    }
+
+    private static async Task ForgetStudentAsync(IDocumentSession session, Guid schoolId, Erasure erasure, DateTimeOffset now, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<Student>(erasure.SubjectId, ct);
+        if (stream.Aggregate is { Erased: false }) stream.AppendOne(new StudentErased(erasure.SubjectId, erasure.RequestedBy, now));
+        foreach (var code in await OutstandingCodesAsync(session, schoolId, erasure.SubjectId, ct))
+        {
+            code.RevokedAt = now;
+            session.Store(code);
+        }
+    }
+
+    private static async Task ForgetGuardianAsync(IDocumentSession session, Guid schoolId, Erasure erasure, DateTimeOffset now, CancellationToken ct)
+    {
+        var guardianId = erasure.SubjectId;
+        var account = await session.LoadAsync<UserAccount>(guardianId, ct);
+        if (account is not null && account.SchoolId == schoolId && Disable(account, now)) session.Store(account);
+        session.Delete<GuardianPreferences>(guardianId);
+        foreach (var student in await session.Query<Student>().Where(s => s.GuardianIds.Contains(guardianId)).ToListAsync(ct))
+        {
+            var stream = await session.Events.FetchForWriting<Student>(student.Id, ct);
+            if (stream.Aggregate is { } current && current.GuardianIds.Contains(guardianId))
+            {
+                stream.AppendOne(new GuardianUnlinked(student.Id, erasure.RequestedBy, guardianId, now));
+            }
+        }
+    }
+
+    /// <summary>Disables a login for good: no password, no e-mail index (the e-mail can register again). False if already so.</summary>
+    public static bool Disable(UserAccount account, DateTimeOffset now)
+    {
+        var erasedIndex = $"erased:{account.Id:N}";
+        if (account.ErasedAt is not null && account.EmailIndex == erasedIndex && account.PasswordHash.Length == 0) return false;
+        account.ErasedAt ??= now;
+        account.EmailIndex = erasedIndex;
+        account.PasswordHash = "";
+        return true;
+    }
+
+    public static async Task<IReadOnlyList<ParentCode>> OutstandingCodesAsync(IQuerySession session, Guid schoolId, Guid studentId, CancellationToken ct) =>
+        (await session.Query<ParentCode>()
+            .Where(c => c.SchoolId == schoolId && c.StudentId == studentId && c.RevokedAt == null && c.RedeemedAt == null)
+            .ToListAsync(ct)).ToList();
+
+    /// <summary>Reads back what the last step wrote: a step that did not take effect is an error, not "done".</summary>
+    private async Task VerifyForgottenAsync(string tenant, Guid schoolId, Erasure erasure, CancellationToken ct)
+    {
+        await using var session = store.QuerySession(tenant);
+        var done = await session.LoadAsync<Erasure>(erasure.Id, ct);
+        if (done?.CompletedAt is null) throw new InvalidOperationException($"Erasure {erasure.Id} is not marked complete.");
+        if (erasure.SubjectKind == SubjectKinds.Student)
+        {
+            var student = await session.LoadAsync<Student>(erasure.SubjectId, ct);
+            if (student is { Erased: false }) throw new InvalidOperationException($"Student {erasure.SubjectId} is not marked erased.");
+            if ((await OutstandingCodesAsync(session, schoolId, erasure.SubjectId, ct)).Count > 0)
+            {
+                throw new InvalidOperationException($"Student {erasure.SubjectId} still has usable parent codes.");
+            }
+        }
+        else
+        {
+            var account = await session.LoadAsync<UserAccount>(erasure.SubjectId, ct);
+            if (account is not null && account.SchoolId == schoolId && (account.ErasedAt is null || account.PasswordHash.Length > 0))
+            {
+                throw new InvalidOperationException($"Guardian {erasure.SubjectId} can still log in.");
+            }
+
+            if (await session.Query<Student>().AnyAsync(s => s.GuardianIds.Contains(erasure.SubjectId), ct))
+            {
+                throw new InvalidOperationException($"Guardian {erasure.SubjectId} is still linked to a student.");
+            }
+        }
+    }
+
+    private async Task AppendProgressAsync(string tenant, Guid erasureId, object progress, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(tenant);
+        session.Events.Append(erasureId, progress);
+        await session.SaveChangesAsync(ct);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Security.Claims;
+using ClassComms.Platform;
+using Marten;
+using Wolverine.Http;
+
+namespace ClassComms.Privacy;
+
+public static class ErasureAnswers
+{
+    public static string Location(Guid subjectId) => $"/api/privacy/erasures/{subjectId}";
+
+    /// <summary>202: the erasure is recorded and runs in the background; poll the Location.</summary>
+    public static IResult Accepted(Erasure erasure) => Results.Accepted(Location(erasure.SubjectId), ErasureStatus.Of(erasure));
+
+    /// <summary>A repeated request: 200 once completed, 202 while it still runs. Nothing new is started.</summary>
+    public static IResult Current(Erasure erasure) =>
+        erasure.CompletedAt is null ? Accepted(erasure) : Results.Ok(ErasureStatus.Of(erasure));
+}
+
+/// <summary>The DPO follows an erasure: requested, in progress or completed, with the time of each step.</summary>
+public static class GetErasureEndpoint
+{
+    [WolverineGet("/api/privacy/erasures/{subjectId}")]
+    public static async Task<IResult> Get(string subjectId, ClaimsPrincipal user, IQuerySession session, CancellationToken ct)
+    {
+        if (!Ids.TryParse(subjectId, "subjectId", out var id, out var bad)) return bad!;
+        var caller = Caller.Of(user);
+        if (caller.Role != Role.Dpo) return Problems.Forbidden("Only the school's data protection officer can follow an erasure.");
+        var erasure = await session.LoadAsync<Erasure>(Erasure.IdFor(id), ct);
+        return erasure is null ? Problems.NotFound("erasure") : Results.Ok(ErasureStatus.Of(erasure));
+    }
+}

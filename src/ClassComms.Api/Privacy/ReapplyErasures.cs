@@ -1,0 +1,75 @@
+using ClassComms.Platform;
+using ClassComms.Schools;
+using Marten;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ClassComms.Privacy;
+
+/// <summary>
+/// Applies every ledger entry of every school in the database in use again, idempotently: after a restore of a
+/// backup taken before an erasure, the person is erased again (key destroyed, login disabled, links removed,
+/// <c>StudentErased</c> appended if missing, parent codes revoked, blobs deleted). Runs at start-up before the
+/// service reports ready, and on demand: <c>dotnet ClassComms.Api.dll erasure reapply</c>.
+/// </summary>
+public sealed class ErasureReapplication(IDocumentStore store, ErasureLedger ledger, ErasureSteps steps, ILogger<ErasureReapplication> logger)
+{
+    private volatile bool _done;
+
+    /// <summary>True once the ledger has been re-applied in this process; <c>/health/ready</c> is unhealthy until then.</summary>
+    public bool Done => _done;
+
+    public async Task<int> ReapplyAllAsync(CancellationToken ct)
+    {
+        await ledger.EnsureContainerAsync(ct);
+        List<Guid> schools;
+        await using (var session = store.QuerySession())
+        {
+            schools = (await session.Query<School>().Select(s => s.Id).ToListAsync(ct)).ToList();
+        }
+
+        var applied = 0;
+        foreach (var school in schools)
+        {
+            foreach (var record in await ledger.ReadAsync(school, ct))
+            {
+                await steps.EnsureRequestedAsync(record, ct);
+                await steps.RunAsync(record.SchoolId, record.SubjectId, ct);
+                applied++;
+            }
+        }
+
+        _done = true;
+        logger.LogInformation("Erasure ledger re-applied: {Entries} entries across {Schools} schools", applied, schools.Count);
+        return applied;
+    }
+}
+
+/// <summary>Re-applies the ledger during start-up; a failure stops the start (the service must not serve a restored erasure).</summary>
+public sealed class ErasureReapplicationAtStartup(ErasureReapplication reapplication) : IHostedService
+{
+    public Task StartAsync(CancellationToken ct) => reapplication.ReapplyAllAsync(ct);
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}
+
+public sealed class ErasureReapplicationHealthCheck(ErasureReapplication reapplication) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+        Task.FromResult(reapplication.Done
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("The erasure ledger has not been re-applied yet."));
+}
+
+public static class ErasureCommandLine
+{
+    /// <summary>True if <paramref name="args"/> asks for <c>erasure reapply</c>.</summary>
+    public static bool IsReapply(string[] args) => args is ["erasure", "reapply", ..];
+
+    /// <summary>Re-applies the ledger to the configured database without serving requests; the exit code is 0 on success.</summary>
+    public static async Task<int> ReapplyAsync(IServiceProvider services)
+    {
+        var count = await services.GetRequiredService<ErasureReapplication>().ReapplyAllAsync(CancellationToken.None);
+        Console.WriteLine($"erasure reapply: {count} ledger entries applied.");
+        return 0;
+    }
+}
