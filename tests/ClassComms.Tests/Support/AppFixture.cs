@@ -49,7 +49,20 @@ public sealed class AppFixture : IAsyncLifetime
     public static async Task<IAlbaHost> StartHostAsync(string martenConnectionString, string environment, IReadOnlyDictionary<string, string?>? overrides,
         Action<IWebHostBuilder>? configure = null)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = Settings(martenConnectionString);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
+        return await AlbaHost.For<Program>(builder =>
+        {
+            builder.UseEnvironment(environment);
+            // UseSetting (unlike ConfigureAppConfiguration) is visible while Program builds its services.
+            foreach (var (key, value) in settings) builder.UseSetting(key, value);
+            configure?.Invoke(builder);
+        });
+    }
+
+    /// <summary>The configuration of a test host (also given to the API run as a process, e.g. <c>erasure reapply</c>).</summary>
+    public static Dictionary<string, string?> Settings(string martenConnectionString) =>
+        new()
         {
             ["ConnectionStrings:Marten"] = martenConnectionString,
             ["ConnectionStrings:Blobs"] = Required("ConnectionStrings__Blobs"),
@@ -70,15 +83,6 @@ public sealed class AppFixture : IAsyncLifetime
             ["Media:QuotaBytesPerUser"] = MediaQuotaBytes.ToString(),
             ["Media:MaxImageFrames"] = MaxImageFrames.ToString(),
         };
-        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
-        return await AlbaHost.For<Program>(builder =>
-        {
-            builder.UseEnvironment(environment);
-            // UseSetting (unlike ConfigureAppConfiguration) is visible while Program builds its services.
-            foreach (var (key, value) in settings) builder.UseSetting(key, value);
-            configure?.Invoke(builder);
-        });
-    }
 
     /// <summary>Empties events, documents, projection progress, keys and key caches.</summary>
     public async Task ResetAsync()

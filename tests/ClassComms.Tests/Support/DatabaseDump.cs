@@ -27,9 +27,59 @@ public static class DatabaseDump
         return dump;
     }
 
-    private static string PgDump()
+    /// <summary>A backup as an operator takes one: <c>pg_dump -Fc</c> of the test database into <paramref name="path"/>.</summary>
+    public static async Task SaveAsync(string path)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(AppFixture.Required("ConnectionStrings__Marten"));
+        await RunAsync(Tool("pg_dump"), ["-Fc", "--no-owner", "--no-privileges", "-f", path, .. Connection(cs), cs.Database!], cs);
+    }
+
+    /// <summary>Restores a <see cref="SaveAsync"/> backup into a fresh database <paramref name="name"/> (dropped first if it exists); returns its connection string.</summary>
+    public static async Task<string> RestoreIntoNewDatabaseAsync(string path, string name)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(AppFixture.Required("ConnectionStrings__Marten"));
+        await DropAsync(name);
+        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(cs.ConnectionString) { Database = "postgres" }.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"create database \"{name}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await RunAsync(Tool("pg_restore"), ["--no-owner", "--no-privileges", "--exit-on-error", .. Connection(cs), "-d", name, path], cs);
+        return new NpgsqlConnectionStringBuilder(cs.ConnectionString) { Database = name }.ConnectionString;
+    }
+
+    public static async Task DropAsync(string name)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(AppFixture.Required("ConnectionStrings__Marten")) { Database = "postgres" };
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(cs.ConnectionString);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    private static string[] Connection(NpgsqlConnectionStringBuilder cs) => ["-h", cs.Host!, "-p", cs.Port.ToString(), "-U", cs.Username!];
+
+    private static async Task RunAsync(string tool, string[] args, NpgsqlConnectionStringBuilder cs)
+    {
+        var start = new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["PGPASSWORD"] = cs.Password;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        await output;
+        Assert.True(process.ExitCode == 0, $"{Path.GetFileName(tool)} failed: {await error}");
+    }
+
+    private static string PgDump() => Tool("pg_dump");
+
+    /// <summary>A PostgreSQL client tool of the newest installed server version (pg_dump and pg_restore from the same binaries).</summary>
+    private static string Tool(string name)
     {
         var versions = Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql") : [];
-        return versions.Select(v => Path.Combine(v, "bin", "pg_dump")).Where(File.Exists).OrderDescending().FirstOrDefault() ?? "pg_dump";
+        return versions.Select(v => Path.Combine(v, "bin", name)).Where(File.Exists).OrderDescending().FirstOrDefault() ?? name;
     }
 }
