@@ -27,6 +27,7 @@ public static class PrivacyConfiguration
         services.AddSingleton<ErasureSteps>();
         services.AddSingleton<ErasureReapplication>();
         services.AddHostedService<ErasureReapplicationAtStartup>();
+        services.AddExceptionHandler<ErasureRequestConflictHandler>(); // before the general one in Program.cs
         services.AddHealthChecks().AddCheck<ErasureReapplicationHealthCheck>("erasure-ledger", tags: [HealthConfiguration.Ready]);
         services.ConfigureMarten(opts => opts.ConfigurePrivacy());
         return services;
