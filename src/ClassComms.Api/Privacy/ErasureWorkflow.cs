@@ -99,16 +99,17 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
 
     private async Task DestroyKeyAsync(string tenant, Guid subjectId, Guid erasedBy, CancellationToken ct)
     {
-        var rows = await keys.FindAsync([subjectId], ct);
-        if (rows.Count == 1 && rows[0].WrappedKey is null && rows[0].ErasedAt is not null)
+        // Erased means: a fence row, and no row (of any period) holding a wrapped key.
+        static bool Erased(IReadOnlyList<SubjectKeyRow> rows) => rows.Any(r => r.ErasedAt is not null) && rows.All(r => r.WrappedKey is null);
+
+        if (Erased(await keys.FindAsync([subjectId], ct)))
         {
             vault.Evict(subjectId);
             return;
         }
 
         await vault.EraseAsync(tenant, subjectId, erasedBy, ct);
-        rows = await keys.FindAsync([subjectId], ct);
-        if (rows.Count != 1 || rows[0].WrappedKey is not null || rows[0].ErasedAt is null)
+        if (!Erased(await keys.FindAsync([subjectId], ct)))
         {
             throw new InvalidOperationException($"The key of subject {subjectId} is not destroyed after erasure (it may belong to another tenant).");
         }

@@ -191,7 +191,7 @@ public sealed class when_restoring_a_backup_taken_before_an_erasure(AppFixture a
     }
 
     private static Task<long> WrappedKeysAsync(string database, params Guid[] subjects) =>
-        ScalarAsync(database, "select count(*) from personal_data.subject_keys where subject_id = any(@id) and wrapped_key is not null", subjects);
+        ScalarAsync(database, "select count(distinct subject_id) from personal_data.subject_keys where subject_id = any(@id) and wrapped_key is not null", subjects);
 
     private static Task<long> FencesAsync(string database, params Guid[] subjects) =>
         ScalarAsync(database, "select count(*) from personal_data.subject_keys where subject_id = any(@id) and erased_at is not null and wrapped_key is null",
