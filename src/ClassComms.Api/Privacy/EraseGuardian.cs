@@ -13,8 +13,7 @@ namespace ClassComms.Privacy;
 /// The DPO erases a guardian. The request's transaction records it (<see cref="ErasureRequested"/>), disables the
 /// login (no password, no e-mail index) and removes every link to a student; the durable <see cref="ContinueErasure"/>
 /// command then writes the ledger entry, destroys the guardian's key (their name, e-mail, messages and attachment
-/// names become unreadable; threads show "message from an erased user"), deletes the blobs they sent and their
-/// pending uploads, removes any link made meanwhile and marks the erasure complete. The other party's own
+/// names become unreadable; threads show "message from an erased user"), deletes the blobs they sent, removes any link made meanwhile and marks the erasure complete. The other party's own
 /// messages stay readable to them. Answers 202 with the status resource; a repeat answers the current status.
 /// </summary>
 public static class EraseGuardianEndpoint

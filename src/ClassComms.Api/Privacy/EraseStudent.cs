@@ -11,8 +11,8 @@ namespace ClassComms.Privacy;
 /// The DPO erases a student. The request's transaction records it (<see cref="ErasureRequested"/>) and revokes the
 /// student's outstanding parent codes; the durable <see cref="ContinueErasure"/> command, committed with it, then
 /// writes the ledger entry, destroys the student's key (every sealed value about them, messages about them
-/// included, becomes unreadable everywhere, backups included), deletes the media about them and their pending
-/// uploads, and appends <see cref="StudentErased"/> so the read side forgets them. Class statistics stay.
+/// included, becomes unreadable everywhere, backups included), deletes the media about them, and appends
+/// <see cref="StudentErased"/> so the read side forgets them. Class statistics stay.
 /// Answers 202 with the status resource; a repeated request answers the current status and starts nothing.
 /// </summary>
 public static class EraseStudentEndpoint

@@ -20,8 +20,8 @@ public sealed record ErasureLedgerRecorded(Guid ErasureId, DateTimeOffset At);
 /// <summary>The subject's data key is destroyed and its fence row is in place (checked, not assumed).</summary>
 public sealed record ErasureKeyDestroyed(Guid ErasureId, DateTimeOffset At);
 
-/// <summary>The blobs of the person's media and pending uploads are deleted and their documents marked or removed.</summary>
-public sealed record ErasureBlobsDeleted(Guid ErasureId, int MediaDeleted, int UploadsDeleted, DateTimeOffset At);
+/// <summary>The blobs of the media by or about the person are deleted (checked) and the media marked deleted.</summary>
+public sealed record ErasureBlobsDeleted(Guid ErasureId, int MediaDeleted, DateTimeOffset At);
 
 /// <summary>The read side forgot the person (<c>StudentErased</c>, or every link of the guardian removed): the erasure is done.</summary>
 public sealed record ErasureCompleted(Guid ErasureId, DateTimeOffset At);

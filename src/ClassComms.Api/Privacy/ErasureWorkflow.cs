@@ -1,5 +1,4 @@
 using ClassComms.Accounts;
-using ClassComms.Conversations;
 using ClassComms.Media;
 using ClassComms.Notifications;
 using ClassComms.PersonalData;
@@ -86,12 +85,9 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
         await DestroyKeyAsync(tenant, subjectId, erasure.RequestedBy, ct);
         if (erasure.KeyDestroyedAt is null) await AppendProgressAsync(tenant, erasure.Id, new ErasureKeyDestroyed(erasure.Id, clock.GetUtcNow()), ct);
 
-        // 3. Blobs: media by or about the person, and their pending direct uploads.
-        var (mediaDeleted, uploadsDeleted) = await DeleteBlobsAsync(tenant, erasure, ct);
-        if (erasure.BlobsDeletedAt is null)
-        {
-            await AppendProgressAsync(tenant, erasure.Id, new ErasureBlobsDeleted(erasure.Id, mediaDeleted, uploadsDeleted, clock.GetUtcNow()), ct);
-        }
+        // 3. Blobs: media by or about the person (direct uploads into a quarantine container are retired).
+        var mediaDeleted = await DeleteBlobsAsync(tenant, erasure, ct);
+        if (erasure.BlobsDeletedAt is null) await AppendProgressAsync(tenant, erasure.Id, new ErasureBlobsDeleted(erasure.Id, mediaDeleted, clock.GetUtcNow()), ct);
 
         // 4. The read side forgets the person, and the erasure is marked complete in the same transaction.
         await ForgetAsync(tenant, schoolId, erasure, ct);
@@ -115,38 +111,19 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
         }
     }
 
-    private async Task<(int Media, int Uploads)> DeleteBlobsAsync(string tenant, Erasure erasure, CancellationToken ct)
+    private async Task<int> DeleteBlobsAsync(string tenant, Erasure erasure, CancellationToken ct)
     {
         await using var session = store.LightweightSession(tenant);
         var subject = erasure.SubjectId;
-        List<MediaObject> items;
-        List<UploadSession> uploads;
-        if (erasure.SubjectKind == SubjectKinds.Student)
-        {
-            items = (await session.Query<MediaObject>().Where(m => m.Subjects.Contains(subject)).ToListAsync(ct)).ToList();
-            var conversations = (await session.Query<Conversation>()
-                .Where(c => c.StudentId == subject || c.AboutStudentIds.Contains(subject)).Select(c => c.Id).ToListAsync(ct)).ToList();
-            uploads = conversations.Count == 0
-                ? []
-                : (await session.Query<UploadSession>().Where(u => conversations.Contains(u.ConversationId)).ToListAsync(ct)).ToList();
-        }
-        else
-        {
-            items = (await session.Query<MediaObject>().Where(m => m.UploadedBy == subject).ToListAsync(ct)).ToList();
-            uploads = (await session.Query<UploadSession>().Where(u => u.UploadedBy == subject).ToListAsync(ct)).ToList();
-        }
+        var items = erasure.SubjectKind == SubjectKinds.Student
+            ? await session.Query<MediaObject>().Where(m => m.Subjects.Contains(subject)).ToListAsync(ct)
+            : await session.Query<MediaObject>().Where(m => m.UploadedBy == subject).ToListAsync(ct);
 
         // Every blob is deleted again, even of media already marked deleted: Blob Storage may have been restored too.
         foreach (var item in items)
         {
             await media.DeleteAsync(item, ct);
             session.Store(item);
-        }
-
-        foreach (var upload in uploads)
-        {
-            await media.Quarantine.GetBlobClient(upload.Id.ToString("N")).DeleteIfExistsAsync(cancellationToken: ct);
-            session.Delete(upload);
         }
 
         await session.SaveChangesAsync(ct);
@@ -156,7 +133,7 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
             if (await media.Media.GetBlobClient(item.BlobName).ExistsAsync(ct)) throw new InvalidOperationException($"The blob of media {item.Id} still exists.");
         }
 
-        return (items.Count, uploads.Count);
+        return items.Count;
     }
 
     private async Task ForgetAsync(string tenant, Guid schoolId, Erasure erasure, CancellationToken ct)

@@ -55,31 +55,6 @@ public sealed class when_erasing_a_guardian(AppFixture app) : IntegrationTest(ap
     }
 
     [Fact]
-    public async Task their_pending_direct_uploads_and_the_bytes_waiting_in_quarantine_are_deleted()
-    {
-        var world = await Api.CreateWorld();
-        var mum = await Api.GuardianOf(world.Teacher, world.Students[0], "Mum");
-        var thread = (await Api.StartConversation(world.Teacher, world.Students[0], TeacherText)).Threads[0];
-        var grant = await Api.Post<UploadGranted>($"/api/conversations/{thread.ConversationId}/uploads", new RequestUpload($"{FileName}.pdf"), mum);
-        using (var http = new HttpClient())
-        {
-            var put = new HttpRequestMessage(HttpMethod.Put, grant.UploadUrl) { Content = new ByteArrayContent(Files.Pdf()) };
-            foreach (var (name, value) in grant.Headers) put.Headers.Add(name, value);
-            Assert.Equal(HttpStatusCode.Created, (await http.SendAsync(put)).StatusCode);
-        }
-
-        var quarantined = Host.Services.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>()
-            .GetBlobContainerClient(MediaStore.QuarantineContainer).GetBlobClient(grant.UploadId.ToString("N"));
-        Assert.True(await quarantined.ExistsAsync());
-
-        var erasure = await Api.EraseGuardian(world.Dpo, mum.UserId);
-
-        Assert.False(await quarantined.ExistsAsync());
-        Assert.Null(await Store.QuerySession(world.SchoolId.ToString()).LoadAsync<UploadSession>(grant.UploadId));
-        Assert.NotNull(erasure.BlobsDeletedAt);
-    }
-
-    [Fact]
     public async Task erasing_a_student_shreds_the_messages_about_them()
     {
         var world = await Api.CreateWorld();
