@@ -48,7 +48,7 @@ public sealed class when_an_erasure_races_other_writes(AppFixture app) : Integra
         var vault = Host.Services.GetRequiredService<PersonalDataVault>();
         var notes = events.Select(e => e.Data).OfType<PointAwarded>().Where(p => p.Note is not null).ToList();
         Assert.NotEmpty(notes);
-        foreach (var point in notes) Assert.Null(await vault.UnsealAsync(point.Note));
+        foreach (var point in notes) Assert.Null(await vault.UnsealAsync(point.Note, point.PointId.ToString()));
         Assert.Equal(done.CompletedAt, ((StudentErased)erased.Data).At);
 
         var view = await Api.GetStudent(world.Teacher, student);
