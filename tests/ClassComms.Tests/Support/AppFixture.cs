@@ -87,10 +87,34 @@ public sealed class AppFixture : IAsyncLifetime
     /// <summary>Empties events, documents, projection progress, keys and key caches.</summary>
     public async Task ResetAsync()
     {
-        await Host.ResetAllMartenDataAsync();
+        // The async daemon may still be writing the previous test's projections (it is woken on every append), and
+        // its transaction can deadlock with the reset's truncates; PostgreSQL then aborts one side, and we try again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Host.ResetAllMartenDataAsync();
+                break;
+            }
+            catch (Exception e) when (attempt < 5 && IsDeadlock(e))
+            {
+                await Task.Delay(100 * attempt);
+            }
+        }
+
         await Host.Services.GetRequiredService<SubjectKeyStore>().DeleteAllAsync(CancellationToken.None);
         Host.Services.GetRequiredService<PersonalDataVault>().EvictAll();
         Host.Services.GetRequiredService<ClassComms.Accounts.LoginThrottle>().Reset();
+    }
+
+    private static bool IsDeadlock(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException { SqlState: "40P01" }) return true;
+        }
+
+        return false;
     }
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
