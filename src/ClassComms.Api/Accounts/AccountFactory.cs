@@ -21,8 +21,10 @@ public sealed class AccountFactory(PersonalDataVault vault, BlindIndex index, Ti
     /// <summary>Stages the account in <paramref name="session"/>; null when the e-mail is taken.</summary>
     public async Task<UserAccount?> CreateAsync(IDocumentSession session, Guid schoolId, Role role, NewPerson person, CancellationToken ct)
     {
-        var emailIndex = index.Of(EmailPurpose, person.Email);
-        if (await session.Query<UserAccount>().AnyAsync(a => a.EmailIndex == emailIndex, ct)) return null;
+        // Taken under any lookup-key version, not only the current one.
+        var candidates = index.AllOf(EmailPurpose, person.Email).ToArray();
+        var emailIndex = candidates[0];
+        if (await session.Query<UserAccount>().AnyAsync(a => a.EmailIndex.IsOneOf(candidates), ct)) return null;
 
         var id = Guid.CreateVersion7();
         var tenant = Ids.Tenant(schoolId);

@@ -29,12 +29,14 @@ public static class LoginEndpoint
         else if (request.Password.Length > 1024) validation.Add("password", "must be at most 1024 characters.");
         if (!validation.IsValid) return validation.ToResult();
 
-        var emailIndex = index.Of(AccountFactory.EmailPurpose, request.Email);
+        // Current lookup-key version first, then older ones, so an account indexed before a key rotation still signs in.
+        var candidates = index.AllOf(AccountFactory.EmailPurpose, request.Email).ToArray();
+        var emailIndex = candidates[0];
         var accountKey = LoginThrottle.AccountKey(emailIndex);
         var addressKey = LoginThrottle.AddressKey(http.Connection.RemoteIpAddress);
         if (throttle.TryAttempt(accountKey, addressKey) is { } wait) return TooManyAttempts(http, wait);
 
-        var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.EmailIndex == emailIndex, ct);
+        var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.EmailIndex.IsOneOf(candidates), ct);
         if (!Passwords.Verify(account, request.Password))
         {
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized.",
@@ -42,6 +44,13 @@ public static class LoginEndpoint
         }
 
         throttle.Succeeded(accountKey, addressKey);
+        if (account!.EmailIndex != emailIndex)
+        {
+            // Re-index under the current lookup key, so the older key can be retired once no account needs it.
+            account.EmailIndex = emailIndex;
+            session.Store(account);
+        }
+
         return Results.Ok(sessions.Start(session, account!));
     }
 

@@ -28,11 +28,12 @@ public static class RequestPasswordResetEndpoint
         var validation = new Validation().Email(request.Email, "email");
         if (!validation.IsValid) return validation.ToResult();
 
-        var emailIndex = index.Of(AccountFactory.EmailPurpose, request.Email);
+        var candidates = index.AllOf(AccountFactory.EmailPurpose, request.Email).ToArray();
+        var emailIndex = candidates[0];
         var wait = throttle.TryAttempt(LoginThrottle.AccountKey($"reset:{emailIndex}"), LoginThrottle.AddressKey(http.Connection.RemoteIpAddress));
         if (wait is { } w) return LoginEndpoint.TooManyAttempts(http, w);
 
-        var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.EmailIndex == emailIndex, ct);
+        var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.EmailIndex.IsOneOf(candidates), ct);
         await bus.PublishAsync(new PasswordResetRequested(account is { ErasedAt: null } ? account.Id : null));
         return Results.Accepted();
     }

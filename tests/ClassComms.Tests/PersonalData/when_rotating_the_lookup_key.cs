@@ -19,4 +19,21 @@ public sealed class when_rotating_the_lookup_key(AppFixture app) : IntegrationTe
         var newCode = (await new Api(rotated).IssueCode(world.Teacher, world.Students[1])).Code; // indexed under version 2
         await new Api(rotated).RegisterGuardian(newCode);
     }
+
+    [Fact]
+    public async Task an_account_indexed_under_the_old_lookup_key_signs_in_on_a_node_with_the_new_one_and_its_email_stays_taken()
+    {
+        await using var rotated = await AppFixture.StartHostAsync(AppFixture.Required("ConnectionStrings__Marten"), "Testing",
+            new Dictionary<string, string?> { ["PersonalData:LookupKeys:2"] = KeyStores.NewKey() });
+        var world = await Api.CreateWorld();                                                  // accounts indexed under version 1
+        var onRotated = new Api(rotated);
+
+        var teacher = await onRotated.Login(world.Teacher.Email);                             // found under 1, re-indexed under 2
+        Assert.Equal(world.Teacher.UserId, teacher.UserId);
+        Assert.Equal(world.Teacher.UserId, (await onRotated.Login(world.Teacher.Email)).UserId);
+
+        var (status, body, _) = await onRotated.Send(HttpMethod.Post, "/api/staff",
+            new ClassComms.Accounts.CreateStaff("teacher", "Another Teacher", world.Dpo.Email, Api.Password), world.Leader);
+        Assert.True(status == System.Net.HttpStatusCode.Conflict, $"expected 409 for an e-mail taken under the old key, got {(int)status}: {body}");
+    }
 }
