@@ -105,6 +105,15 @@ public sealed class when_erasing_a_guardian(AppFixture app) : IntegrationTest(ap
         var after = await Api.Send(HttpMethod.Get, $"/api/conversations/{thread.ConversationId}/messages", null, world.Teacher);
         foreach (var value in new[] { TeacherText, MumText, FileName }) Assert.DoesNotContain(value, after.Body);
         AssertAbsent(await DatabaseDump.TakeAsync(), personal);
+
+        // Nor does anything the host logged during the scenario (requests, pushes, the erasure workflow, the dead-lettered push
+        // and its exception).
+        var logs = App.Logs.Text();
+        Assert.True(App.Logs.Count > 0, "The host logged nothing: the log capture is not wired.");
+        foreach (var value in personal)
+        {
+            Assert.False(logs.Contains(value, StringComparison.OrdinalIgnoreCase), $"The API's logs contain a personal value ({value.Length} chars).");
+        }
     }
 
     private static void AssertAbsent(string dump, IEnumerable<string> values)

@@ -84,6 +84,14 @@ public sealed class when_erasing_a_student(AppFixture app) : IntegrationTest(app
         var ledger = await Host.Services.GetRequiredService<ErasureLedger>().ReadAsync(world.SchoolId, CancellationToken.None);
         var entry = Assert.Single(ledger, r => r.SubjectId == student);
         Assert.Equal(world.Dpo.UserId, entry.RequestedBy);
+
+        // Nor does anything the host logged during the scenario (requests, pushes, the erasure workflow).
+        var logs = App.Logs.Text();
+        Assert.True(App.Logs.Count > 0, "The host logged nothing: the log capture is not wired.");
+        foreach (var value in personal)
+        {
+            Assert.False(logs.Contains(value, StringComparison.OrdinalIgnoreCase), $"The API's logs contain a personal value ({value.Length} chars).");
+        }
     }
 
     [Fact]

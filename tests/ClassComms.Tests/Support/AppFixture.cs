@@ -37,7 +37,12 @@ public sealed class AppFixture : IAsyncLifetime
             ? value
             : throw new InvalidOperationException($"{name} is not set: run the tests with infra/test.sh, which starts PostgreSQL and Azurite.");
 
-    public async Task InitializeAsync() => Host = await StartHostAsync(Required("ConnectionStrings__Marten"));
+    /// <summary>What the shared host logged since the last reset (the privacy tests scan it for personal values).</summary>
+    public LogCapture Logs { get; } = new();
+
+    public async Task InitializeAsync() =>
+        Host = await StartHostAsync(Required("ConnectionStrings__Marten"), "Testing", null,
+            builder => builder.ConfigureServices(services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs)));
 
     /// <summary>Starts an API host against <paramref name="martenConnectionString"/> (the shared host, or a private one for crash tests).</summary>
     public static Task<IAlbaHost> StartHostAsync(string martenConnectionString) => StartHostAsync(martenConnectionString, "Testing", null);
@@ -105,6 +110,7 @@ public sealed class AppFixture : IAsyncLifetime
         await Host.Services.GetRequiredService<SubjectKeyStore>().DeleteAllAsync(CancellationToken.None);
         Host.Services.GetRequiredService<PersonalDataVault>().EvictAll();
         Host.Services.GetRequiredService<ClassComms.Accounts.LoginThrottle>().Reset();
+        Logs.Clear();
     }
 
     private static bool IsDeadlock(Exception? e)
