@@ -33,11 +33,7 @@ public static class EraseStudentEndpoint
         var now = clock.GetUtcNow();
         var requested = new ErasureRequested(stream.Id, caller.UserId, id, SubjectKinds.Student, now);
         stream.AppendOne(requested);
-        foreach (var code in await ErasureSteps.OutstandingCodesAsync(session, caller.SchoolId, id, ct))
-        {
-            code.RevokedAt = now;
-            session.Store(code);
-        }
+        await ErasureSteps.RevokeOutstandingCodesAsync(session, caller.SchoolId, id, now, ct);
 
         return (ErasureAnswers.Accepted(Erasure.Create(requested)), new OutgoingMessages { new ContinueErasure(caller.SchoolId, id) });
     }

@@ -166,11 +166,7 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
     {
         var stream = await session.Events.FetchForWriting<Student>(erasure.SubjectId, ct);
         if (stream.Aggregate is { Erased: false }) stream.AppendOne(new StudentErased(erasure.SubjectId, erasure.RequestedBy, now));
-        foreach (var code in await OutstandingCodesAsync(session, schoolId, erasure.SubjectId, ct))
-        {
-            code.RevokedAt = now;
-            session.Store(code);
-        }
+        await RevokeOutstandingCodesAsync(session, schoolId, erasure.SubjectId, now, ct);
     }
 
     private static async Task ForgetGuardianAsync(IDocumentSession session, Guid schoolId, Erasure erasure, DateTimeOffset now, CancellationToken ct)
@@ -200,10 +196,21 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
         return true;
     }
 
-    public static async Task<IReadOnlyList<ParentCode>> OutstandingCodesAsync(IQuerySession session, Guid schoolId, Guid studentId, CancellationToken ct) =>
-        (await session.Query<ParentCode>()
+    /// <summary>Stages the revocation of the student's parent codes that are neither revoked nor redeemed yet.</summary>
+    public static async Task RevokeOutstandingCodesAsync(IDocumentSession session, Guid schoolId, Guid studentId, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        foreach (var code in await OutstandingCodesAsync(session, schoolId, studentId, ct))
+        {
+            code.RevokedAt = now;
+            session.Store(code);
+        }
+    }
+
+    private static async Task<IReadOnlyList<ParentCode>> OutstandingCodesAsync(IQuerySession session, Guid schoolId, Guid studentId, CancellationToken ct) =>
+        await session.Query<ParentCode>()
             .Where(c => c.SchoolId == schoolId && c.StudentId == studentId && c.RevokedAt == null && c.RedeemedAt == null)
-            .ToListAsync(ct)).ToList();
+            .ToListAsync(ct);
 
     /// <summary>Reads back what the last step wrote: a step that did not take effect is an error, not "done".</summary>
     private async Task VerifyForgottenAsync(string tenant, Guid schoolId, Erasure erasure, CancellationToken ct)
