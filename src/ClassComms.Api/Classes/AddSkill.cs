@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
 using Wolverine.Http;
@@ -12,7 +13,7 @@ public static class AddSkillEndpoint
 {
     [WolverinePost("/api/classes/{classId}/skills")]
     public static async Task<IResult> Post(string classId, AddSkill request, HttpContext http, ClaimsPrincipal user,
-        IDocumentSession session, TimeProvider clock, CancellationToken ct)
+        IDocumentSession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
         if (!Ids.TryParse(classId, "classId", out var id, out var bad)) return bad!;
         var caller = Caller.Of(user);
@@ -23,7 +24,9 @@ public static class AddSkillEndpoint
 
         var schoolClass = await ClassAccess.ReadableAsync(session, caller, id, ct);
         if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return Problems.NotFound("class");
-        if (schoolClass.Skills.Any(s => string.Equals(s.Name, request.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
+        var name = request.Name.Trim();
+        var existing = await schoolClass.SkillViewsAsync(vault, ct);
+        if (existing.Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)))
         {
             return Problems.Conflict("The class already has a skill with this name.");
         }
@@ -32,10 +35,10 @@ public static class AddSkillEndpoint
         var stream = await session.Events.FetchForWriting<SchoolClass>(id, ct);
         if (expected is not null && expected != stream.StartingVersion) return Problems.PreconditionFailed();
 
-        var skill = new Skill(Guid.CreateVersion7(), request.Name.Trim(), request.Positive, request.Value);
+        var skill = await ClassSkills.NewAsync(vault, caller.SchoolId, name, request.Positive, request.Value, ct);
         stream.AppendOne(new SkillAdded(id, caller.UserId, skill, clock.GetUtcNow()));
         // CurrentVersion already counts the appended event: it is the version this request commits.
         http.Response.Headers.ETag = ClassAccess.ETag(stream.CurrentVersion ?? 0);
-        return Results.Created($"/api/classes/{id}/skills/{skill.Id}", skill);
+        return Results.Created($"/api/classes/{id}/skills/{skill.Id}", new Skill(skill.Id, name, skill.Positive, skill.Value));
     }
 }

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using ClassComms.Accounts;
+using ClassComms.PersonalData;
 using ClassComms.Platform;
+using ClassComms.Schools;
 using Marten;
 using Wolverine.Http;
 
@@ -14,7 +16,8 @@ public sealed record ClassCreatedResponse(Guid ClassId, Guid TeacherId, IReadOnl
 public static class CreateClassEndpoint
 {
     [WolverinePost("/api/classes")]
-    public static async Task<IResult> Post(CreateClass request, ClaimsPrincipal user, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(CreateClass request, ClaimsPrincipal user, IDocumentSession session, PersonalDataVault vault,
+        TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.Of(user);
         if (!caller.IsTeacherOrLeader) return Problems.Forbidden("Only teachers and school leaders create classes.");
@@ -37,9 +40,12 @@ public static class CreateClassEndpoint
         if (!validation.IsValid) return validation.ToResult();
 
         var classId = Guid.CreateVersion7();
-        var skills = SchoolClass.DefaultSkills.Select(s => new Skill(Guid.CreateVersion7(), s.Name, s.Positive, s.Value)).ToList();
-        session.Events.StartStream<SchoolClass>(classId,
-            new ClassCreated(classId, caller.UserId, teacherId, request.Name.Trim(), skills, clock.GetUtcNow()));
-        return Results.Created($"/api/classes/{classId}", new ClassCreatedResponse(classId, teacherId, skills));
+        var name = request.Name.Trim();
+        var skills = new List<ClassSkill>();
+        foreach (var s in SchoolClass.DefaultSkills) skills.Add(await ClassSkills.NewAsync(vault, caller.SchoolId, s.Name, s.Positive, s.Value, ct));
+        session.Events.StartStream<SchoolClass>(classId, new ClassCreated(classId, caller.UserId, teacherId,
+            await vault.SealAsync(caller.SchoolId, SchoolText.ClassName, classId, name, ct), skills, clock.GetUtcNow()));
+        var views = SchoolClass.DefaultSkills.Zip(skills, (d, s) => new Skill(s.Id, d.Name, s.Positive, s.Value)).ToList();
+        return Results.Created($"/api/classes/{classId}", new ClassCreatedResponse(classId, teacherId, views));
     }
 }

@@ -9,9 +9,9 @@ namespace ClassComms.Classes;
 
 public sealed record RosterEntry(Guid StudentId, string? Name, bool Erased, int PositivePoints, int NeedsWorkPoints, int GuardianCount);
 
-public sealed record ClassView(Guid ClassId, string Name, Guid TeacherId, IReadOnlyList<Skill> Skills, IReadOnlyList<RosterEntry> Students, long Version);
+public sealed record ClassView(Guid ClassId, string? Name, Guid TeacherId, IReadOnlyList<Skill> Skills, IReadOnlyList<RosterEntry> Students, long Version);
 
-public sealed record ClassListItem(Guid ClassId, string Name, Guid TeacherId, int StudentCount);
+public sealed record ClassListItem(Guid ClassId, string? Name, Guid TeacherId, int StudentCount);
 
 public static class GetClassEndpoint
 {
@@ -26,7 +26,7 @@ public static class GetClassEndpoint
         if (schoolClass is null) return Problems.NotFound("class");
 
         var students = await session.LoadManyAsync<Student>(ct, schoolClass.StudentIds);
-        await vault.PreloadAsync(students.Select(s => s.Id), ct);
+        await vault.PreloadAsync([caller.SchoolId, .. students.Select(s => s.Id)], ct);
         var roster = new List<RosterEntry>();
         var byId = students.ToDictionary(s => s.Id);
         foreach (var s in schoolClass.StudentIds.Where(byId.ContainsKey).Select(id => byId[id])) // enrolment order
@@ -38,12 +38,13 @@ public static class GetClassEndpoint
         var state = await session.Events.FetchStreamStateAsync(id, ct);
         var version = state?.Version ?? 0;
         http.Response.Headers.ETag = ClassAccess.ETag(version);
-        return Results.Ok(new ClassView(schoolClass.Id, schoolClass.Name, schoolClass.TeacherId, schoolClass.Skills, roster, version));
+        return Results.Ok(new ClassView(schoolClass.Id, await schoolClass.NameAsync(vault, ct), schoolClass.TeacherId,
+            await schoolClass.SkillViewsAsync(vault, ct), roster, version));
     }
 
     /// <summary>Classes the caller teaches; leaders and the DPO see every class of their school.</summary>
     [WolverineGet("/api/classes")]
-    public static async Task<IResult> List(ClaimsPrincipal user, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> List(ClaimsPrincipal user, IQuerySession session, PersonalDataVault vault, CancellationToken ct)
     {
         var caller = Caller.Of(user);
         if (!caller.IsStaff) return Problems.Forbidden("Only school staff list classes.");
@@ -51,7 +52,8 @@ public static class GetClassEndpoint
         var classes = caller.Role == Role.Teacher
             ? await query.Where(c => c.TeacherId == caller.UserId).ToListAsync(ct)
             : await query.ToListAsync(ct);
-        return Results.Ok(classes.OrderBy(c => c.Name)
-            .Select(c => new ClassListItem(c.Id, c.Name, c.TeacherId, c.StudentIds.Count)).ToList());
+        var items = new List<ClassListItem>();
+        foreach (var c in classes) items.Add(new ClassListItem(c.Id, await c.NameAsync(vault, ct), c.TeacherId, c.StudentIds.Count));
+        return Results.Ok(items.OrderBy(c => c.Name).ToList());
     }
 }

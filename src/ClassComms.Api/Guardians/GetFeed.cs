@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Points;
+using ClassComms.Schools;
 using ClassComms.Students;
 using JasperFx.Events;
 using Marten;
@@ -23,7 +24,7 @@ public sealed record FeedEntry(
     Guid ClassId,
     Guid PointId,
     Guid SkillId,
-    string SkillName,
+    Sealed? SkillName,
     bool Positive,
     int Value,
     Sealed? Note,
@@ -40,7 +41,7 @@ public sealed partial class FeedProjection : EventProjection
         e.Data.StudentId, e.Data.ClassId, e.Data.PointId, e.Data.SkillId, e.Data.SkillName, e.Data.Positive, e.Data.Value, e.Data.Note, e.Data.At);
 
     public FeedEntry Create(IEvent<PointRemoved> e) => new(FeedEntry.RemovedId(e.Data.PointId), e.Sequence, FeedKinds.PointRemoved,
-        e.Data.StudentId, e.Data.ClassId, e.Data.PointId, e.Data.SkillId, "", e.Data.Positive, e.Data.Value, null, e.Data.At);
+        e.Data.StudentId, e.Data.ClassId, e.Data.PointId, e.Data.SkillId, null, e.Data.Positive, e.Data.Value, null, e.Data.At);
 
     /// <summary>Erasure purges the student's feed items (their notes were already unreadable).</summary>
     public void Project(StudentErased e, IDocumentOperations ops) => ops.DeleteWhere<FeedEntry>(x => x.StudentId == e.StudentId);
@@ -52,7 +53,7 @@ public static class FeedKinds
     public const string PointRemoved = "pointRemoved";
 }
 
-public sealed record FeedItem(long Cursor, string Kind, Guid StudentId, Guid ClassId, Guid PointId, Guid SkillId, string SkillName,
+public sealed record FeedItem(long Cursor, string Kind, Guid StudentId, Guid ClassId, Guid PointId, Guid SkillId, string? SkillName,
     bool Positive, int Value, string? Note, DateTimeOffset At);
 
 public sealed record FeedPage(IReadOnlyList<FeedItem> Items, long Cursor);
@@ -82,11 +83,12 @@ public static class GetFeedEndpoint
         var entries = await session.Query<FeedEntry>()
             .Where(x => x.StudentId.IsOneOf(children) && x.Sequence > from)
             .OrderBy(x => x.Sequence).Take(take).ToListAsync(ct);
-        await vault.PreloadAsync(children, ct);
+        await vault.PreloadAsync([caller.SchoolId, .. children], ct);
         var items = new List<FeedItem>();
         foreach (var e in entries)
         {
-            items.Add(new FeedItem(e.Sequence, e.Kind, e.StudentId, e.ClassId, e.PointId, e.SkillId, e.SkillName, e.Positive, e.Value,
+            items.Add(new FeedItem(e.Sequence, e.Kind, e.StudentId, e.ClassId, e.PointId, e.SkillId,
+                e.SkillName is null ? "" : await vault.OpenAsync(e.SkillName, e.SkillId, ct), e.Positive, e.Value,
                 await vault.UnsealAsync(e.Note, e.PointId.ToString(), ct), e.At));
         }
 

@@ -8,7 +8,7 @@ using Wolverine.Http;
 
 namespace ClassComms.Guardians;
 
-public sealed record ChildView(Guid StudentId, string? Name, Guid ClassId, string ClassName, int PositivePoints, int NeedsWorkPoints);
+public sealed record ChildView(Guid StudentId, string? Name, Guid ClassId, string? ClassName, int PositivePoints, int NeedsWorkPoints);
 
 public static class GetMyChildrenEndpoint
 {
@@ -20,12 +20,13 @@ public static class GetMyChildrenEndpoint
         if (caller.Role != Role.Guardian) return Problems.Forbidden("Only guardians have children here.");
         var children = await VisibleChildrenAsync(session, caller.UserId, ct);
         var classes = await session.LoadManyAsync<SchoolClass>(ct, children.Select(c => c.ClassId).Distinct());
-        await vault.PreloadAsync(children.Select(c => c.Id), ct);
+        await vault.PreloadAsync([caller.SchoolId, .. children.Select(c => c.Id)], ct);
         var views = new List<ChildView>();
         foreach (var child in children)
         {
+            var schoolClass = classes.FirstOrDefault(c => c.Id == child.ClassId);
             views.Add(new ChildView(child.Id, await vault.UnsealAsync(child.Name, ct), child.ClassId,
-                classes.FirstOrDefault(c => c.Id == child.ClassId)?.Name ?? "", child.PositivePoints, child.NeedsWorkPoints));
+                schoolClass is null ? "" : await schoolClass.NameAsync(vault, ct), child.PositivePoints, child.NeedsWorkPoints));
         }
 
         return Results.Ok(views);

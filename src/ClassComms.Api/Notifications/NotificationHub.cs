@@ -32,11 +32,12 @@ public sealed record MessageNotice(Guid MessageId, Guid ConversationId, string K
 public sealed record ReadNotice(Guid ConversationId, Guid ReaderId, IReadOnlyList<Guid> MessageIds);
 
 /// <summary>
-/// A point event the recipient may see: ids and non-personal facts only (the note is fetched from the feed). Sent once the feed
+/// A point event the recipient may see: ids and non-personal facts only (the note and the skill name, which is staff-typed text
+/// sealed under the school's key, are fetched from the feed). Sent once the feed
 /// holds it: <c>Cursor</c> is its position in the guardian feed (<c>GET /api/guardians/me/feed?after={Cursor - 1}</c> returns it
 /// first); null when the feed no longer holds it (the student was erased).
 /// </summary>
-public sealed record PointNotice(Guid PointId, Guid AwardId, Guid StudentId, Guid ClassId, Guid SkillId, string SkillName, bool Positive,
+public sealed record PointNotice(Guid PointId, Guid AwardId, Guid StudentId, Guid ClassId, Guid SkillId, bool Positive,
     int Value, bool HasNote, DateTimeOffset At, long? Cursor = null);
 
 /// <summary>

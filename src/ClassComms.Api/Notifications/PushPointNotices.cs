@@ -29,7 +29,7 @@ public static class PushPointNoticesHandler
 
         foreach (var entry in entries)
         {
-            var notice = new PointNotice(entry.Id, entry.AwardId, entry.StudentId, entry.ClassId, entry.SkillId, entry.SkillName,
+            var notice = new PointNotice(entry.Id, entry.AwardId, entry.StudentId, entry.ClassId, entry.SkillId,
                 entry.Positive, entry.Value, entry.Note is not null, entry.RemovedAt ?? entry.AwardedAt,
                 cursors.TryGetValue(FeedId(entry), out var cursor) ? cursor : null);
             var recipients = new HashSet<Guid> { entry.RemovedBy ?? entry.AwardedBy };

@@ -1,19 +1,24 @@
 using System.Security.Claims;
 using ClassComms.Classes;
+using ClassComms.PersonalData;
 using ClassComms.Platform;
+using ClassComms.Schools;
 using Marten;
 using Marten.Events.Projections;
 using Wolverine.Http;
 
 namespace ClassComms.Points;
 
-public sealed record SkillTally(Guid SkillId, string SkillName, bool Positive, int Count, int Points);
+public sealed record SkillTally(Guid SkillId, string? SkillName, bool Positive, int Count, int Points);
+
+/// <summary>A skill's tally as stored: the name stays sealed under the school's key until read.</summary>
+public sealed record StoredSkillTally(Guid SkillId, Sealed? SkillName, bool Positive, int Count, int Points);
 
 public sealed record DayTally(DateOnly Day, int Count);
 
 /// <summary>
 /// Non-personal class statistics: points per skill, counts and dates. No student ids, so it survives erasure
-/// unchanged. Built by the async daemon.
+/// unchanged. Built by the async daemon; stored as <see cref="StoredClassSummary"/> with sealed skill names.
 /// </summary>
 public sealed record ClassSummary(
     Guid Id,
@@ -26,7 +31,18 @@ public sealed record ClassSummary(
     DateTimeOffset? FirstAwardAt,
     DateTimeOffset? LastAwardAt);
 
-public sealed partial class ClassSummaryProjection : MultiStreamProjection<ClassSummary, Guid>
+public sealed record StoredClassSummary(
+    Guid Id,
+    int PointsAwarded,
+    int PointsRemoved,
+    int PositivePoints,
+    int NeedsWorkPoints,
+    IReadOnlyList<StoredSkillTally> Skills,
+    IReadOnlyList<DayTally> Days,
+    DateTimeOffset? FirstAwardAt,
+    DateTimeOffset? LastAwardAt);
+
+public sealed partial class ClassSummaryProjection : MultiStreamProjection<StoredClassSummary, Guid>
 {
     public ClassSummaryProjection()
     {
@@ -34,10 +50,10 @@ public sealed partial class ClassSummaryProjection : MultiStreamProjection<Class
         Identity<PointRemoved>(e => e.ClassId);
     }
 
-    public ClassSummary Create(PointAwarded e) =>
-        Apply(new ClassSummary(e.ClassId, 0, 0, 0, 0, [], [], null, null), e);
+    public StoredClassSummary Create(PointAwarded e) =>
+        Apply(new StoredClassSummary(e.ClassId, 0, 0, 0, 0, [], [], null, null), e);
 
-    public ClassSummary Apply(ClassSummary s, PointAwarded e) => s with
+    public StoredClassSummary Apply(StoredClassSummary s, PointAwarded e) => s with
     {
         PointsAwarded = s.PointsAwarded + 1,
         PositivePoints = s.PositivePoints + (e.Positive ? e.Value : 0),
@@ -48,7 +64,7 @@ public sealed partial class ClassSummaryProjection : MultiStreamProjection<Class
         LastAwardAt = s.LastAwardAt is { } last && last >= e.At ? last : e.At,
     };
 
-    public ClassSummary Apply(ClassSummary s, PointRemoved e) => s with
+    public StoredClassSummary Apply(StoredClassSummary s, PointRemoved e) => s with
     {
         PointsRemoved = s.PointsRemoved + 1,
         PositivePoints = s.PositivePoints - (e.Positive ? e.Value : 0),
@@ -56,9 +72,9 @@ public sealed partial class ClassSummaryProjection : MultiStreamProjection<Class
         Skills = Tally(s.Skills, e.SkillId, null, e.Positive, -1, -e.Value),
     };
 
-    private static List<SkillTally> Tally(IReadOnlyList<SkillTally> skills, Guid skillId, string? name, bool positive, int count, int points)
+    private static List<StoredSkillTally> Tally(IReadOnlyList<StoredSkillTally> skills, Guid skillId, Sealed? name, bool positive, int count, int points)
     {
-        var existing = skills.FirstOrDefault(t => t.SkillId == skillId) ?? new SkillTally(skillId, name ?? "", positive, 0, 0);
+        var existing = skills.FirstOrDefault(t => t.SkillId == skillId) ?? new StoredSkillTally(skillId, name, positive, 0, 0);
         var updated = existing with { Count = existing.Count + count, Points = existing.Points + points };
         return [.. skills.Where(t => t.SkillId != skillId), updated];
     }
@@ -74,16 +90,20 @@ public static class GetClassSummaryEndpoint
 {
     /// <summary>The class's statistics for its teacher, leaders and the DPO (eventually consistent: built by the daemon).</summary>
     [WolverineGet("/api/classes/{classId}/summary")]
-    public static async Task<IResult> Get(string classId, ClaimsPrincipal user, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(string classId, ClaimsPrincipal user, IQuerySession session, PersonalDataVault vault,
+        CancellationToken ct)
     {
         if (!Ids.TryParse(classId, "classId", out var id, out var bad)) return bad!;
         var caller = Caller.Of(user);
         if (await ClassAccess.ReadableAsync(session, caller, id, ct) is null) return Problems.NotFound("class");
-        var summary = await session.LoadAsync<ClassSummary>(id, ct) ?? new ClassSummary(id, 0, 0, 0, 0, [], [], null, null);
-        return Results.Ok(summary with
+        var stored = await session.LoadAsync<StoredClassSummary>(id, ct) ?? new StoredClassSummary(id, 0, 0, 0, 0, [], [], null, null);
+        var skills = new List<SkillTally>();
+        foreach (var t in stored.Skills)
         {
-            Skills = summary.Skills.OrderBy(s => s.SkillName).ToList(),
-            Days = summary.Days.OrderBy(d => d.Day).ToList(),
-        });
+            skills.Add(new SkillTally(t.SkillId, await vault.OpenAsync(t.SkillName, t.SkillId, ct), t.Positive, t.Count, t.Points));
+        }
+
+        return Results.Ok(new ClassSummary(stored.Id, stored.PointsAwarded, stored.PointsRemoved, stored.PositivePoints, stored.NeedsWorkPoints,
+            skills.OrderBy(s => s.SkillName).ToList(), stored.Days.OrderBy(d => d.Day).ToList(), stored.FirstAwardAt, stored.LastAwardAt));
     }
 }

@@ -1,13 +1,14 @@
 using System.Security.Claims;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
+using ClassComms.Schools;
 using ClassComms.Students;
 using Marten;
 using Wolverine.Http;
 
 namespace ClassComms.Points;
 
-public sealed record PointView(Guid PointId, Guid AwardId, Guid SkillId, string SkillName, bool Positive, int Value, string? Note,
+public sealed record PointView(Guid PointId, Guid AwardId, Guid SkillId, string? SkillName, bool Positive, int Value, string? Note,
     DateTimeOffset AwardedAt);
 
 public sealed record StudentPointsView(Guid StudentId, string? Name, bool Erased, int PositivePoints, int NeedsWorkPoints,
@@ -49,10 +50,11 @@ public static class GetStudentPointsEndpoint
 
         var page = await query.OrderByDescending(p => p.AwardedAt).Take(take + 1).ToListAsync(ct);
 
+        await vault.PreloadAsync([caller.SchoolId, id], ct);
         var points = new List<PointView>();
         foreach (var p in page.Take(take))
         {
-            points.Add(new PointView(p.Id, p.AwardId, p.SkillId, p.SkillName, p.Positive, p.Value, await vault.UnsealAsync(p.Note, p.Id.ToString(), ct), p.AwardedAt));
+            points.Add(new PointView(p.Id, p.AwardId, p.SkillId, await vault.OpenAsync(p.SkillName, p.SkillId, ct), p.Positive, p.Value, await vault.UnsealAsync(p.Note, p.Id.ToString(), ct), p.AwardedAt));
         }
 
         var next = page.Count > take ? points[^1].PointId.ToString() : null;

@@ -12,7 +12,7 @@ public sealed record PointEntry(
     Guid ClassId,
     Guid AwardedBy,
     Guid SkillId,
-    string SkillName,
+    Sealed SkillName,
     bool Positive,
     int Value,
     Sealed? Note,

@@ -3,7 +3,8 @@ using ClassComms.PersonalData;
 namespace ClassComms.Points;
 
 // Point events live on the student's stream. They carry the non-personal facts (skill, value, dates) that
-// class statistics keep after erasure; the optional note to the family is sealed with the student's key.
+// class statistics keep after erasure; the optional note to the family is sealed with the student's key. The skill name is the
+// class's sealed one, copied as is (school key, bound to the skill id).
 
 public sealed record PointAwarded(
     Guid StudentId,
@@ -12,7 +13,7 @@ public sealed record PointAwarded(
     Guid AwardId,
     Guid ClassId,
     Guid SkillId,
-    string SkillName,
+    Sealed SkillName,
     bool Positive,
     int Value,
     Sealed? Note,

@@ -16,7 +16,7 @@ public sealed class when_creating_a_class(AppFixture app) : IntegrationTest(app)
 
         Assert.Equal(teacher.UserId, created.TeacherId);
         Assert.Equal(SchoolClass.DefaultSkills.Select(s => (s.Name, s.Positive, s.Value)),
-            created.Skills.Select(s => (s.Name, s.Positive, s.Value)));
+            created.Skills.Select(s => (s.Name!, s.Positive, s.Value)));
         Assert.Contains(created.Skills, s => s.Positive);
         Assert.Contains(created.Skills, s => !s.Positive);
         Assert.Equal(created.Skills.Count, created.Skills.Select(s => s.Id).Distinct().Count());

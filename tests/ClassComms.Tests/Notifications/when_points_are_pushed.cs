@@ -23,7 +23,7 @@ public sealed class when_points_are_pushed(AppFixture app) : IntegrationTest(app
 
         var notice = await ada.WaitFor(Awarded, n => n.PointId == toAda.Points[0].PointId);
         Assert.Equal(world.Students[0], notice.StudentId);
-        Assert.Equal(world.Positive.Name, notice.SkillName);
+        Assert.Equal(world.Positive.Id, notice.SkillId);
         Assert.True(notice.HasNote);
         await ben.WaitFor(Awarded, n => n.PointId == toBen.Points[0].PointId);
 
