@@ -35,8 +35,15 @@ public static class AccountsConfiguration
         services.AddSingleton<SessionChanges>();
         services.ConfigureMarten((sp, opts) => opts.Listeners.Add(sp.GetRequiredService<SessionChanges>()));
         services.AddOptions<PasswordResetOptions>().Bind(configuration.GetSection(PasswordResetOptions.Section));
+        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section))
+            .Validate<IHostEnvironment>((o, env) => !env.IsProduction() || o.IsConfigured,
+                "Email:Smtp:Host is required in Production (password reset mail); the development outbox is not allowed there.")
+            .Validate(o => !o.IsConfigured || (o.Port is > 0 and < 65536 && MailAddressIsValid(o.From)),
+                "Email:Smtp needs a Port and a valid From address.")
+            .ValidateOnStart();
         services.TryAddSingleton<IPasswordResetSender>(sp =>
         {
+            if (sp.GetRequiredService<IOptions<SmtpOptions>>().Value.IsConfigured) return ActivatorUtilities.CreateInstance<SmtpPasswordResetSender>(sp);
             var outbox = sp.GetRequiredService<IOptions<PasswordResetOptions>>().Value.OutboxPath;
             if (string.IsNullOrWhiteSpace(outbox)) return ActivatorUtilities.CreateInstance<UnconfiguredPasswordResetSender>(sp);
             var environment = sp.GetRequiredService<IHostEnvironment>();
@@ -45,4 +52,6 @@ public static class AccountsConfiguration
         });
         return services;
     }
+
+    private static bool MailAddressIsValid(string address) => System.Net.Mail.MailAddress.TryCreate(address, out _);
 }

@@ -20,9 +20,22 @@ public sealed class when_starting_in_production(AppFixture app) : IntegrationTes
     public async Task the_explicit_override_lets_it_start()
     {
         await using var host = await AppFixture.StartHostAsync(AppFixture.Required("ConnectionStrings__Marten"), "Production",
-            new Dictionary<string, string?> { ["PersonalData:AllowSharedKeyDatabase"] = "true" });
+            new Dictionary<string, string?>
+            {
+                ["PersonalData:AllowSharedKeyDatabase"] = "true",
+                ["Email:Smtp:Host"] = "smtp.classcomms.test",
+                ["Email:Smtp:From"] = "no-reply@classcomms.test",
+            });
         var response = await host.Server.CreateClient().GetAsync("/health/live");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task without_an_smtp_server_for_password_reset_mail_it_refuses_to_start()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => AppFixture.StartHostAsync(AppFixture.Required("ConnectionStrings__Marten"), "Production",
+            new Dictionary<string, string?> { ["PersonalData:AllowSharedKeyDatabase"] = "true" }));
+        Assert.Contains("Email:Smtp:Host is required in Production", string.Join(" | ", Flatten(error).Select(e => e.Message)));
     }
 
     private static IEnumerable<Exception> Flatten(Exception e)

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Mail;
+using Microsoft.Extensions.Options;
+
+namespace ClassComms.Accounts;
+
+/// <summary>Production e-mail for password resets (<c>Email:Smtp:*</c>). Selected whenever <see cref="Host"/> is set.</summary>
+public sealed class SmtpOptions
+{
+    public const string Section = "Email:Smtp";
+
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 587;
+
+    /// <summary>STARTTLS (default on). Turn off only for a relay on the same host or network.</summary>
+    public bool EnableSsl { get; set; } = true;
+
+    public string? UserName { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>The sender address, e.g. <c>no-reply@school.example</c>.</summary>
+    public string From { get; set; } = "";
+
+    public string Subject { get; set; } = "Your ClassComms password reset";
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
+}
+
+/// <summary>
+/// Sends the reset token by SMTP (System.Net.Mail). Logs the account id only. A failure is rethrown without the SMTP
+/// library's message or inner exception, which can quote the recipient's address; Wolverine retries the message.
+/// </summary>
+public sealed class SmtpPasswordResetSender(IOptions<SmtpOptions> options, ILogger<SmtpPasswordResetSender> logger) : IPasswordResetSender
+{
+    public async Task SendAsync(PasswordResetMail mail, CancellationToken ct)
+    {
+        var o = options.Value;
+        using var message = new MailMessage(o.From, mail.Email)
+        {
+            Subject = o.Subject,
+            Body = $"Someone asked to reset the password of your ClassComms account.\r\n\r\nYour reset code: {mail.Token}\r\n\r\n" +
+                   $"It works once, until {mail.ExpiresAt:yyyy-MM-dd HH:mm} UTC. If you did not ask for it, ignore this e-mail.\r\n",
+            BodyEncoding = System.Text.Encoding.UTF8,
+            BodyTransferEncoding = System.Net.Mime.TransferEncoding.Base64,
+            SubjectEncoding = System.Text.Encoding.UTF8,
+        };
+        using var client = new SmtpClient(o.Host, o.Port)
+        {
+            EnableSsl = o.EnableSsl,
+            DeliveryMethod = SmtpDeliveryMethod.Network,
+            Timeout = (int)o.Timeout.TotalMilliseconds,
+        };
+        if (!string.IsNullOrEmpty(o.UserName)) client.Credentials = new NetworkCredential(o.UserName, o.Password);
+
+        try
+        {
+            await client.SendMailAsync(message, ct);
+        }
+        catch (SmtpException e)
+        {
+            throw new PasswordResetNotSentException(mail.UserId, e.StatusCode);
+        }
+
+        logger.LogInformation("Password reset mail sent for user {UserId}", mail.UserId);
+    }
+}
+
+/// <summary>The SMTP server refused or failed the reset mail; ids and the SMTP status only.</summary>
+public sealed class PasswordResetNotSentException(Guid userId, SmtpStatusCode status)
+    : Exception($"The password reset mail for user {userId} was not sent (SMTP status {(int)status} {status}).");
