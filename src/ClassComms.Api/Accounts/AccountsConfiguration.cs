@@ -27,6 +27,8 @@ public static class AccountsConfiguration
         services.AddOptions<LoginThrottleOptions>().Bind(configuration.GetSection(LoginThrottleOptions.Section))
             .Validate(o => o.AccountAttempts > 0 && o.AddressAttempts > 0 && o.FirstBackoff > TimeSpan.Zero && o.MaxBackoff >= o.FirstBackoff,
                 "Auth:Throttle needs positive attempt counts and 0 < FirstBackoff <= MaxBackoff.").ValidateOnStart();
+        services.AddSingleton(_ => new LoginThrottleStore(configuration.GetConnectionString("Marten")
+            ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured.")));
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SessionIssuer>();
         services.AddSingleton<SessionRevocation>();
@@ -34,6 +36,7 @@ public static class AccountsConfiguration
         services.AddSingleton<SessionConnections>();
         services.AddSingleton<SessionChanges>();
         services.ConfigureMarten((sp, opts) => opts.Listeners.Add(sp.GetRequiredService<SessionChanges>()));
+        services.AddHostedService<SessionBroadcast>();
         services.AddOptions<PasswordResetOptions>().Bind(configuration.GetSection(PasswordResetOptions.Section));
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section))
             .Validate<IHostEnvironment>((o, env) => !env.IsProduction() || o.IsConfigured,

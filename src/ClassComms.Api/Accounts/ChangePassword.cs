@@ -29,9 +29,9 @@ public static class ChangePasswordEndpoint
 
         var accountKey = LoginThrottle.AccountKey(account.EmailIndex);
         var addressKey = LoginThrottle.AddressKey(http.Connection.RemoteIpAddress);
-        if (throttle.TryAttempt(accountKey, addressKey) is { } wait) return LoginEndpoint.TooManyAttempts(http, wait);
+        if (await throttle.TryAttemptAsync(accountKey, addressKey, ct) is { } wait) return LoginEndpoint.TooManyAttempts(http, wait);
         if (!Passwords.Verify(account, request.CurrentPassword)) return Problems.Invalid("currentPassword", "is not correct.");
-        throttle.Succeeded(accountKey, addressKey);
+        await throttle.SucceededAsync(accountKey, addressKey, ct);
 
         account.PasswordHash = Passwords.Hash(account, request.NewPassword);
         revocation.Revoke(session, account);

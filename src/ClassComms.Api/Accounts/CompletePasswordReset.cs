@@ -42,7 +42,7 @@ public static class CompletePasswordResetEndpoint
             return InvalidToken();
         }
 
-        throttle.Succeeded(LoginThrottle.AccountKey(account.EmailIndex), LoginThrottle.AddressKey(http.Connection.RemoteIpAddress));
+        await throttle.SucceededAsync(LoginThrottle.AccountKey(account.EmailIndex), LoginThrottle.AddressKey(http.Connection.RemoteIpAddress), ct);
         return Results.NoContent();
     }
 

@@ -34,7 +34,7 @@ public static class LoginEndpoint
         var emailIndex = candidates[0];
         var accountKey = LoginThrottle.AccountKey(emailIndex);
         var addressKey = LoginThrottle.AddressKey(http.Connection.RemoteIpAddress);
-        if (throttle.TryAttempt(accountKey, addressKey) is { } wait) return TooManyAttempts(http, wait);
+        if (await throttle.TryAttemptAsync(accountKey, addressKey, ct) is { } wait) return TooManyAttempts(http, wait);
 
         var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.EmailIndex.IsOneOf(candidates), ct);
         if (!Passwords.Verify(account, request.Password))
@@ -43,7 +43,7 @@ public static class LoginEndpoint
                 detail: "The e-mail or password is wrong.");
         }
 
-        throttle.Succeeded(accountKey, addressKey);
+        await throttle.SucceededAsync(accountKey, addressKey, ct);
         if (account!.EmailIndex != emailIndex)
         {
             // Re-index under the current lookup key, so the older key can be retired once no account needs it.

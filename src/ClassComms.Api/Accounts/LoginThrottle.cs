@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ClassComms.Accounts;
 
@@ -21,20 +21,19 @@ public sealed class LoginThrottleOptions
 
     /// <summary>A counter with no attempt for this long (and no wait pending) is forgotten.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>Memory bound: counters kept per node; expired ones are pruned when it is reached.</summary>
-    public int MaxTracked { get; set; } = 100_000;
 }
 
 /// <summary>
-/// Login throttling with exponential backoff, per account and per client address, in this node's memory.
-/// An attempt is counted before the password is checked (so parallel guesses cannot slip past the limit)
-/// and given back when it succeeds. The account key is the e-mail's blind index, never the e-mail;
-/// unknown e-mails are counted exactly like known ones, so the answer tells nothing about existence.
+/// Login throttling with exponential backoff, per account and per client address, shared by every node: the counters are
+/// rows of <c>classcomms.login_throttle</c> in the event-store database, read and written under row locks in one
+/// transaction, so N nodes allow what one node allows. An attempt is counted before the password is checked (so parallel
+/// guesses cannot slip past the limit) and given back when it succeeds. The account key is the e-mail's blind index, never
+/// the e-mail; unknown e-mails are counted exactly like known ones, so the answer tells nothing about existence.
 /// </summary>
-public sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, TimeProvider clock)
+public sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, TimeProvider clock, LoginThrottleStore store)
 {
-    private readonly ConcurrentDictionary<string, Counter> _counters = new();
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+    private long _nextPrune;
 
     private LoginThrottleOptions Options => options.Value;
 
@@ -43,85 +42,146 @@ public sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, TimePr
     public static string AddressKey(IPAddress? address) => $"address:{address?.ToString() ?? "unknown"}";
 
     /// <summary>Reserves an attempt for both keys, or says how long to wait (nothing is counted then).</summary>
-    public TimeSpan? TryAttempt(string accountKey, string addressKey)
+    public async Task<TimeSpan?> TryAttemptAsync(string accountKey, string addressKey, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var account = Get(accountKey, now);
-        var address = Get(addressKey, now);
-        lock (account)
+        var now = Now();
+        await PruneIfDueAsync(now, ct);
+        var keys = new[] { accountKey, addressKey }.Distinct().Order(StringComparer.Ordinal).ToArray();
+        await using var connection = await store.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // Rows are created if missing, then locked in key order (no deadlock between two attempts sharing keys).
+        await using var read = new NpgsqlCommand($"""
+            insert into {LoginThrottleStore.Table} (key, attempts, last_at) select k, 0, @now from unnest(@keys::text[]) k on conflict (key) do nothing;
+            select key, attempts, last_at from {LoginThrottleStore.Table} where key = any(@keys) order by key for update;
+            """, connection, tx)
         {
-            lock (address)
-            {
-                var wait = Max(account.Wait(now, Options.AccountAttempts, Options), address.Wait(now, Options.AddressAttempts, Options));
-                if (wait > TimeSpan.Zero) return wait;
-                account.Count(now);
-                address.Count(now);
-                return null;
-            }
+            Parameters = { new("keys", keys), new("now", now) },
+        };
+        var counters = new Dictionary<string, (int Attempts, DateTimeOffset Last)>();
+        await using (var reader = await read.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) counters[reader.GetString(0)] = (reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2));
         }
+
+        var account = Current(counters[accountKey], now);
+        var address = Current(counters[addressKey], now);
+        var wait = Max(Wait(account, now, Options.AccountAttempts), Wait(address, now, Options.AddressAttempts));
+        if (wait > TimeSpan.Zero) return wait; // rolled back: nothing counted
+
+        await using var count = new NpgsqlCommand(
+            $"update {LoginThrottleStore.Table} set attempts = case when key = @account then @accountAttempts else @addressAttempts end, last_at = @now where key = any(@keys)", connection, tx)
+        {
+            Parameters =
+            {
+                new("account", accountKey), new("keys", keys), new("accountAttempts", account.Attempts + 1),
+                new("addressAttempts", address.Attempts + 1), new("now", now),
+            },
+        };
+        await count.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+        return null;
     }
 
     /// <summary>The password was right: the account's counter is cleared and the address gets its attempt back.</summary>
-    public void Succeeded(string accountKey, string addressKey)
+    public async Task SucceededAsync(string accountKey, string addressKey, CancellationToken ct)
     {
-        _counters.TryRemove(accountKey, out _);
-        if (_counters.TryGetValue(addressKey, out var address))
+        await using var connection = await store.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand($"""
+            delete from {LoginThrottleStore.Table} where key = @account;
+            update {LoginThrottleStore.Table} set attempts = greatest(0, attempts - 1) where key = @address;
+            """, connection)
         {
-            lock (address) address.GiveBack();
-        }
+            Parameters = { new("account", accountKey), new("address", addressKey) },
+        };
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Forgets every counter (tests; an operator after an incident).</summary>
-    public void Reset() => _counters.Clear();
-
-    private Counter Get(string key, DateTimeOffset now)
+    public async Task ResetAsync(CancellationToken ct)
     {
-        if (_counters.Count >= Options.MaxTracked) Prune(now);
-        return _counters.GetOrAdd(key, _ => new Counter());
+        await using var connection = await store.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand($"delete from {LoginThrottleStore.Table}", connection);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private void Prune(DateTimeOffset now)
+    /// <summary>Counters idle past the window (and past any wait) are deleted, by whichever node gets there first each minute.</summary>
+    private async Task PruneIfDueAsync(DateTimeOffset now, CancellationToken ct)
     {
-        foreach (var (key, counter) in _counters)
+        var due = Interlocked.Read(ref _nextPrune);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextPrune, (now + PruneEvery).UtcTicks, due) != due) return;
+        await using var connection = await store.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand($"delete from {LoginThrottleStore.Table} where last_at < @before", connection)
         {
-            bool expired;
-            lock (counter) expired = counter.Expired(now, Options);
-            if (expired) _counters.TryRemove(key, out _);
-        }
+            Parameters = { new("before", now - Max(Options.Window, Options.MaxBackoff)) },
+        };
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>PostgreSQL keeps microseconds: the clock is read at that precision so that waits computed from stored times are exact.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = clock.GetUtcNow();
+        return new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
+    }
+
+    /// <summary>A counter idle past the window (and past any wait) starts again from zero.</summary>
+    private (int Attempts, DateTimeOffset Last) Current((int Attempts, DateTimeOffset Last) counter, DateTimeOffset now) =>
+        counter.Attempts == 0 || now - counter.Last > Max(Options.Window, Options.MaxBackoff) ? (0, counter.Last) : counter;
+
+    private TimeSpan Wait((int Attempts, DateTimeOffset Last) counter, DateTimeOffset now, int allowed)
+    {
+        if (counter.Attempts < allowed) return TimeSpan.Zero;
+        var until = counter.Last + Backoff(counter.Attempts - allowed);
+        return until > now ? until - now : TimeSpan.Zero;
+    }
+
+    /// <summary>FirstBackoff × 2^excess, capped at MaxBackoff.</summary>
+    private TimeSpan Backoff(int excess)
+    {
+        var factor = Math.Pow(2, Math.Min(excess, 30));
+        var ticks = Math.Min(Options.FirstBackoff.Ticks * factor, Options.MaxBackoff.Ticks);
+        return TimeSpan.FromTicks((long)ticks);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
 
-    private sealed class Counter
+/// <summary>
+/// The database of the throttle's counters: the event store's (<c>ConnectionStrings:Marten</c>), table created on first use.
+/// Keys are blind indexes and addresses, never e-mails.
+/// </summary>
+public sealed class LoginThrottleStore(string connectionString) : IAsyncDisposable
+{
+    public const string Table = "classcomms.login_throttle";
+
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+    private readonly SemaphoreSlim _schema = new(1, 1);
+    private volatile bool _ready;
+
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
     {
-        private int _attempts;
-        private DateTimeOffset _last;
-
-        public void Count(DateTimeOffset now)
+        var connection = await _dataSource.OpenConnectionAsync(ct);
+        if (_ready) return connection;
+        await _schema.WaitAsync(ct);
+        try
         {
-            _attempts++;
-            _last = now;
+            if (!_ready)
+            {
+                await using var create = new NpgsqlCommand($"""
+                    create schema if not exists classcomms;
+                    create table if not exists {Table} (key text primary key, attempts integer not null, last_at timestamptz not null);
+                    """, connection);
+                await create.ExecuteNonQueryAsync(ct);
+                _ready = true;
+            }
+        }
+        finally
+        {
+            _schema.Release();
         }
 
-        public void GiveBack() => _attempts = Math.Max(0, _attempts - 1);
-
-        public TimeSpan Wait(DateTimeOffset now, int allowed, LoginThrottleOptions options)
-        {
-            if (Expired(now, options)) _attempts = 0;
-            if (_attempts < allowed) return TimeSpan.Zero;
-            var until = _last + Backoff(_attempts - allowed, options);
-            return until > now ? until - now : TimeSpan.Zero;
-        }
-
-        public bool Expired(DateTimeOffset now, LoginThrottleOptions options) =>
-            _attempts == 0 || now - _last > Max(options.Window, options.MaxBackoff);
-
-        /// <summary>FirstBackoff × 2^excess, capped at MaxBackoff.</summary>
-        private static TimeSpan Backoff(int excess, LoginThrottleOptions options)
-        {
-            var factor = Math.Pow(2, Math.Min(excess, 30));
-            var ticks = Math.Min(options.FirstBackoff.Ticks * factor, options.MaxBackoff.Ticks);
-            return TimeSpan.FromTicks((long)ticks);
-        }
+        return connection;
     }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -30,7 +30,7 @@ public static class RequestPasswordResetEndpoint
 
         var candidates = index.AllOf(AccountFactory.EmailPurpose, request.Email).ToArray();
         var emailIndex = candidates[0];
-        var wait = throttle.TryAttempt(LoginThrottle.AccountKey($"reset:{emailIndex}"), LoginThrottle.AddressKey(http.Connection.RemoteIpAddress));
+        var wait = await throttle.TryAttemptAsync(LoginThrottle.AccountKey($"reset:{emailIndex}"), LoginThrottle.AddressKey(http.Connection.RemoteIpAddress), ct);
         if (wait is { } w) return LoginEndpoint.TooManyAttempts(http, w);
 
         var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.EmailIndex.IsOneOf(candidates), ct);

@@ -123,6 +123,9 @@ public sealed class SessionValidator(IOptions<AuthOptions> options) : IDisposabl
 
     public void EvictSession(Guid sessionId) => _cache.Remove(SessionKey(sessionId));
 
+    /// <summary>Forgets every cached check (the cross-node announcements may have been missed).</summary>
+    public void EvictAll() => _cache.Clear();
+
     private void Cache(string key, object value) =>
         _cache.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.Value.SessionCheckCacheLifetime });
 
@@ -146,6 +149,10 @@ public sealed class SessionConnections
         Guid.TryParse(user.FindFirstValue(TokenIssuer.SessionClaim), out var sessionId);
         _byUser.GetOrAdd(userId, _ => new()).TryAdd(context.ConnectionId, new Entry(context, sessionId, user.FindFirstValue(TokenIssuer.StampClaim) ?? ""));
     }
+
+    public bool HasAny(Guid userId) => _byUser.TryGetValue(userId, out var connections) && !connections.IsEmpty;
+
+    public IEnumerable<HubCallerContext> All() => _byUser.Values.SelectMany(c => c.Values).Select(e => e.Context);
 
     public void Remove(string connectionId, Guid userId)
     {
@@ -178,9 +185,22 @@ public sealed class SessionConnections
 /// <summary>
 /// After any commit that stores an account or a session (whichever slice does it), evicts their cached checks on this node
 /// and closes the SignalR connections they no longer allow: an erased account's, a changed stamp's, a revoked session's.
+/// The same transaction announces the change to every other node (<see cref="SessionBroadcast"/>, PostgreSQL NOTIFY, ids only).
 /// </summary>
 public sealed class SessionChanges(SessionValidator validator, SessionConnections connections) : DocumentSessionListenerBase
 {
+    public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
+    {
+        // Collected first: queuing a command adds to the pending operations being read.
+        var payloads = session.PendingChanges.UpdatesFor<UserAccount>().Select(a => SessionBroadcast.AccountChanged(a.Id))
+            .Concat(session.PendingChanges.AllChangedFor<AuthSession>().Where(a => a.RevokedAt is not null)
+                .Select(a => SessionBroadcast.SessionRevoked(a.UserId, a.Id)))
+            .Distinct().ToList();
+        foreach (var payload in payloads) session.QueueSqlCommand("select pg_notify(?, ?)", SessionBroadcast.Channel, payload);
+
+        return Task.CompletedTask;
+    }
+
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
         foreach (var document in commit.Updated.Concat(commit.Inserted))

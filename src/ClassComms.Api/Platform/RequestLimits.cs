@@ -14,11 +14,13 @@ public static class RequestLimits
     public static WebApplicationBuilder AddClassCommsRequestLimits(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestLineSize = KestrelRequestLineBytes);
+        builder.Services.AddClassCommsForwardedHeaders(builder.Configuration);
         return builder;
     }
 
+    /// <summary>The edge of the pipeline: the client's address from listed proxies only (<see cref="ForwardedHeaders"/>), then the limits.</summary>
     public static IApplicationBuilder UseClassCommsRequestLimits(this IApplicationBuilder app) =>
-        app.Use(async (http, next) =>
+        app.UseClassCommsForwardedHeaders().Use(async (http, next) =>
         {
             var length = (http.Request.PathBase.Value?.Length ?? 0) + (http.Request.Path.Value?.Length ?? 0)
                          + (http.Request.QueryString.Value?.Length ?? 0);

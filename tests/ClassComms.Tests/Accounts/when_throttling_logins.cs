@@ -112,35 +112,69 @@ public sealed class when_throttling_logins(AppFixture app) : IntegrationTest(app
     }
 
     [Fact]
-    public void the_wait_grows_with_each_failure_and_ends_when_it_has_passed()
+    public async Task the_wait_grows_with_each_failure_and_ends_when_it_has_passed()
     {
         var clock = new ManualClock(DateTimeOffset.Parse("2026-09-01T08:00:00Z"));
+        await using var store = new LoginThrottleStore(AppFixture.Required("ConnectionStrings__Marten"));
         var throttle = new LoginThrottle(Options.Create(new LoginThrottleOptions
         {
             AccountAttempts = 3, AddressAttempts = 1000, FirstBackoff = TimeSpan.FromSeconds(30), MaxBackoff = TimeSpan.FromMinutes(4),
             Window = TimeSpan.FromMinutes(15),
-        }), clock);
-        const string account = "account:x", address = "address:y";
+        }), clock, store);
+        string account = $"account:{Guid.NewGuid():N}", address = $"address:{Guid.NewGuid():N}";
+        Task<TimeSpan?> Attempt() => throttle.TryAttemptAsync(account, address, CancellationToken.None);
 
-        for (var i = 0; i < 3; i++) Assert.Null(throttle.TryAttempt(account, address));
-        Assert.Equal(TimeSpan.FromSeconds(30), throttle.TryAttempt(account, address));
+        for (var i = 0; i < 3; i++) Assert.Null(await Attempt());
+        Assert.Equal(TimeSpan.FromSeconds(30), await Attempt());
         clock.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal(TimeSpan.FromSeconds(20), throttle.TryAttempt(account, address));
+        Assert.Equal(TimeSpan.FromSeconds(20), await Attempt());
 
         var waits = new List<TimeSpan>();
         for (var i = 0; i < 5; i++)
         {
-            clock.Advance(throttle.TryAttempt(account, address)!.Value);
-            Assert.Null(throttle.TryAttempt(account, address));
-            waits.Add(throttle.TryAttempt(account, address)!.Value);
+            clock.Advance((await Attempt())!.Value);
+            Assert.Null(await Attempt());
+            waits.Add((await Attempt())!.Value);
         }
 
         Assert.Equal([60, 120, 240, 240, 240], waits.Select(w => (int)w.TotalSeconds));
 
         clock.Advance(TimeSpan.FromMinutes(16));
-        for (var i = 0; i < 3; i++) Assert.Null(throttle.TryAttempt(account, address));
-        throttle.Succeeded(account, address);
-        Assert.Null(throttle.TryAttempt(account, address));
+        for (var i = 0; i < 3; i++) Assert.Null(await Attempt());
+        await throttle.SucceededAsync(account, address, CancellationToken.None);
+        Assert.Null(await Attempt());
+    }
+
+    [Fact]
+    public async Task failures_on_one_node_count_on_another()
+    {
+        await using var nodeB = await AppFixture.StartHostAsync(AppFixture.Required("ConnectionStrings__Marten"));
+        var onB = new Support.Api(nodeB);
+        var leader = await Api.CreateSchool();
+        for (var i = 0; i < AppFixture.LoginAttemptsPerAccount; i++)
+        {
+            await Api.Problem(HttpStatusCode.Unauthorized, HttpMethod.Post, "/api/auth/login", new Login(leader.Email, "wrong password"), null,
+                Support.Api.FromNewAddress);
+        }
+
+        var (status, _, result) = await onB.Send(HttpMethod.Post, "/api/auth/login", new Login(leader.Email, Support.Api.Password), null,
+            Support.Api.FromNewAddress);
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.True(int.Parse(result.Context.Response.Headers.RetryAfter.ToString()) > 0);
+    }
+
+    [Fact]
+    public async Task parallel_wrong_passwords_on_two_nodes_are_counted_once_each()
+    {
+        await using var nodeB = await AppFixture.StartHostAsync(AppFixture.Required("ConnectionStrings__Marten"));
+        var onB = new Support.Api(nodeB);
+        var leader = await Api.CreateSchool();
+        var attempts = Enumerable.Range(0, 2 * AppFixture.LoginAttemptsPerAccount).Select(i => (i % 2 == 0 ? Api : onB)
+            .Send(HttpMethod.Post, "/api/auth/login", new Login(leader.Email, $"wrong password {i}"), null, Support.Api.FromNewAddress));
+        var statuses = (await Task.WhenAll(attempts)).Select(a => a.Status).ToList();
+
+        Assert.Equal(AppFixture.LoginAttemptsPerAccount, statuses.Count(s => s == HttpStatusCode.Unauthorized));
+        Assert.Equal(AppFixture.LoginAttemptsPerAccount, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
     }
 
     private static void FromAttacker(Alba.Scenario s) => s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = IPAddress.Parse("192.0.2.66"));

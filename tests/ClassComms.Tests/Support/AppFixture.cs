@@ -109,7 +109,7 @@ public sealed class AppFixture : IAsyncLifetime
 
         await Host.Services.GetRequiredService<SubjectKeyStore>().DeleteAllAsync(CancellationToken.None);
         Host.Services.GetRequiredService<PersonalDataVault>().EvictAll();
-        Host.Services.GetRequiredService<ClassComms.Accounts.LoginThrottle>().Reset();
+        await Host.Services.GetRequiredService<ClassComms.Accounts.LoginThrottle>().ResetAsync(CancellationToken.None);
         Logs.Clear();
     }
 

@@ -1,0 +1,162 @@
+using Marten;
+using Npgsql;
+
+namespace ClassComms.Accounts;
+
+/// <summary>
+/// Session revocations reach every node at once. <see cref="SessionChanges"/> adds a PostgreSQL <c>NOTIFY</c> on
+/// <see cref="Channel"/> to the very transaction that changes an account or revokes a session (delivered only if it
+/// commits; ids only); every node, this one included, listens here, drops its cached checks of that account or session
+/// and closes the SignalR connections they no longer allow. The same pattern as the key cache's eviction
+/// (<c>ClassComms.PersonalData.KeyEvictionListener</c>): start-up waits until it listens; after a lost connection (it may
+/// have missed announcements) it drops every cached check, re-checks every open connection, and reconnects.
+/// </summary>
+public sealed class SessionBroadcast(IConfiguration configuration, SessionValidator validator, SessionConnections connections,
+    IDocumentStore store, ILogger<SessionBroadcast> logger) : IHostedService, IAsyncDisposable
+{
+    public const string Channel = "classcomms_session_changes";
+
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private readonly CancellationTokenSource _stopping = new();
+    private NpgsqlDataSource? _dataSource;
+    private Task? _loop;
+
+    /// <summary>Payload for a changed account (stamp, erasure): the receiver reads the account to know which connections still hold.</summary>
+    public static string AccountChanged(Guid userId) => $"a:{userId:N}";
+
+    /// <summary>Payload for a revoked session.</summary>
+    public static string SessionRevoked(Guid userId, Guid sessionId) => $"s:{userId:N}:{sessionId:N}";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _dataSource = NpgsqlDataSource.Create(configuration.GetConnectionString("Marten")
+                                              ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured."));
+        NpgsqlConnection? first = null;
+        try
+        {
+            first = await ListenAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning(e, "Session change listener could not connect at start-up; retrying in the background");
+        }
+
+        _loop = Task.Run(() => RunAsync(first, _stopping.Token), CancellationToken.None);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_loop is not null) await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task<NpgsqlConnection> ListenAsync(CancellationToken ct)
+    {
+        var connection = await _dataSource!.OpenConnectionAsync(ct);
+        connection.Notification += (_, e) => _ = ApplyAsync(e.Payload);
+        await using var listen = new NpgsqlCommand($"listen {Channel}", connection);
+        await listen.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    /// <summary>Applies one announcement (runs off the listening connection, which must not be used for the account read).</summary>
+    private async Task ApplyAsync(string payload)
+    {
+        try
+        {
+            var parts = payload.Split(':');
+            if (parts is ["s", var user, var session] && Guid.TryParse(user, out var userId) && Guid.TryParse(session, out var sessionId))
+            {
+                validator.EvictSession(sessionId);
+                connections.AbortSession(userId, sessionId);
+            }
+            else if (parts is ["a", var changed] && Guid.TryParse(changed, out var accountId))
+            {
+                validator.EvictAccount(accountId);
+                if (!connections.HasAny(accountId)) return;
+                await using var query = store.QuerySession();
+                var account = await query.LoadAsync<UserAccount>(accountId, _stopping.Token);
+                connections.AbortUser(accountId, account is { ErasedAt: null } ? account.SecurityStamp : null);
+            }
+        }
+        catch (Exception e) when (!_stopping.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Could not apply a session change; re-checking every open connection");
+            validator.EvictAll();
+            await RecheckConnectionsAsync();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Closes every open connection on this node whose session no longer passes the per-request check.</summary>
+    private async Task RecheckConnectionsAsync()
+    {
+        foreach (var context in connections.All())
+        {
+            try
+            {
+                if (context.User is not { } user || !await validator.IsValidAsync(user, store, _stopping.Token)) context.Abort();
+            }
+            catch (Exception e) when (!_stopping.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Could not re-check a connection's session");
+            }
+        }
+    }
+
+    private async Task RunAsync(NpgsqlConnection? connection, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (connection is null)
+                {
+                    connection = await ListenAsync(ct);
+                    // Reconnected: announcements may have been missed meanwhile.
+                    validator.EvictAll();
+                    await RecheckConnectionsAsync();
+                }
+
+                while (!ct.IsCancellationRequested)
+                {
+                    if (!await connection.WaitAsync(Heartbeat, ct))
+                    {
+                        await using var ping = new NpgsqlCommand("select 1", connection);
+                        await ping.ExecuteScalarAsync(ct);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Session change listener lost its connection; dropping cached session checks and reconnecting");
+                validator.EvictAll();
+                if (connection is not null) await connection.DisposeAsync();
+                connection = null;
+                try
+                {
+                    await Task.Delay(RetryDelay, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (connection is not null) await connection.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_dataSource is not null) await _dataSource.DisposeAsync();
+    }
+}
