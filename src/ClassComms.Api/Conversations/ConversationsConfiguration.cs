@@ -15,7 +15,9 @@ public static class ConversationsConfiguration
         opts.Projections.Add<MessageViewProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<InboxEntry>().MultiTenanted().Index(x => x.UserId).Index(x => x.Sequence);
         opts.Projections.Add<InboxProjection>(ProjectionLifecycle.Async);
-        opts.Schema.For<MediaObject>().MultiTenanted().Index(m => m.ConversationId).Index(m => m.UploadedBy);
+        // Optimistic concurrency: two messages claiming one attachment at once cannot both commit (the second save is a
+        // ConcurrencyException, a 409, and its whole transaction, message and outbox included, rolls back).
+        opts.Schema.For<MediaObject>().MultiTenanted().Index(m => m.ConversationId).Index(m => m.UploadedBy).UseOptimisticConcurrency(true);
         opts.Schema.For<StaffPreferences>().MultiTenanted();
         opts.Schema.For<GuardianPreferences>().MultiTenanted();
     }

@@ -24,6 +24,9 @@ public static class MessageDraft
     /// <summary>
     /// Seals the body for the sender and every student the conversation is about, and claims the attachments.
     /// Decides before it stages: every attachment is checked before any is claimed, so a refused message claims none.
+    /// An attachment already sent in another message is a 409. Two messages claiming the same attachment at the same
+    /// moment both pass this check, but <see cref="MediaObject"/> is stored with optimistic concurrency: the second commit
+    /// fails as a whole (409, nothing of it written or sent).
     /// </summary>
     public static async Task<(Sealed Body, IReadOnlyList<AttachmentRef> Attachments, IResult? Problem)> SealAsync(IDocumentSession session,
         PersonalDataVault vault, Caller sender, Conversation conversation, string? text, IReadOnlyList<Guid>? attachmentIds, Guid messageId,
@@ -35,10 +38,12 @@ public static class MessageDraft
         foreach (var id in ids)
         {
             if (!found.TryGetValue(id, out var media) || media.UploadedBy != sender.UserId || media.ConversationId != conversation.Id
-                || media.MessageId is not null)
+                || media.DeletedAt is not null)
             {
                 return (null!, [], Problems.Invalid("attachmentIds", "contains an attachment that is not yours to send in this conversation."));
             }
+
+            if (media.MessageId is not null) return (null!, [], Problems.Conflict("An attachment in 'attachmentIds' was already sent in another message."));
 
             claimed.Add(media);
         }

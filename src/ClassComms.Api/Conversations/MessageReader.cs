@@ -39,7 +39,7 @@ public sealed class MessageReader(PersonalDataVault vault)
                 {
                     foreach (var a in m.Attachments)
                     {
-                        attachments.Add(new AttachmentView(a.AttachmentId, a.Kind, a.ContentType, a.Size, a.Width, a.Height, await vault.UnsealAsync(a.FileName, ct)));
+                        attachments.Add(new AttachmentView(a.AttachmentId, a.Kind, a.ContentType, a.Size, a.Width, a.Height, await vault.UnsealAsync(a.FileName, MediaStore.Record(a.AttachmentId), ct)));
                     }
                 }
             }

@@ -12,12 +12,13 @@ namespace ClassComms.Media;
 /// sending, only the uploader), decrypted on the way out as a stream. HTTP Range is honoured (206 with
 /// Content-Range, 416 for a range past the end), and only the segments a range covers are fetched and decrypted.
 /// No read SAS is issued because blobs are encrypted with the data subjects' keys, which Blob Storage never sees.
+/// Stored content that fails authentication is never served: see <see cref="AuthenticatedMediaResult"/>.
 /// </summary>
 public static class DownloadAttachmentEndpoint
 {
     [WolverineGet("/api/attachments/{attachmentId}")]
     public static async Task<IResult> Get(string attachmentId, HttpContext http, ClaimsPrincipal user, IQuerySession session, MediaStore media,
-        PersonalDataVault vault, CancellationToken ct)
+        PersonalDataVault vault, ILogger<AuthenticatedMediaResult> logger, CancellationToken ct)
     {
         if (!Ids.TryParse(attachmentId, "attachmentId", out var id, out var bad)) return bad!;
         var caller = Caller.Of(user);
@@ -34,10 +35,67 @@ public static class DownloadAttachmentEndpoint
             return Problems.NotFound("attachment");
         }
 
-        var content = await media.OpenReadAsync(stored, ct);
+        Stream? content;
+        try
+        {
+            content = await media.OpenReadAsync(stored, ct);
+        }
+        catch (MediaIntegrityException)
+        {
+            AuthenticatedMediaResult.LogFailure(logger, stored.Id, started: false);
+            return AuthenticatedMediaResult.Corrupt();
+        }
+
         if (content is null) return Problems.Gone("The attachment was erased.");
+        var fileName = await vault.UnsealAsync(stored.FileName, MediaStore.Record(stored.Id), ct) ?? "attachment";
+        return new AuthenticatedMediaResult(stored.Id, Results.Stream(content, stored.ContentType, fileName, enableRangeProcessing: true), logger);
+    }
+}
+
+/// <summary>
+/// Serves decrypted media so that nothing unauthenticated is ever released. Every segment is authenticated before any
+/// of its bytes are written (<see cref="ContentDecryptingStream"/>). When a segment fails authentication:
+/// <list type="bullet">
+/// <item>before the response has started (the first segment read: the whole file, or the first segment of a range), the
+/// prepared headers (status, length, range, file name) are cleared and a 500 problem says the stored attachment failed its
+/// integrity check. 500 because the fault is in what the server stored, not in the request (no 4xx), Blob Storage
+/// answered faithfully with what it holds (no 502), and a retry cannot help (no 503);</item>
+/// <item>once bytes have been sent, the connection is aborted: the client sees a truncated transfer (the declared
+/// length is never reached), never a complete-looking file.</item>
+/// </list>
+/// Either way an error is logged with the attachment id only.
+/// </summary>
+public sealed class AuthenticatedMediaResult(Guid attachmentId, IResult inner, ILogger logger) : IResult
+{
+    public const string CorruptTitle = "The stored attachment failed its integrity check.";
+
+    public static IResult Corrupt() =>
+        Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: CorruptTitle,
+            detail: "The attachment cannot be served because its stored content does not authenticate; retrying will not help.");
+
+    public static void LogFailure(ILogger logger, Guid attachmentId, bool started) =>
+        logger.LogError("Attachment {AttachmentId} failed authentication while being served (response started: {Started}); nothing unauthenticated was sent",
+            attachmentId, started);
+
+    public async Task ExecuteAsync(HttpContext http)
+    {
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers.CacheControl = "private, no-store";
-        return Results.Stream(content, stored.ContentType, await vault.UnsealAsync(stored.FileName, ct) ?? "attachment", enableRangeProcessing: true);
+        try
+        {
+            await inner.ExecuteAsync(http);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or MediaIntegrityException or EndOfStreamException)
+        {
+            LogFailure(logger, attachmentId, http.Response.HasStarted);
+            if (http.Response.HasStarted)
+            {
+                http.Abort();
+                return;
+            }
+
+            http.Response.Clear();
+            await Corrupt().ExecuteAsync(http);
+        }
     }
 }

@@ -38,6 +38,12 @@ public sealed class MediaOptions
     };
 }
 
+/// <summary>Stored media (or its key) failed authentication: tampered with or corrupt. The message holds ids only.</summary>
+public sealed class MediaIntegrityException(Guid mediaId, string what) : Exception($"Media {mediaId}: {what}.")
+{
+    public Guid MediaId { get; } = mediaId;
+}
+
 /// <summary>
 /// Media in Blob Storage, never in plaintext: validated by content, images re-encoded without metadata
 /// (EXIF/GPS), everything encrypted while it streams in (segmented AES-GCM under a random content key that is
@@ -51,6 +57,7 @@ public sealed class MediaStore
     public const string RetiredQuarantineContainer = "incoming";
 
     private const string KeyField = "media.content-key";
+    private const string FileNameField = "media.file-name";
     private const int CopyBuffer = 80 * 1024;
     private const int BlockSize = 4 * 1024 * 1024;
     private readonly BlobServiceClient _blobs;
@@ -137,8 +144,8 @@ public sealed class MediaStore
             Size = size,
             Width = width,
             Height = height,
-            FileName = await _vault.SealForAllAsync(uploader.Tenant, subjects, "media.file-name", CleanName(fileName, type), ct),
-            ContentKey = Convert.ToBase64String(await _vault.SealBytesAsync(uploader.Tenant, subjects, KeyField, key, ct)),
+            FileName = await _vault.SealForAllAsync(uploader.Tenant, subjects, FileNameField, Record(id), CleanName(fileName, type), ct),
+            ContentKey = Convert.ToBase64String(await _vault.SealBytesAsync(uploader.Tenant, subjects, KeyField, Record(id), key, ct)),
             Subjects = subjects.ToList(),
             BlobName = blobName,
             UploadedAt = _clock.GetUtcNow(),
@@ -147,13 +154,26 @@ public sealed class MediaStore
     }
 
     /// <summary>
-    /// A seekable stream of the decrypted content (only the segments read are fetched and decrypted), or null when
-    /// a subject was erased (the key is gone) or the blob was deleted.
+    /// A seekable stream of the decrypted content (only the segments read are fetched and decrypted; a segment that fails
+    /// authentication throws <see cref="System.Security.Cryptography.CryptographicException"/> before any of it is
+    /// returned), or null when a subject was erased (the key is gone) or the blob was deleted. Throws
+    /// <see cref="MediaIntegrityException"/> when the stored content or its key does not authenticate (tampered with, or
+    /// copied from another media object).
     /// </summary>
     public async Task<Stream?> OpenReadAsync(MediaObject media, CancellationToken ct)
     {
-        var key = await _vault.UnsealBytesAsync(media.Subjects, KeyField, Convert.FromBase64String(media.ContentKey), ct);
-        if (key is null || media.DeletedAt is not null) return null;
+        if (media.DeletedAt is not null) return null;
+        var key = await _vault.UnsealBytesAsync(media.Subjects, KeyField, Record(media.Id), Convert.FromBase64String(media.ContentKey), ct);
+        if (key is null)
+        {
+            foreach (var subject in media.Subjects)
+            {
+                if (await _vault.IsErasedAsync(subject, ct)) return null;
+            }
+
+            throw new MediaIntegrityException(media.Id, "its content key does not open");
+        }
+
         var blob = Media.GetBlobClient(media.BlobName);
         long length;
         try
@@ -172,11 +192,11 @@ public sealed class MediaStore
             var whole = (await blob.DownloadContentAsync(ct)).Value.Content.ToArray();
             return ContentCipher.Decrypt(key, whole, AssociatedData(media.Id)) is { } plaintext
                 ? new MemoryStream(plaintext, writable: false)
-                : throw new System.Security.Cryptography.CryptographicException("Stored media failed authentication.");
+                : throw new MediaIntegrityException(media.Id, "its content does not authenticate");
         }
 
         return ContentCipher.OpenRead(key, AssociatedData(media.Id), length, header, (offset, count, token) => ReadRangeAsync(blob, offset, count, token))
-               ?? throw new System.Security.Cryptography.CryptographicException("Stored media has an unknown format.");
+               ?? throw new MediaIntegrityException(media.Id, "its content has an unknown format");
     }
 
     /// <summary>The decrypted content, whole, or null when a subject was erased or the blob was deleted.</summary>
@@ -270,6 +290,11 @@ public sealed class MediaStore
     private (byte[] Content, int? Width, int? Height, IResult? Problem) Clean(ReadOnlySpan<byte> content, SniffedType type, string field)
     {
         var settings = new MagickReadSettings { Format = FormatOf(type) };
+        if (settings.Format == MagickFormat.Png && PngAnimation.Check(content, Options.MaxImagePixels, Options.MaxImageFrames) is { } animation)
+        {
+            return ([], null, null, Problems.Invalid(field, animation));
+        }
+
         try
         {
             // Every frame's and the canvas's dimensions are checked from the headers before any pixel is decoded.
@@ -332,6 +357,13 @@ public sealed class MediaStore
         name = new string(name.Where(c => !char.IsControl(c)).Take(120).ToArray()).Trim();
         return (name.Length == 0 ? "attachment" : name) + type.Extension;
     }
+
+    /// <summary>
+    /// The record a media object's sealed file name and content key are bound to (its id), like a message body is bound to
+    /// its message: copied onto another media object they do not open. Values sealed before the binding (no record flag)
+    /// still open.
+    /// </summary>
+    public static string Record(Guid mediaId) => mediaId.ToString();
 
     private static string AssociatedData(Guid mediaId) => $"classcomms/media/v1|{mediaId:N}";
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using ImageMagick;
@@ -50,6 +51,91 @@ public static class MediaFiles
         exif.SetValue(ExifTag.Artist, owner);
         image.SetProfile(exif);
         return image.ToByteArray();
+    }
+
+    /// <summary>
+    /// An animated PNG written chunk by chunk (Magick.NET cannot write APNG without ffmpeg): a 16 × 16 default image, then
+    /// one frame per entry of <paramref name="laterFrames"/>, each declared (<c>fcTL</c>) with that size at the origin and
+    /// carrying the default image's pixel data. <paramref name="declaredFrames"/> overrides the count in <c>acTL</c>.
+    /// </summary>
+    public static byte[] Apng(IReadOnlyList<(uint Width, uint Height)> laterFrames, uint? declaredFrames = null)
+    {
+        using var still = new MagickImage(MagickColors.Green, 16, 16) { Format = MagickFormat.Png };
+        var png = still.ToByteArray();
+        var chunks = new List<(string Type, byte[] Data)>();
+        for (var at = 8; at < png.Length;)
+        {
+            var length = (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at));
+            chunks.Add((Encoding.ASCII.GetString(png, at + 4, 4), png.AsSpan(at + 8, length).ToArray()));
+            at += 12 + length;
+        }
+
+        var idat = chunks.Where(c => c.Type == "IDAT").SelectMany(c => c.Data).ToArray();
+        uint sequence = 0;
+        byte[] FrameControl(uint width, uint height)
+        {
+            var data = new byte[26];
+            BinaryPrimitives.WriteUInt32BigEndian(data, sequence++);
+            BinaryPrimitives.WriteUInt32BigEndian(data.AsSpan(4), width);
+            BinaryPrimitives.WriteUInt32BigEndian(data.AsSpan(8), height);
+            BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(20), 10); // delay 10/100 s
+            BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(22), 100);
+            return data;
+        }
+
+        var output = new MemoryStream();
+        output.Write(png, 0, 8);
+        foreach (var (type, data) in chunks)
+        {
+            if (type == "IDAT")
+            {
+                if (idat.Length == 0) continue;
+                var control = new byte[8];
+                BinaryPrimitives.WriteUInt32BigEndian(control, declaredFrames ?? (uint)(laterFrames.Count + 1));
+                WriteChunk(output, "acTL", control);
+                WriteChunk(output, "fcTL", FrameControl(16, 16));
+                WriteChunk(output, "IDAT", idat);
+                foreach (var (width, height) in laterFrames)
+                {
+                    WriteChunk(output, "fcTL", FrameControl(width, height));
+                    var frame = new byte[4 + idat.Length];
+                    BinaryPrimitives.WriteUInt32BigEndian(frame, sequence++);
+                    idat.CopyTo(frame, 4);
+                    WriteChunk(output, "fdAT", frame);
+                }
+
+                idat = [];
+            }
+            else
+            {
+                WriteChunk(output, type, data);
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    private static void WriteChunk(Stream output, string type, byte[] data)
+    {
+        Span<byte> word = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(word, (uint)data.Length);
+        output.Write(word);
+        var typeAndData = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+        output.Write(typeAndData);
+        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32(typeAndData));
+        output.Write(word);
+    }
+
+    private static uint Crc32(byte[] bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+        }
+
+        return ~crc;
     }
 
     /// <summary>A distinctive slice of <paramref name="content"/> to look for in storage.</summary>

@@ -47,6 +47,47 @@ public sealed class when_attaching_crafted_images(AppFixture app) : IntegrationT
         Assert.Contains("\"file\"", body);
     }
 
+    [Fact]
+    public async Task an_animated_png_whose_later_frame_is_over_the_pixel_limit_is_refused()
+    {
+        var (teacher, conversationId, schoolId) = await Thread();
+        var bomb = MediaFiles.Apng([(16, 16), (2000, 1000)]); // 2 MP in frame 3; the test limit is 1 MP
+        var asPng = new MagickImageInfo(bomb, new MagickReadSettings { Format = MagickFormat.Png }); // what the PNG decoder sees
+        Assert.Equal(16u, asPng.Width);
+
+        var (status, body, _) = await Api.Upload(teacher, conversationId, bomb, "party.png", "image/png");
+        Assert.True(status == HttpStatusCode.BadRequest, $"expected 400, got {(int)status}: {body}");
+        Assert.Contains("\"file\"", body);
+        Assert.Contains("pixels", body);
+        Assert.Equal(0, await Store.QuerySession(schoolId.ToString()).Query<MediaObject>().CountAsync());
+    }
+
+    [Fact]
+    public async Task an_animated_png_with_too_many_frames_is_refused()
+    {
+        var (teacher, conversationId, _) = await Thread();
+        var frames = Enumerable.Repeat((16u, 16u), AppFixture.MaxImageFrames).ToList(); // plus the default image: one too many
+
+        var (status, body, _) = await Api.Upload(teacher, conversationId, MediaFiles.Apng(frames), "long.png", "image/png");
+        Assert.True(status == HttpStatusCode.BadRequest, $"expected 400, got {(int)status}: {body}");
+        Assert.Contains("frames", body);
+
+        (status, body, _) = await Api.Upload(teacher, conversationId, MediaFiles.Apng([(16, 16)], declaredFrames: 1_000_000), "lying.png", "image/png");
+        Assert.True(status == HttpStatusCode.BadRequest, $"expected 400, got {(int)status}: {body}");
+    }
+
+    [Fact]
+    public async Task an_animated_png_within_the_limits_is_stored_as_its_default_frame()
+    {
+        var (teacher, conversationId, _) = await Thread();
+        var uploaded = await Api.UploadOk(teacher, conversationId, MediaFiles.Apng([(16, 16), (8, 8)]), "wave.png", "image/png");
+
+        var (_, bytes) = await Api.Download(teacher, uploaded.AttachmentId);
+        Assert.Equal(-1, bytes.AsSpan().IndexOf("acTL"u8));
+        using var still = new MagickImage(bytes);
+        Assert.Equal(16u, still.Width);
+    }
+
     private async Task<(Session Teacher, Guid ConversationId, Guid SchoolId)> Thread()
     {
         var world = await Api.CreateWorld();

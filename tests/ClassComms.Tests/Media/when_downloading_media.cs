@@ -55,7 +55,7 @@ public sealed class when_downloading_media(AppFixture app) : IntegrationTest(app
         var (mum, attachmentId, video, schoolId) = await SentVideo(100_000);
         var stored = await Store.QuerySession(schoolId.ToString()).LoadAsync<MediaObject>(attachmentId);
         var key = await Host.Services.GetRequiredService<PersonalDataVault>()
-            .UnsealBytesAsync(stored!.Subjects, "media.content-key", Convert.FromBase64String(stored.ContentKey), CancellationToken.None);
+            .UnsealBytesAsync(stored!.Subjects, "media.content-key", MediaStore.Record(stored.Id), Convert.FromBase64String(stored.ContentKey), CancellationToken.None);
 
         // Format 1: 1 | nonce | tag | ciphertext, one AES-GCM value over the whole file.
         var legacy = new byte[1 + 12 + 16 + video.Length];
