@@ -12,6 +12,7 @@ using Wolverine.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddClassCommsRequestLimits();
+builder.AddClassCommsTelemetry();
 
 // Privacy seam: per-subject keys, sealing, blind indexes.
 builder.Services.AddPersonalData(builder.Configuration);

@@ -23,7 +23,7 @@ public static class PushMessageNoticesHandler
     public static void Configure(HandlerChain chain) => PushRetries.Apply(chain);
 
     public static async Task Handle(MessagePostedNotice notice, IDocumentStore store, PushReadiness readiness,
-        IHubContext<NotificationHub, INotificationClient> hub, IMessageContext bus, TimeProvider clock, CancellationToken ct)
+        IHubContext<NotificationHub, INotificationClient> hub, IMessageContext bus, TimeProvider clock, BusinessMetrics metrics, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(notice.SchoolId));
         var (message, conversation) = await LoadAsync(session, notice.MessageId, ct);
@@ -33,7 +33,7 @@ public static class PushMessageNoticesHandler
         {
             var withdrawn = await InboxCursorsAsync(store, session, readiness, message.Id, recipients, ct);
             await SendAsync(recipients.Append(message.SenderId), message, conversation, withdrawn,
-                (clients, push) => clients.MessageWithdrawn(push), hub);
+                "message.withdrawn", (clients, push) => clients.MessageWithdrawn(push), hub, metrics);
             return;
         }
 
@@ -75,30 +75,36 @@ public static class PushMessageNoticesHandler
         }
 
         var cursors = await InboxCursorsAsync(store, session, readiness, message.Id, recipients, ct);
-        foreach (var (recipient, at) in later) await bus.ScheduleAsync(new DeliverMessageNotice(notice.SchoolId, notice.MessageId, recipient), at);
-        await SendAsync(immediate, message, conversation, cursors, (clients, push) => clients.MessageReceived(push), hub);
+        foreach (var (recipient, at) in later)
+        {
+            await bus.ScheduleAsync(new DeliverMessageNotice(notice.SchoolId, notice.MessageId, recipient), at);
+            metrics.PushHeld();
+        }
+
+        await SendAsync(immediate, message, conversation, cursors, "message.received", (clients, push) => clients.MessageReceived(push), hub, metrics);
     }
 
     public static async Task Handle(DeliverMessageNotice notice, IDocumentStore store, PushReadiness readiness,
-        IHubContext<NotificationHub, INotificationClient> hub, CancellationToken ct)
+        IHubContext<NotificationHub, INotificationClient> hub, BusinessMetrics metrics, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(notice.SchoolId));
         var (message, conversation) = await LoadAsync(session, notice.MessageId, ct);
         if (message.Withdrawn) return;
         if (!(await ConversationAccess.RecipientsAsync(session, conversation, ct)).Contains(notice.RecipientId)) return;
         var cursors = await InboxCursorsAsync(store, session, readiness, message.Id, [notice.RecipientId], ct);
-        await SendAsync([notice.RecipientId], message, conversation, cursors, (clients, push) => clients.MessageReceived(push), hub);
+        await SendAsync([notice.RecipientId], message, conversation, cursors, "message.received", (clients, push) => clients.MessageReceived(push), hub,
+            metrics);
     }
 
     public static async Task Handle(MessagesReadNotice notice, IDocumentStore store, IHubContext<NotificationHub, INotificationClient> hub,
-        CancellationToken ct)
+        BusinessMetrics metrics, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(notice.SchoolId));
         var messages = await session.LoadManyAsync<MessageView>(ct, notice.MessageIds);
         foreach (var bySender in messages.GroupBy(m => m.SenderId))
         {
-            await hub.Clients.Group(NotificationHub.UserGroup(bySender.Key))
-                .MessagesRead(new ReadNotice(notice.ConversationId, notice.ReaderId, bySender.Select(m => m.Id).ToList()));
+            await metrics.PushAsync("messages.read", 1, () => hub.Clients.Group(NotificationHub.UserGroup(bySender.Key))
+                .MessagesRead(new ReadNotice(notice.ConversationId, notice.ReaderId, bySender.Select(m => m.Id).ToList())));
         }
     }
 
@@ -124,13 +130,15 @@ public static class PushMessageNoticesHandler
 
     /// <summary>One send per cursor: every entry of a message has the same one; people whose inbox lacks it get none.</summary>
     private static async Task SendAsync(IEnumerable<Guid> people, MessageView message, Conversation conversation,
-        IReadOnlyDictionary<Guid, long> cursors, Func<INotificationClient, MessageNotice, Task> send, IHubContext<NotificationHub, INotificationClient> hub)
+        IReadOnlyDictionary<Guid, long> cursors, string kind, Func<INotificationClient, MessageNotice, Task> send,
+        IHubContext<NotificationHub, INotificationClient> hub, BusinessMetrics metrics)
     {
         foreach (var byCursor in people.Distinct().GroupBy(p => cursors.TryGetValue(p, out var c) ? c : (long?)null))
         {
             var push = new MessageNotice(message.Id, conversation.Id, conversation.Kind, conversation.ClassId, conversation.StudentId,
                 message.SenderId, message.Urgent, message.Attachments.Count, message.WithdrawnAt ?? message.PostedAt, byCursor.Key);
-            await send(hub.Clients.Groups(byCursor.Select(NotificationHub.UserGroup).ToList()), push);
+            var groups = byCursor.Select(NotificationHub.UserGroup).ToList();
+            await metrics.PushAsync(kind, groups.Count, () => send(hub.Clients.Groups(groups), push));
         }
     }
 }

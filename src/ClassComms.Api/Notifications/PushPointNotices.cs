@@ -19,7 +19,7 @@ public static class PushPointNoticesHandler
     public static void Configure(HandlerChain chain) => PushRetries.Apply(chain);
 
     public static async Task Handle(PointsChanged message, IDocumentStore store, PushReadiness readiness,
-        IHubContext<NotificationHub, INotificationClient> hub, CancellationToken ct)
+        IHubContext<NotificationHub, INotificationClient> hub, BusinessMetrics metrics, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(message.SchoolId));
         var entries = await session.LoadManyAsync<PointEntry>(ct, message.PointIds);
@@ -39,8 +39,8 @@ public static class PushPointNoticesHandler
             }
 
             var groups = recipients.Select(NotificationHub.UserGroup).ToList();
-            if (entry.Removed) await hub.Clients.Groups(groups).PointRemoved(notice);
-            else await hub.Clients.Groups(groups).PointAwarded(notice);
+            if (entry.Removed) await metrics.PushAsync("point.removed", groups.Count, () => hub.Clients.Groups(groups).PointRemoved(notice));
+            else await metrics.PushAsync("point.awarded", groups.Count, () => hub.Clients.Groups(groups).PointAwarded(notice));
         }
     }
 

@@ -114,6 +114,15 @@ public sealed class when_erasing_a_guardian(AppFixture app) : IntegrationTest(ap
         {
             Assert.False(logs.Contains(value, StringComparison.OrdinalIgnoreCase), $"The API's logs contain a personal value ({value.Length} chars).");
         }
+
+        // Nor do the spans it exported (names, attributes such as SQL text, events, status).
+        var spans = App.Spans.Text();
+        Assert.True(App.Spans.Count > 0, "The host exported no span: the span capture is not wired.");
+        Assert.Contains("Npgsql", spans);
+        foreach (var value in personal)
+        {
+            Assert.False(spans.Contains(value, StringComparison.OrdinalIgnoreCase), $"The API's spans contain a personal value ({value.Length} chars).");
+        }
     }
 
     private static void AssertAbsent(string dump, IEnumerable<string> values)

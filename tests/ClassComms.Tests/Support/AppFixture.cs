@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Trace;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
@@ -40,9 +41,16 @@ public sealed class AppFixture : IAsyncLifetime
     /// <summary>What the shared host logged since the last reset (the privacy tests scan it for personal values).</summary>
     public LogCapture Logs { get; } = new();
 
+    /// <summary>The spans the shared host exported since the last reset (in-memory exporter).</summary>
+    public SpanCapture Spans { get; } = new();
+
     public async Task InitializeAsync() =>
         Host = await StartHostAsync(Required("ConnectionStrings__Marten"), "Testing", null,
-            builder => builder.ConfigureServices(services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs)));
+            builder => builder.ConfigureServices(services =>
+            {
+                services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
+                services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
+            }));
 
     /// <summary>Starts an API host against <paramref name="martenConnectionString"/> (the shared host, or a private one for crash tests).</summary>
     public static Task<IAlbaHost> StartHostAsync(string martenConnectionString) => StartHostAsync(martenConnectionString, "Testing", null);
@@ -111,6 +119,7 @@ public sealed class AppFixture : IAsyncLifetime
         Host.Services.GetRequiredService<PersonalDataVault>().EvictAll();
         await Host.Services.GetRequiredService<ClassComms.Accounts.LoginThrottle>().ResetAsync(CancellationToken.None);
         Logs.Clear();
+        Spans.Clear();
     }
 
     private static bool IsDeadlock(Exception? e)
