@@ -39,7 +39,7 @@ public static class Telemetry
         builder.Logging.AddJsonConsole(o =>
         {
             o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
         });
         // Hosting's own request lines and scopes carry the raw URL, query string (and so a SignalR access_token) included;
         // RequestLog writes the request line instead.
