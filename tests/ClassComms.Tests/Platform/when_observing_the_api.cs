@@ -15,6 +15,7 @@ namespace ClassComms.Tests.Platform;
 public sealed class when_observing_the_api(AppFixture app) : IntegrationTest(app)
 {
     private const string AwardRoute = "/api/classes/{classId}/points";
+    private const string Note = "Marigold tied her shoelaces by herself";
 
     [Fact]
     public async Task an_award_is_one_trace_from_the_request_through_the_commit_to_the_push()
@@ -24,7 +25,7 @@ public sealed class when_observing_the_api(AppFixture app) : IntegrationTest(app
         await using var parentApp = await HubClient.Connect(App, guardian);
         App.Spans.Clear();
 
-        var award = await Api.Award(world.Teacher, world.ClassId, world.Positive.Id, [world.Students[0]], "Kind words");
+        var award = await Api.Award(world.Teacher, world.ClassId, world.Positive.Id, [world.Students[0]], Note);
         await parentApp.WaitFor(nameof(INotificationClient.PointAwarded), n => n.PointId == award.Points[0].PointId);
 
         var request = await App.Spans.WaitFor(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("http.route"), AwardRoute), "for the award request");
@@ -44,6 +45,9 @@ public sealed class when_observing_the_api(AppFixture app) : IntegrationTest(app
         var appended = trace.Where(s => s.Source.Name == "Npgsql" && Ancestors(s).Contains(request)
                                        && (s.GetTagItem("db.statement")?.ToString() ?? "").Contains("mt_", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(appended);
+        // Npgsql records the SQL text with its $n placeholders and no parameter values; the note's plaintext is nowhere.
+        Assert.DoesNotContain(App.Spans.All(), s => s.TagObjects.Any(t => t.Key.Contains("parameter", StringComparison.OrdinalIgnoreCase)));
+        Assert.DoesNotContain(Note, App.Spans.Text(), StringComparison.OrdinalIgnoreCase);
         Assert.Equal("point.awarded", push.GetTagItem("classcomms.push.kind"));
         Assert.Equal(2, push.GetTagItem("classcomms.push.recipients")); // the guardian and the teacher
     }
