@@ -13,6 +13,7 @@ using Wolverine.Http;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddClassCommsRequestLimits();
 builder.AddClassCommsTelemetry();
+builder.Services.AddClassCommsCors(builder.Configuration);
 
 // Privacy seam: per-subject keys, sealing, blind indexes.
 builder.Services.AddPersonalData(builder.Configuration);
