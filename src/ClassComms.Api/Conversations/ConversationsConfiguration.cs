@@ -27,7 +27,9 @@ public static class ConversationsConfiguration
         services.AddOptions<MessagingOptions>().Bind(configuration.GetSection(MessagingOptions.Section));
         services.AddSingleton<MessageReader>();
         services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.Section));
+        services.AddSingleton<UploadReservations>();
         services.AddSingleton<MediaStore>();
+        services.AddHostedService<AbandonedUploadSweeper>();
         return services;
     }
 }

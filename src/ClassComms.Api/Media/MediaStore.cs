@@ -25,8 +25,17 @@ public sealed class MediaOptions
     /// <summary>How long an uploaded attachment may wait to be sent in a message before it is deleted.</summary>
     public TimeSpan UnsentAttachmentLifetime { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Bytes of media a user may have stored (not deleted) in a school.</summary>
+    /// <summary>Bytes of media a user may have stored (not deleted) in a school, uploads in progress included.</summary>
     public long QuotaBytesPerUser { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>How far ahead of what it has read an upload reserves quota (one database round trip per step).</summary>
+    public long QuotaReservationStep { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>How long an upload's reservation lives without growing; after that its blob is swept if it was never committed.</summary>
+    public TimeSpan UploadReservationLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often each node sweeps expired reservations and their blobs.</summary>
+    public TimeSpan AbandonedUploadSweepInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     public long MaxBytes => Math.Max(MaxImageBytes, Math.Max(MaxVideoBytes, MaxPdfBytes));
 
@@ -64,10 +73,11 @@ public sealed class MediaStore
     private readonly PersonalDataVault _vault;
     private readonly IOptions<MediaOptions> _options;
     private readonly TimeProvider _clock;
+    private readonly UploadReservations _reservations;
 
-    public MediaStore(BlobServiceClient blobs, PersonalDataVault vault, IOptions<MediaOptions> options, TimeProvider clock)
+    public MediaStore(BlobServiceClient blobs, PersonalDataVault vault, IOptions<MediaOptions> options, TimeProvider clock, UploadReservations reservations)
     {
-        (_blobs, _vault, _options, _clock) = (blobs, vault, options, clock);
+        (_blobs, _vault, _options, _clock, _reservations) = (blobs, vault, options, clock, reservations);
         LimitImageDecoding(options.Value);
     }
 
@@ -78,20 +88,19 @@ public sealed class MediaStore
     public async Task EnsureContainersAsync(CancellationToken ct)
     {
         await Media.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: ct);
+        await _reservations.EnsureSchemaAsync(ct);
         await _blobs.GetBlobContainerClient(RetiredQuarantineContainer).DeleteIfExistsAsync(cancellationToken: ct);
     }
 
-    /// <summary>Bytes of media <paramref name="userId"/> has stored in the session's school (what the quota counts).</summary>
-    public static async Task<long> StoredBytesAsync(Marten.IQuerySession session, Guid userId, CancellationToken ct) =>
-        await Marten.QueryableExtensions.SumAsync(session.Query<MediaObject>().Where(m => m.UploadedBy == userId && m.DeletedAt == null), m => m.Size, ct);
-
     /// <summary>
     /// Validates, cleans, encrypts and stores a file read from <paramref name="content"/>, enforcing the size limits
-    /// and <paramref name="quotaLeft"/> while reading. Returns the media object to store, or a problem naming
-    /// <paramref name="field"/> (400; 413 over the quota). A refused or broken upload leaves no blob behind.
+    /// and the uploader's quota while reading (see <see cref="UploadReservations"/>). Returns the media object to store,
+    /// or a problem naming <paramref name="field"/> (400; 413 over the quota). A refused or broken upload leaves no blob
+    /// and no reservation behind. The media object must be stored in the same transaction as
+    /// <see cref="UploadReservations.SettleSql"/> with its id, or given to <see cref="DiscardAsync"/>.
     /// </summary>
     public async Task<(MediaObject? Media, IResult? Problem)> IngestAsync(Caller uploader, Guid conversationId, IReadOnlyList<Guid> subjects,
-        string fileName, Stream content, long quotaLeft, string field, CancellationToken ct)
+        string fileName, Stream content, string field, CancellationToken ct)
     {
         var head = new byte[64];
         int headLength;
@@ -111,7 +120,8 @@ public sealed class MediaStore
         var id = Guid.CreateVersion7();
         var key = ContentCipher.NewKey();
         var blobName = $"{uploader.SchoolId:N}/{id:N}";
-        var limits = new Limits(Options.LimitFor(type.Kind), quotaLeft, type.Kind, field);
+        var limits = new Limits(Options.LimitFor(type.Kind), type.Kind, field);
+        var reservation = new UploadReservation(id, uploader.Tenant, uploader.UserId, blobName);
         IResult? problem;
         long size;
         int? width = null, height = null;
@@ -120,20 +130,34 @@ public sealed class MediaStore
             // Images are re-encoded, which needs them whole: at most MaxImageBytes in memory, never in storage.
             using var buffer = new MemoryStream();
             buffer.Write(head, 0, headLength);
-            problem = await CopyAsync(content, buffer, headLength, limits with { QuotaLeft = long.MaxValue }, ct);
+            problem = await CopyAsync(content, buffer, headLength, limits, null, ct);
             if (problem is not null) return (null, problem);
             byte[] clean;
             (clean, width, height, problem) = Clean(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), type, field);
             if (problem is not null) return (null, problem);
-            if (clean.Length > quotaLeft) return (null, limits.OverQuota());
-            (size, problem) = await UploadAsync(blobName, key, id, new MemoryStream(clean, writable: false), limits with { Max = long.MaxValue }, ct);
+            if (!await _reservations.EnsureAsync(reservation, clean.Length, ct)) return (null, limits.OverQuota());
+            (size, problem) = await UploadAsync(reservation, key, new MemoryStream(clean, writable: false), limits with { Max = long.MaxValue }, ct);
         }
         else
         {
-            (size, problem) = await UploadAsync(blobName, key, id, new PrefixedStream(head.AsMemory(0, headLength), content), limits, ct);
+            (size, problem) = await UploadAsync(reservation, key, new PrefixedStream(head.AsMemory(0, headLength), content), limits, ct);
         }
 
         if (problem is not null) return (null, problem);
+        try
+        {
+            return (await DescribeAsync(uploader, conversationId, subjects, fileName, id, key, type, size, width, height, blobName, ct), null);
+        }
+        catch
+        {
+            await DiscardAsync(id, blobName, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<MediaObject> DescribeAsync(Caller uploader, Guid conversationId, IReadOnlyList<Guid> subjects, string fileName, Guid id,
+        byte[] key, SniffedType type, long size, int? width, int? height, string blobName, CancellationToken ct)
+    {
         var media = new MediaObject
         {
             Id = id,
@@ -150,7 +174,7 @@ public sealed class MediaStore
             BlobName = blobName,
             UploadedAt = _clock.GetUtcNow(),
         };
-        return (media, null);
+        return media;
     }
 
     /// <summary>
@@ -216,14 +240,30 @@ public sealed class MediaStore
         media.DeletedAt ??= _clock.GetUtcNow();
     }
 
-    /// <summary>Deletes the blob of media that was stored but will not be committed (the request was refused after all).</summary>
-    public Task DiscardAsync(MediaObject media, CancellationToken ct) =>
-        Media.GetBlobClient(media.BlobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct);
+    /// <summary>
+    /// Compensates an upload whose media will not be committed (the request was refused after all, or its commit failed):
+    /// deletes the blob, then the reservation. If this fails too, the reservation expires and the sweep deletes both.
+    /// </summary>
+    public Task DiscardAsync(MediaObject media, CancellationToken ct) => DiscardAsync(media.Id, media.BlobName, ct);
+
+    private async Task DiscardAsync(Guid id, string blobName, CancellationToken ct)
+    {
+        await Media.GetBlobClient(blobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct);
+        await _reservations.ReleaseAsync(id, ct);
+    }
+
+    /// <summary>
+    /// Deletes the blobs of uploads whose reservation expired before <paramref name="now"/> without being settled (their
+    /// commit failed and the compensation did not run), and the reservations. Returns how many were swept.
+    /// </summary>
+    public Task<int> SweepAbandonedUploadsAsync(DateTimeOffset now, CancellationToken ct) =>
+        _reservations.SweepAsync(now, (blobName, token) =>
+            Media.GetBlobClient(blobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: token), ct);
 
     private static async Task<Stream> ReadRangeAsync(BlobClient blob, long offset, long count, CancellationToken ct) =>
         (await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = new HttpRange(offset, count) }, ct)).Value.Content;
 
-    private sealed record Limits(long Max, long QuotaLeft, string Kind, string Field)
+    private sealed record Limits(long Max, string Kind, string Field)
     {
         public IResult TooLarge() => Problems.Invalid(Field, $"is too large: a {Kind} may be at most {Max / (1024 * 1024)} MB.");
 
@@ -233,7 +273,7 @@ public sealed class MediaStore
     }
 
     /// <summary>Copies until the end of <paramref name="source"/>, refusing as soon as a limit is passed.</summary>
-    private static async Task<IResult?> CopyAsync(Stream source, Stream destination, long already, Limits limits, CancellationToken ct)
+    private async Task<IResult?> CopyAsync(Stream source, Stream destination, long already, Limits limits, UploadReservation? quota, CancellationToken ct)
     {
         var buffer = new byte[CopyBuffer];
         var total = already;
@@ -245,7 +285,7 @@ public sealed class MediaStore
                 if (n == 0) break;
                 total += n;
                 if (total > limits.Max) return limits.TooLarge();
-                if (total > limits.QuotaLeft) return limits.OverQuota();
+                if (quota is not null && !await _reservations.EnsureAsync(quota, total, ct)) return limits.OverQuota();
                 await destination.WriteAsync(buffer.AsMemory(0, n), ct);
             }
         }
@@ -254,13 +294,19 @@ public sealed class MediaStore
             return Incomplete(limits.Field);
         }
 
-        return total > limits.Max ? limits.TooLarge() : total > limits.QuotaLeft ? limits.OverQuota() : null;
+        return total > limits.Max ? limits.TooLarge() : null;
     }
 
-    /// <summary>Encrypts <paramref name="plaintext"/> into a new blob while reading it; on any refusal or failure the blob is deleted.</summary>
-    private async Task<(long Size, IResult? Problem)> UploadAsync(string blobName, byte[] key, Guid id, Stream plaintext, Limits limits, CancellationToken ct)
+    /// <summary>
+    /// Encrypts <paramref name="plaintext"/> into a new blob while reading it, holding quota for it as it grows (the
+    /// reservation is committed before the blob's first byte, so even a crash leaves a record for the sweep). On any
+    /// refusal or failure the blob and then the reservation are deleted; on success both stay until the media is committed.
+    /// </summary>
+    private async Task<(long Size, IResult? Problem)> UploadAsync(UploadReservation reservation, byte[] key, Stream plaintext, Limits limits,
+        CancellationToken ct)
     {
-        var blob = Media.GetBlockBlobClient(blobName);
+        if (!await _reservations.EnsureAsync(reservation, 1, ct)) return (0, limits.OverQuota());
+        var blob = Media.GetBlockBlobClient(reservation.BlobName);
         var committed = false;
         try
         {
@@ -269,8 +315,8 @@ public sealed class MediaStore
                 BufferSize = BlockSize,
                 OpenConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
             }, ct);
-            await using var encryptor = ContentCipher.Encrypt(write, key, AssociatedData(id));
-            var problem = await CopyAsync(plaintext, encryptor, 0, limits, ct);
+            await using var encryptor = ContentCipher.Encrypt(write, key, AssociatedData(reservation.Id));
+            var problem = await CopyAsync(plaintext, encryptor, 0, limits, reservation, ct);
             if (problem is not null) return (0, problem);
             await encryptor.FinishAsync(ct);
             await write.FlushAsync(ct);
@@ -280,8 +326,8 @@ public sealed class MediaStore
         finally
         {
             // Disposing the write stream commits what was staged; a refused upload's partial ciphertext (under a key
-            // that was never stored) is deleted at once.
-            if (!committed) await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: CancellationToken.None);
+            // that was never stored) is deleted at once, then its reservation.
+            if (!committed) await DiscardAsync(reservation.Id, reservation.BlobName, CancellationToken.None);
         }
     }
 

@@ -17,7 +17,8 @@ public sealed record AttachmentUploaded(Guid AttachmentId, string Kind, string C
 /// attachment is then sent by listing its id in a message (one not sent within <see cref="MediaOptions.UnsentAttachmentLifetime"/>
 /// is deleted, see <see cref="ExpireUnsentAttachment"/>). The form is read as a stream: content is sniffed from
 /// its first bytes, limited while it is read and encrypted on its way to Blob Storage (images are cleaned first,
-/// in memory). A refused, oversized or truncated upload answers 4xx and leaves nothing stored.
+/// in memory). A refused, oversized or truncated upload answers 4xx and leaves nothing stored. The quota holds across
+/// parallel uploads (<see cref="UploadReservations"/>), and a commit that fails deletes the blob it would have described.
 /// </summary>
 public static class UploadAttachmentEndpoint
 {
@@ -39,7 +40,6 @@ public static class UploadAttachmentEndpoint
             return Problems.Invalid(Field, "must be sent as multipart/form-data.");
         }
 
-        var quotaLeft = media.Options.QuotaBytesPerUser - await MediaStore.StoredBytesAsync(session, caller.UserId, ct);
         var reader = new MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = media.Options.MaxBytes + 1 };
         MediaObject? stored = null;
         try
@@ -53,7 +53,7 @@ public static class UploadAttachmentEndpoint
                 }
 
                 var (ingested, problem) = await media.IngestAsync(caller, id, [caller.UserId, .. conversation.Conversation!.SubjectStudents],
-                    file.FileName, file.FileStream!, quotaLeft, Field, ct);
+                    file.FileName, file.FileStream!, Field, ct);
                 if (problem is not null) return problem;
                 stored = ingested;
             }
@@ -71,7 +71,20 @@ public static class UploadAttachmentEndpoint
 
         if (stored is null) return Problems.Invalid(Field, "is required and must not be empty.");
         session.Store(stored);
+        session.QueueSqlCommand(UploadReservations.SettleSql, stored.Id);
         await bus.ScheduleAsync(new ExpireUnsentAttachment(caller.SchoolId, stored.Id), media.Options.UnsentAttachmentLifetime);
+        try
+        {
+            // Committed here rather than by the middleware, so a failed commit can be compensated: without it the blob
+            // would stay behind with no document pointing at it.
+            await session.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            await media.DiscardAsync(stored, CancellationToken.None);
+            throw;
+        }
+
         return Results.Created($"/api/attachments/{stored.Id}",
             new AttachmentUploaded(stored.Id, stored.Kind, stored.ContentType, stored.Size, stored.Width, stored.Height));
     }
