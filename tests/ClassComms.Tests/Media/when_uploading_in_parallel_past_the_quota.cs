@@ -9,7 +9,7 @@ using Npgsql;
 
 namespace ClassComms.Tests.Media;
 
-public sealed class when_uploading_in_parallel_past_the_quota(AppFixture app) : IntegrationTest(app)
+public sealed class when_uploading_in_parallel_past_the_quota(AppFixture app, Xunit.Abstractions.ITestOutputHelper output) : IntegrationTest(app)
 {
     private const int Uploads = 6;
     private const int Size = 3_300_000; // six of them are 19.8 MB; the test quota is 12 MiB
@@ -28,6 +28,7 @@ public sealed class when_uploading_in_parallel_past_the_quota(AppFixture app) : 
         var refused = answers.Where(a => a.Status != HttpStatusCode.Created).ToList();
         Assert.All(refused, a => Assert.True(a.Status == HttpStatusCode.RequestEntityTooLarge, $"expected 413, got {(int)a.Status}: {a.Body}"));
         var statuses = string.Join(", ", answers.Select(a => (int)a.Status));
+        output.WriteLine($"{Uploads} parallel uploads of {Size} bytes, quota {AppFixture.MediaQuotaBytes}: {statuses}");
         Assert.True(created.Count > 0 && refused.Count > 0, $"expected some 201 and some 413, got {statuses}");
         Assert.True(created.Count * (long)Size <= AppFixture.MediaQuotaBytes, $"{created.Count} uploads of {Size} bytes were stored");
 
