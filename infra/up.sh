@@ -32,6 +32,8 @@ export ASPNETCORE_ENVIRONMENT=Development
 export Demo__Seed=true
 # Development outbox of password-reset mails (a real sender replaces it in production; see README).
 export Auth__PasswordReset__OutboxPath="$REPO_ROOT/.data/outbox/password-resets.jsonl"
+# Development outbox of guardian-registration confirmation mails (the demo parent is confirmed from it).
+export Guardians__Registration__OutboxPath="$REPO_ROOT/.data/outbox/registrations.jsonl"
 
 cat <<MSG
 ClassComms API:  http://127.0.0.1:$PORT

@@ -22,6 +22,8 @@ public sealed record EnrolStudents(IReadOnlyList<NewStudent> Students);
 public sealed record StudentsEnrolled(IReadOnlyList<Guid> StudentIds);
 public sealed record ParentCodeIssued(Guid CodeId, Guid StudentId, string Code);
 public sealed record RegisterGuardian(string Code, string Name, string Email, string Password);
+public sealed record ConfirmGuardianRegistration(string Token);
+public sealed record RegistrationMail(string Email, string Token);
 public sealed record StartConversation(Guid StudentId, string Mode, string Text, bool Urgent);
 public sealed record StartedThread(Guid ConversationId, Guid MessageId, IReadOnlyList<Guid> GuardianIds);
 public sealed record ConversationsStarted(IReadOnlyList<StartedThread> Threads);
@@ -52,6 +54,9 @@ public sealed class ApiDriver : IAsyncDisposable
     public Uri BaseAddress { get; }
     public string OperatorKey { get; }
 
+    /// <summary>The development outbox the API writes guardian-registration confirmation mails to (the driver confirms from it).</summary>
+    private static readonly string RegistrationOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-bench-registrations-{Guid.NewGuid():N}.jsonl");
+
     private ApiDriver(Process process, Uri baseAddress, string operatorKey)
     {
         _process = process;
@@ -81,8 +86,10 @@ public sealed class ApiDriver : IAsyncDisposable
             UseShellExecute = false,
         };
         var env = start.Environment;
-        env["ASPNETCORE_ENVIRONMENT"] = "Production";
-        env["DOTNET_ENVIRONMENT"] = "Production";
+        // Production settings, but not the "Production" environment: it refuses the development outbox registrations are confirmed from.
+        env["ASPNETCORE_ENVIRONMENT"] = "Benchmark";
+        env["DOTNET_ENVIRONMENT"] = "Benchmark";
+        env["Guardians__Registration__OutboxPath"] = RegistrationOutbox;
         env["ConnectionStrings__Marten"] = martenConnection;
         env["ConnectionStrings__Blobs"] = blobConnection;
         env["PersonalData__MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -186,6 +193,33 @@ public sealed class ApiDriver : IAsyncDisposable
         return new Person(login.UserId, login.Token, NewClient(login.Token));
     }
 
+    private static async Task<string> RegistrationTokenFor(string email)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if (File.Exists(RegistrationOutbox))
+            {
+                string[] lines;
+                try
+                {
+                    lines = await File.ReadAllLinesAsync(RegistrationOutbox);
+                }
+                catch (IOException)
+                {
+                    lines = [];
+                }
+
+                var mail = lines.Where(l => l.Length > 0).Select(l => System.Text.Json.JsonSerializer.Deserialize<RegistrationMail>(l,
+                    System.Text.Json.JsonSerializerOptions.Web)!).LastOrDefault(m => m.Email == email);
+                if (mail is not null) return mail.Token;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new InvalidOperationException("No registration mail reached the outbox.");
+    }
+
     private static string NewEmail(string who) => $"{who}-{Guid.NewGuid():N}@bench.classcomms.test";
 
     /// <summary>School, leader, teacher, one class of <paramref name="students"/>, one guardian per student (parent code → register → sign in).</summary>
@@ -211,7 +245,9 @@ public sealed class ApiDriver : IAsyncDisposable
         {
             var code = await Post<ParentCodeIssued>(teacher.Http, $"/api/students/{enrolled.StudentIds[i]}/parent-codes", new { });
             var email = NewEmail($"guardian{i:00}");
-            await Post<object>(anonymous, "/api/guardians/register", new RegisterGuardian(code.Code, $"Guardian {i:00}", email, Password));
+            await Post<object>(anonymous, "/api/guardians/register", new RegisterGuardian(code.Code, $"Guardian {i:00}", email, Password),
+                HttpStatusCode.Accepted);
+            await Post<object>(anonymous, "/api/guardians/register/confirm", new ConfirmGuardianRegistration(await RegistrationTokenFor(email)));
             guardians[i] = await SignIn(email);
         });
 

@@ -7,14 +7,15 @@ namespace ClassComms.Accounts;
 
 public static class AccountsConfiguration
 {
-    /// <summary>Accounts and schools are global (login finds them before a school is known); every query filters by school.</summary>
+    /// <summary>Logins, memberships and schools are global (sign-in finds them before a school is known); every query of a membership filters by school.</summary>
     public static void ConfigureAccounts(this StoreOptions opts)
     {
-        opts.Schema.For<UserAccount>().SingleTenanted().UniqueIndex(a => a.EmailIndex).Index(a => a.SchoolId);
+        opts.Schema.For<LoginAccount>().SingleTenanted().UniqueIndex(a => a.EmailIndex);
+        opts.Schema.For<UserAccount>().SingleTenanted().Index(a => a.SchoolId).Index(a => a.LoginId);
         opts.Schema.For<School>().SingleTenanted();
-        opts.Schema.For<AuthSession>().SingleTenanted().Index(s => s.UserId);
-        opts.Schema.For<RefreshToken>().SingleTenanted().Index(t => t.SessionId).Index(t => t.UserId);
-        opts.Schema.For<PasswordReset>().SingleTenanted().Index(r => r.UserId);
+        opts.Schema.For<AuthSession>().SingleTenanted().Index(s => s.UserId).Index(s => s.LoginId);
+        opts.Schema.For<RefreshToken>().SingleTenanted().Index(t => t.SessionId).Index(t => t.LoginId);
+        opts.Schema.For<PasswordReset>().SingleTenanted().Index(r => r.LoginId);
     }
 
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)

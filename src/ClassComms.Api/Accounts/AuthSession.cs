@@ -4,14 +4,16 @@ using Marten.Schema;
 namespace ClassComms.Accounts;
 
 /// <summary>
-/// One sign-in (a refresh-token family): every access token issued for it carries its id (<c>sid</c>) and the account's
-/// security stamp at sign-in. Logout or detected refresh-token reuse revokes it; a changed stamp ends it too.
+/// One sign-in of one membership (a refresh-token family): every access token issued for it carries its id (<c>sid</c>)
+/// and the login's security stamp at sign-in. Logout or detected refresh-token reuse revokes it; a changed stamp ends it too.
 /// Ids only: no address, no device name.
 /// </summary>
 public sealed class AuthSession
 {
     public Guid Id { get; set; }
+    /// <summary>The membership (token <c>sub</c>).</summary>
     public Guid UserId { get; set; }
+    public Guid LoginId { get; set; }
     public Guid SchoolId { get; set; }
     public string Stamp { get; set; } = "";
     public DateTimeOffset StartedAt { get; set; }
@@ -29,6 +31,7 @@ public sealed class RefreshToken
     public string Id { get; set; } = "";
     public Guid SessionId { get; set; }
     public Guid UserId { get; set; }
+    public Guid LoginId { get; set; }
     public DateTimeOffset IssuedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? UsedAt { get; set; }

@@ -8,8 +8,9 @@ namespace ClassComms.Accounts;
 public sealed record ChangePassword(string CurrentPassword, string NewPassword);
 
 /// <summary>
-/// A signed-in user changes their password: the current one is checked (throttled like sign-in), every session of the
-/// account ends (new security stamp; SignalR connections close) and the caller gets a fresh session in the answer.
+/// A signed-in user changes their login's password: the current one is checked (throttled like sign-in), every session
+/// of the login ends, in every school (new security stamp; SignalR connections close) and the caller gets a fresh
+/// session of the same membership in the answer.
 /// </summary>
 public static class ChangePasswordEndpoint
 {
@@ -24,17 +25,20 @@ public static class ChangePasswordEndpoint
         if (!validation.IsValid) return validation.ToResult();
 
         var caller = Caller.Of(user);
-        var account = await session.LoadAsync<UserAccount>(caller.UserId, ct);
-        if (account is not { ErasedAt: null }) return Problems.Unauthorized();
+        var membership = await session.LoadAsync<UserAccount>(caller.UserId, ct);
+        if (membership is not { ErasedAt: null }) return Problems.Unauthorized();
+        var login = await session.LoadAsync<LoginAccount>(membership.LoginId, ct);
+        if (login is not { ErasedAt: null }) return Problems.Unauthorized();
 
-        var accountKey = LoginThrottle.AccountKey(account.EmailIndex);
+        var accountKey = LoginThrottle.AccountKey(login.EmailIndex);
         var addressKey = LoginThrottle.AddressKey(http.Connection.RemoteIpAddress);
         if (await throttle.TryAttemptAsync(accountKey, addressKey, ct) is { } wait) return LoginEndpoint.TooManyAttempts(http, wait);
-        if (!Passwords.Verify(account, request.CurrentPassword)) return Problems.Invalid("currentPassword", "is not correct.");
+        if (!Passwords.Verify(login, request.CurrentPassword)) return Problems.Invalid("currentPassword", "is not correct.");
         await throttle.SucceededAsync(accountKey, addressKey, ct);
 
-        account.PasswordHash = Passwords.Hash(account, request.NewPassword);
-        revocation.Revoke(session, account);
-        return Results.Ok(sessions.Start(session, account));
+        login.PasswordHash = Passwords.Hash(login, request.NewPassword);
+        revocation.Revoke(session, login);
+        var memberships = await Memberships.LiveAsync(session, login.Id, ct);
+        return Results.Ok(sessions.Start(session, login, membership, await Memberships.ViewsAsync(session, memberships, ct)));
     }
 }

@@ -7,7 +7,7 @@ namespace ClassComms.Accounts;
 
 public sealed record CompletePasswordReset(string Token, string NewPassword);
 
-/// <summary>Sets a new password with the token that was sent (it works once, until it expires); every session of the account ends.</summary>
+/// <summary>Sets a new password with the token that was sent (it works once, until it expires); every session of the login ends, in every school.</summary>
 public static class CompletePasswordResetEndpoint
 {
     [AllowAnonymous]
@@ -25,14 +25,14 @@ public static class CompletePasswordResetEndpoint
         var reset = await session.LoadAsync<PasswordReset>(RefreshToken.IdOf(request.Token), ct);
         var now = clock.GetUtcNow();
         if (reset is null || reset.UsedAt is not null || reset.ExpiresAt <= now) return InvalidToken();
-        var account = await session.LoadAsync<UserAccount>(reset.UserId, ct);
-        if (account is not { ErasedAt: null }) return InvalidToken();
+        var login = await session.LoadAsync<LoginAccount>(reset.LoginId, ct);
+        if (login is not { ErasedAt: null }) return InvalidToken();
 
         reset.UsedAt = now;
         session.Store(reset);
-        session.DeleteWhere<PasswordReset>(r => r.UserId == account.Id && r.Id != reset.Id);
-        account.PasswordHash = Passwords.Hash(account, request.NewPassword);
-        revocation.Revoke(session, account);
+        session.DeleteWhere<PasswordReset>(r => r.LoginId == login.Id && r.Id != reset.Id);
+        login.PasswordHash = Passwords.Hash(login, request.NewPassword);
+        revocation.Revoke(session, login);
         try
         {
             await session.SaveChangesAsync(ct);
@@ -42,7 +42,7 @@ public static class CompletePasswordResetEndpoint
             return InvalidToken();
         }
 
-        await throttle.SucceededAsync(LoginThrottle.AccountKey(account.EmailIndex), LoginThrottle.AddressKey(http.Connection.RemoteIpAddress), ct);
+        await throttle.SucceededAsync(LoginThrottle.AccountKey(login.EmailIndex), LoginThrottle.AddressKey(http.Connection.RemoteIpAddress), ct);
         return Results.NoContent();
     }
 

@@ -9,7 +9,11 @@ public sealed record CreateStaff(string Role, string Name, string Email, string 
 
 public sealed record StaffCreated(Guid UserId, string Role);
 
-/// <summary>A school leader creates teacher, leader and DPO accounts for their own school.</summary>
+/// <summary>
+/// A school leader adds a teacher, leader or DPO to their own school. The answer is the same whether or not the e-mail
+/// already has a login (in this school or another): a new person gets a login with the given password; an existing
+/// one gets a membership on their login, and their password is left as it is.
+/// </summary>
 public static class CreateStaffEndpoint
 {
     [WolverinePost("/api/staff")]
@@ -29,7 +33,6 @@ public static class CreateStaffEndpoint
         if (!validation.IsValid) return validation.ToResult();
 
         var account = await accounts.CreateAsync(session, caller.SchoolId, role, new NewPerson(request.Name, request.Email, request.Password), ct);
-        if (account is null) return Problems.Conflict("An account with this e-mail already exists.");
         return Results.Created($"/api/staff/{account.Id}", new StaffCreated(account.Id, role.ToString().ToLowerInvariant()));
     }
 }

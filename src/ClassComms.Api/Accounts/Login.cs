@@ -9,13 +9,17 @@ namespace ClassComms.Accounts;
 
 public sealed record Login(string Email, string Password);
 
-/// <summary>An access token (short-lived) and a refresh token (one use, <c>POST /api/auth/refresh</c>).</summary>
+/// <summary>
+/// An access token (short-lived) and a refresh token (one use, <c>POST /api/auth/refresh</c>) for one membership
+/// (<see cref="UserId"/> in <see cref="SchoolId"/>), and every school context of the login (<c>POST /api/auth/switch-school</c>).
+/// </summary>
 public sealed record LoginSucceeded(string Token, DateTimeOffset ExpiresAt, string RefreshToken, DateTimeOffset RefreshExpiresAt, Guid UserId,
-    Guid SchoolId, string Role);
+    Guid SchoolId, string Role, Guid LoginId, IReadOnlyList<MembershipView> Memberships);
 
 /// <summary>
-/// Signs in. Throttled per account and per client address with growing waits (429 + Retry-After); a wrong password,
-/// an unknown e-mail and an erased account get the same 401 after the same work (one password hash verification).
+/// Signs in. Throttled per login and per client address with growing waits (429 + Retry-After); a wrong password,
+/// an unknown e-mail and an erased login get the same 401 after the same work (one password hash verification). With
+/// several memberships the session starts in the last one used (or the oldest) and the answer lists them all.
 /// </summary>
 public static class LoginEndpoint
 {
@@ -36,23 +40,21 @@ public static class LoginEndpoint
         var addressKey = LoginThrottle.AddressKey(http.Connection.RemoteIpAddress);
         if (await throttle.TryAttemptAsync(accountKey, addressKey, ct) is { } wait) return TooManyAttempts(http, wait);
 
-        var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.EmailIndex.IsOneOf(candidates), ct);
-        if (!Passwords.Verify(account, request.Password))
-        {
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized.",
-                detail: "The e-mail or password is wrong.");
-        }
+        var login = await session.Query<LoginAccount>().FirstOrDefaultAsync(a => a.EmailIndex.IsOneOf(candidates), ct);
+        if (!Passwords.Verify(login, request.Password)) return WrongCredentials();
+        var memberships = await Memberships.LiveAsync(session, login!.Id, ct);
+        if (Memberships.Choose(login, memberships) is not { } membership) return WrongCredentials();
 
         await throttle.SucceededAsync(accountKey, addressKey, ct);
-        if (account!.EmailIndex != emailIndex)
-        {
-            // Re-index under the current lookup key, so the older key can be retired once no account needs it.
-            account.EmailIndex = emailIndex;
-            session.Store(account);
-        }
-
-        return Results.Ok(sessions.Start(session, account!));
+        // Re-index under the current lookup key, so the older key can be retired once no login needs it.
+        login.EmailIndex = emailIndex;
+        login.LastMembershipId = membership.Id;
+        session.Store(login);
+        return Results.Ok(sessions.Start(session, login, membership, await Memberships.ViewsAsync(session, memberships, ct)));
     }
+
+    private static IResult WrongCredentials() =>
+        Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized.", detail: "The e-mail or password is wrong.");
 
     public static IResult TooManyAttempts(HttpContext http, TimeSpan wait)
     {

@@ -20,7 +20,7 @@ public sealed class PasswordResetOptions
 public sealed class PasswordReset
 {
     public string Id { get; set; } = "";
-    public Guid UserId { get; set; }
+    public Guid LoginId { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? UsedAt { get; set; }
 
@@ -28,8 +28,8 @@ public sealed class PasswordReset
     public Guid Version { get; set; }
 }
 
-/// <summary>What a sender delivers: to the account's e-mail address, the token to paste or put in a link.</summary>
-public sealed record PasswordResetMail(Guid UserId, string Email, string Token, DateTimeOffset ExpiresAt);
+/// <summary>What a sender delivers: to the login's e-mail address, the token to paste or put in a link.</summary>
+public sealed record PasswordResetMail(Guid LoginId, string Email, string Token, DateTimeOffset ExpiresAt);
 
 /// <summary>Delivers reset tokens (e-mail in production: register your own implementation).</summary>
 public interface IPasswordResetSender
@@ -62,7 +62,7 @@ public sealed class UnconfiguredPasswordResetSender(ILogger<UnconfiguredPassword
 {
     public Task SendAsync(PasswordResetMail mail, CancellationToken ct)
     {
-        logger.LogWarning("No password reset sender is configured; the reset for user {UserId} was not sent.", mail.UserId);
+        logger.LogWarning("No password reset sender is configured; the reset for login {LoginId} was not sent.", mail.LoginId);
         return Task.CompletedTask;
     }
 }

@@ -12,19 +12,26 @@ public static class Passwords
 {
     public const string MeterName = "ClassComms.Accounts";
     public const string VerificationsInstrument = "classcomms.auth.password_verifications";
+    public const string HashesInstrument = "classcomms.auth.password_hashes";
 
-    private static readonly PasswordHasher<UserAccount> Hasher = new();
-    private static readonly UserAccount Nobody = new();
+    private static readonly PasswordHasher<LoginAccount> Hasher = new();
+    private static readonly LoginAccount Nobody = new();
     private static readonly string DummyHash = Hasher.HashPassword(Nobody, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
     private static readonly Meter Meter = new(MeterName);
 
     private static readonly Counter<long> Verifications =
         Meter.CreateCounter<long>(VerificationsInstrument, description: "Password hash verifications, real or dummy (one per check).");
 
-    public static string Hash(UserAccount account, string password) => Hasher.HashPassword(account, password);
+    private static readonly Counter<long> Hashes = Meter.CreateCounter<long>(HashesInstrument, description: "New password hashes computed.");
 
-    /// <summary>True only for a live account whose password matches; costs one hash verification whatever the account.</summary>
-    public static bool Verify(UserAccount? account, string password)
+    public static string Hash(LoginAccount account, string password)
+    {
+        Hashes.Add(1);
+        return Hasher.HashPassword(account, password);
+    }
+
+    /// <summary>True only for a live login whose password matches; costs one hash verification whatever the login.</summary>
+    public static bool Verify(LoginAccount? account, string password)
     {
         var usable = account is { ErasedAt: null, PasswordHash.Length: > 0 };
         var result = Hasher.VerifyHashedPassword(account ?? Nobody, usable ? account!.PasswordHash : DummyHash, password);

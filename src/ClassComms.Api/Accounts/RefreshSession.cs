@@ -10,7 +10,7 @@ public sealed record RefreshSession(string RefreshToken);
 /// <summary>
 /// Trades a refresh token for a new access token and a new refresh token (rotation). A refresh token works once: presenting
 /// a used one again (a stolen copy, or the thief's copy after the owner used it) revokes the whole session. Refused when the
-/// session is revoked or past its lifetime, or the account is erased or has a new security stamp.
+/// session is revoked or past its lifetime, the membership or login is erased, or the login has a new security stamp.
 /// </summary>
 public static class RefreshSessionEndpoint
 {
@@ -34,19 +34,23 @@ public static class RefreshSessionEndpoint
 
         var batch = session.CreateBatchQuery();
         var loadSession = batch.Load<AuthSession>(token.SessionId);
-        var loadAccount = batch.Load<UserAccount>(token.UserId);
+        var loadMembership = batch.Load<UserAccount>(token.UserId);
+        var loadLogin = batch.Load<LoginAccount>(token.LoginId);
         await batch.Execute(ct);
         var auth = await loadSession;
-        var account = await loadAccount;
+        var membership = await loadMembership;
+        var login = await loadLogin;
         var now = clock.GetUtcNow();
-        if (auth is not { RevokedAt: null } || account is not { ErasedAt: null } || account.SecurityStamp != auth.Stamp || token.ExpiresAt <= now)
+        if (auth is not { RevokedAt: null } || membership is not { ErasedAt: null } || login is not { ErasedAt: null }
+            || membership.LoginId != login.Id || login.SecurityStamp != auth.Stamp || token.ExpiresAt <= now)
         {
             return Rejected();
         }
 
         token.UsedAt = now;
         session.Store(token);
-        var answer = sessions.Continue(session, account, auth);
+        var memberships = await Memberships.LiveAsync(session, login.Id, ct);
+        var answer = sessions.Continue(session, login, membership, auth, await Memberships.ViewsAsync(session, memberships, ct));
         try
         {
             await session.SaveChangesAsync(ct);

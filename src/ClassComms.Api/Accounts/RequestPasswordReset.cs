@@ -10,8 +10,8 @@ namespace ClassComms.Accounts;
 
 public sealed record RequestPasswordReset(string Email);
 
-/// <summary>Queued for every request: the account's id, or none when the e-mail has no live account (ids only, never the e-mail).</summary>
-public sealed record PasswordResetRequested(Guid? UserId);
+/// <summary>Queued for every request: the login's id, or none when the e-mail has no live login (ids only, never the e-mail).</summary>
+public sealed record PasswordResetRequested(Guid? LoginId);
 
 /// <summary>
 /// Password reset, step one. Answers 202 whatever the e-mail and does the same work either way (one lookup, one queued
@@ -33,26 +33,26 @@ public static class RequestPasswordResetEndpoint
         var wait = await throttle.TryAttemptAsync(LoginThrottle.AccountKey($"reset:{emailIndex}"), LoginThrottle.AddressKey(http.Connection.RemoteIpAddress), ct);
         if (wait is { } w) return LoginEndpoint.TooManyAttempts(http, w);
 
-        var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.EmailIndex.IsOneOf(candidates), ct);
-        await bus.PublishAsync(new PasswordResetRequested(account is { ErasedAt: null } ? account.Id : null));
+        var login = await session.Query<LoginAccount>().FirstOrDefaultAsync(a => a.EmailIndex.IsOneOf(candidates), ct);
+        await bus.PublishAsync(new PasswordResetRequested(login is { ErasedAt: null } ? login.Id : null));
         return Results.Accepted();
     }
 }
 
-/// <summary>Stores a hashed one-time token for a live account and sends it; does nothing for a request without an account.</summary>
+/// <summary>Stores a hashed one-time token for a live login and sends it; does nothing for a request without one.</summary>
 public static class PasswordResetRequestedHandler
 {
     public static async Task Handle(PasswordResetRequested message, IDocumentSession session, PersonalDataVault vault,
         IPasswordResetSender sender, IOptions<PasswordResetOptions> options, TimeProvider clock, CancellationToken ct)
     {
-        if (message.UserId is not { } userId) return;
-        var account = await session.LoadAsync<UserAccount>(userId, ct);
-        if (account is not { ErasedAt: null }) return;
-        if (await vault.UnsealAsync(account.Email, ct) is not { } email) return;
+        if (message.LoginId is not { } loginId) return;
+        var login = await session.LoadAsync<LoginAccount>(loginId, ct);
+        if (login is not { ErasedAt: null }) return;
+        if (await vault.UnsealAsync(login.Email, ct) is not { } email) return;
 
         var (token, id) = RefreshToken.New();
         var expires = clock.GetUtcNow() + options.Value.TokenLifetime;
-        session.Store(new PasswordReset { Id = id, UserId = account.Id, ExpiresAt = expires });
-        await sender.SendAsync(new PasswordResetMail(account.Id, email, token, expires), ct);
+        session.Store(new PasswordReset { Id = id, LoginId = login.Id, ExpiresAt = expires });
+        await sender.SendAsync(new PasswordResetMail(login.Id, email, token, expires), ct);
     }
 }

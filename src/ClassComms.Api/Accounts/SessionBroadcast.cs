@@ -5,7 +5,7 @@ namespace ClassComms.Accounts;
 
 /// <summary>
 /// Session revocations reach every node at once. <see cref="SessionChanges"/> adds a PostgreSQL <c>NOTIFY</c> on
-/// <see cref="Channel"/> to the very transaction that changes an account or revokes a session (delivered only if it
+/// <see cref="Channel"/> to the very transaction that changes a membership or login or revokes a session (delivered only if it
 /// commits; ids only); every node, this one included, listens here, drops its cached checks of that account or session
 /// and closes the SignalR connections they no longer allow. The same pattern as the key cache's eviction
 /// (<c>ClassComms.PersonalData.KeyEvictionListener</c>): start-up waits until it listens; after a lost connection (it may
@@ -22,8 +22,11 @@ public sealed class SessionBroadcast(IConfiguration configuration, SessionValida
     private NpgsqlDataSource? _dataSource;
     private Task? _loop;
 
-    /// <summary>Payload for a changed account (stamp, erasure): the receiver reads the account to know which connections still hold.</summary>
-    public static string AccountChanged(Guid userId) => $"a:{userId:N}";
+    /// <summary>Payload for a changed membership (erasure): the receiver reads it to know whether its connections still hold.</summary>
+    public static string MembershipChanged(Guid userId) => $"m:{userId:N}";
+
+    /// <summary>Payload for a changed login (stamp, erasure): the receiver reads it to know which connections still hold.</summary>
+    public static string LoginChanged(Guid loginId) => $"l:{loginId:N}";
 
     /// <summary>Payload for a revoked session.</summary>
     public static string SessionRevoked(Guid userId, Guid sessionId) => $"s:{userId:N}:{sessionId:N}";
@@ -71,13 +74,21 @@ public sealed class SessionBroadcast(IConfiguration configuration, SessionValida
                 validator.EvictSession(sessionId);
                 connections.AbortSession(userId, sessionId);
             }
-            else if (parts is ["a", var changed] && Guid.TryParse(changed, out var accountId))
+            else if (parts is ["m", var changed] && Guid.TryParse(changed, out var membershipId))
             {
-                validator.EvictAccount(accountId);
-                if (!connections.HasAny(accountId)) return;
+                validator.EvictMembership(membershipId);
+                if (!connections.HasAny(membershipId)) return;
                 await using var query = store.QuerySession();
-                var account = await query.LoadAsync<UserAccount>(accountId, _stopping.Token);
-                connections.AbortUser(accountId, account is { ErasedAt: null } ? account.SecurityStamp : null);
+                var membership = await query.LoadAsync<UserAccount>(membershipId, _stopping.Token);
+                if (membership is not { ErasedAt: null }) connections.AbortUser(membershipId);
+            }
+            else if (parts is ["l", var changedLogin] && Guid.TryParse(changedLogin, out var loginId))
+            {
+                validator.EvictLogin(loginId);
+                if (!connections.HasAnyOfLogin(loginId)) return;
+                await using var query = store.QuerySession();
+                var login = await query.LoadAsync<LoginAccount>(loginId, _stopping.Token);
+                connections.AbortLogin(loginId, login is { ErasedAt: null } ? login.SecurityStamp : null);
             }
         }
         catch (Exception e) when (!_stopping.IsCancellationRequested)

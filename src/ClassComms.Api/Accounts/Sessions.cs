@@ -12,27 +12,32 @@ namespace ClassComms.Accounts;
 /// <summary>Starts sign-ins and issues their tokens: a short-lived access token and a one-time refresh token.</summary>
 public sealed class SessionIssuer(TokenIssuer tokens, IOptions<AuthOptions> options, TimeProvider clock)
 {
-    /// <summary>Stages a new session and its first refresh token in <paramref name="session"/>.</summary>
-    public LoginSucceeded Start(IDocumentSession session, UserAccount account)
+    /// <summary>Stages a new session of <paramref name="membership"/> and its first refresh token in <paramref name="session"/>.</summary>
+    public LoginSucceeded Start(IDocumentSession session, LoginAccount login, UserAccount membership, IReadOnlyList<MembershipView> memberships)
     {
         var auth = new AuthSession
         {
-            Id = Guid.CreateVersion7(), UserId = account.Id, SchoolId = account.SchoolId, Stamp = account.SecurityStamp,
+            Id = Guid.CreateVersion7(), UserId = membership.Id, LoginId = login.Id, SchoolId = membership.SchoolId, Stamp = login.SecurityStamp,
             StartedAt = clock.GetUtcNow(),
         };
         session.Store(auth);
-        return Continue(session, account, auth);
+        return Continue(session, login, membership, auth, memberships);
     }
 
     /// <summary>Stages the next refresh token of <paramref name="auth"/> and issues an access token for it.</summary>
-    public LoginSucceeded Continue(IDocumentSession session, UserAccount account, AuthSession auth)
+    public LoginSucceeded Continue(IDocumentSession session, LoginAccount login, UserAccount membership, AuthSession auth,
+        IReadOnlyList<MembershipView> memberships)
     {
         var now = clock.GetUtcNow();
         var (refresh, id) = RefreshToken.New();
         var refreshExpires = Min(now + options.Value.RefreshTokenLifetime, auth.StartedAt + options.Value.SessionLifetime);
-        session.Insert(new RefreshToken { Id = id, SessionId = auth.Id, UserId = account.Id, IssuedAt = now, ExpiresAt = refreshExpires });
-        var (token, expires) = tokens.Issue(account, auth.Id);
-        return new LoginSucceeded(token, expires, refresh, refreshExpires, account.Id, account.SchoolId, account.Role.ToString().ToLowerInvariant());
+        session.Insert(new RefreshToken
+        {
+            Id = id, SessionId = auth.Id, UserId = membership.Id, LoginId = login.Id, IssuedAt = now, ExpiresAt = refreshExpires,
+        });
+        var (token, expires) = tokens.Issue(login, membership, auth.Id);
+        return new LoginSucceeded(token, expires, refresh, refreshExpires, membership.Id, membership.SchoolId,
+            membership.Role.ToString().ToLowerInvariant(), login.Id, memberships);
     }
 
     /// <summary>Revokes one session in its own transaction (refresh-token reuse: the answer is a 401, the revocation must stand).</summary>
@@ -57,69 +62,84 @@ public sealed class SessionIssuer(TokenIssuer tokens, IOptions<AuthOptions> opti
 }
 
 /// <summary>
-/// Ends every session of a user at once: a new security stamp (every access token issued before fails its next request,
-/// refresh fails) and the refresh tokens deleted. Stage it in the transaction of the change that requires it
-/// (unlinking, restriction, password change); on commit, <see cref="SessionChanges"/> closes the user's SignalR connections.
-/// Erasure needs no call: an erased account (<see cref="UserAccount.ErasedAt"/>) fails every check by itself.
+/// Ends every session of a login (in every school) at once: a new security stamp (every access token issued before fails
+/// its next request, refresh fails) and the refresh tokens deleted. Stage it in the transaction of the change that requires
+/// it (unlinking, restriction, password change); on commit, <see cref="SessionChanges"/> closes the login's SignalR
+/// connections. Erasure needs no call: an erased membership or login (<c>ErasedAt</c>) fails every check by itself.
 /// </summary>
 public sealed class SessionRevocation
 {
+    /// <summary>Ends every session of the login of membership <paramref name="userId"/>.</summary>
     public async Task RevokeAsync(IDocumentSession session, Guid userId, CancellationToken ct)
     {
-        var account = await session.LoadAsync<UserAccount>(userId, ct);
-        if (account is not null) Revoke(session, account);
+        var membership = await session.LoadAsync<UserAccount>(userId, ct);
+        if (membership is null) return;
+        var login = await session.LoadAsync<LoginAccount>(membership.LoginId, ct);
+        if (login is not null) Revoke(session, login);
     }
 
-    /// <summary>For a caller that already holds (and will store) the account: changes its stamp in place.</summary>
-    public void Revoke(IDocumentSession session, UserAccount account)
+    /// <summary>For a caller that already holds (and will store) the login: changes its stamp in place.</summary>
+    public void Revoke(IDocumentSession session, LoginAccount login)
     {
-        account.SecurityStamp = SecurityStamps.New();
-        session.Store(account);
-        session.DeleteWhere<RefreshToken>(t => t.UserId == account.Id);
+        login.SecurityStamp = SecurityStamps.New();
+        session.Store(login);
+        session.DeleteWhere<RefreshToken>(t => t.LoginId == login.Id);
     }
 }
 
 /// <summary>
-/// The per-request check behind every bearer token (HTTP and SignalR): the account exists, is not erased and still has the
-/// stamp the token was issued with, and the token's session is not revoked. Answers are cached per node for
-/// <see cref="AuthOptions.SessionCheckCacheLifetime"/>; a commit on this node evicts them at once (<see cref="SessionChanges"/>).
+/// The per-request check behind every bearer token (HTTP and SignalR): the membership exists, is not erased and belongs to
+/// the token's login; the login is not erased and still has the stamp the token was issued with; the token's session is
+/// not revoked. Answers are cached per node for <see cref="AuthOptions.SessionCheckCacheLifetime"/>; a commit on this node
+/// evicts them at once (<see cref="SessionChanges"/>).
 /// </summary>
 public sealed class SessionValidator(IOptions<AuthOptions> options) : IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 200_000 });
 
-    private sealed record AccountState(string Stamp, bool Live);
+    private sealed record MembershipState(Guid LoginId, bool Live);
+
+    private sealed record LoginState(string Stamp, bool Live);
 
     private sealed record SessionState(Guid UserId, bool Live);
 
     public async Task<bool> IsValidAsync(ClaimsPrincipal principal, IDocumentStore store, CancellationToken ct)
     {
         if (!Guid.TryParse(principal.FindFirstValue(Caller.SubjectClaim), out var userId)
+            || Caller.LoginIdOf(principal) is not { } loginId
             || !Guid.TryParse(principal.FindFirstValue(TokenIssuer.SessionClaim), out var sessionId)
             || principal.FindFirstValue(TokenIssuer.StampClaim) is not { } stamp)
         {
             return false;
         }
 
-        if (!_cache.TryGetValue(AccountKey(userId), out AccountState? account) || !_cache.TryGetValue(SessionKey(sessionId), out SessionState? auth))
+        if (!_cache.TryGetValue(MembershipKey(userId), out MembershipState? membership)
+            || !_cache.TryGetValue(LoginKey(loginId), out LoginState? login)
+            || !_cache.TryGetValue(SessionKey(sessionId), out SessionState? auth))
         {
             await using var query = store.QuerySession();
             var batch = query.CreateBatchQuery();
-            var loadAccount = batch.Load<UserAccount>(userId);
+            var loadMembership = batch.Load<UserAccount>(userId);
+            var loadLogin = batch.Load<LoginAccount>(loginId);
             var loadSession = batch.Load<AuthSession>(sessionId);
             await batch.Execute(ct);
-            var loadedAccount = await loadAccount;
+            var loadedMembership = await loadMembership;
+            var loadedLogin = await loadLogin;
             var loadedSession = await loadSession;
-            account = new AccountState(loadedAccount?.SecurityStamp ?? "", loadedAccount is { ErasedAt: null });
+            membership = new MembershipState(loadedMembership?.LoginId ?? Guid.Empty, loadedMembership is { ErasedAt: null });
+            login = new LoginState(loadedLogin?.SecurityStamp ?? "", loadedLogin is { ErasedAt: null });
             auth = new SessionState(loadedSession?.UserId ?? Guid.Empty, loadedSession is { RevokedAt: null });
-            Cache(AccountKey(userId), account);
+            Cache(MembershipKey(userId), membership);
+            Cache(LoginKey(loginId), login);
             Cache(SessionKey(sessionId), auth);
         }
 
-        return account!.Live && account.Stamp == stamp && auth!.Live && auth.UserId == userId;
+        return membership!.Live && membership.LoginId == loginId && login!.Live && login.Stamp == stamp && auth!.Live && auth.UserId == userId;
     }
 
-    public void EvictAccount(Guid userId) => _cache.Remove(AccountKey(userId));
+    public void EvictMembership(Guid userId) => _cache.Remove(MembershipKey(userId));
+
+    public void EvictLogin(Guid loginId) => _cache.Remove(LoginKey(loginId));
 
     public void EvictSession(Guid sessionId) => _cache.Remove(SessionKey(sessionId));
 
@@ -129,70 +149,79 @@ public sealed class SessionValidator(IOptions<AuthOptions> options) : IDisposabl
     private void Cache(string key, object value) =>
         _cache.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.Value.SessionCheckCacheLifetime });
 
-    private static string AccountKey(Guid id) => $"a:{id:N}";
+    private static string MembershipKey(Guid id) => $"m:{id:N}";
+
+    private static string LoginKey(Guid id) => $"l:{id:N}";
 
     private static string SessionKey(Guid id) => $"s:{id:N}";
 
     public void Dispose() => _cache.Dispose();
 }
 
-/// <summary>This node's open SignalR connections by user and session, so a revocation can close them at once.</summary>
+/// <summary>This node's open SignalR connections by membership, login and session, so a revocation can close them at once.</summary>
 public sealed class SessionConnections
 {
-    private sealed record Entry(HubCallerContext Context, Guid SessionId, string Stamp);
+    private sealed record Entry(HubCallerContext Context, Guid UserId, Guid LoginId, Guid SessionId, string Stamp);
 
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, Entry>> _byUser = new();
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, Entry>> _byLogin = new();
 
     public void Add(HubCallerContext context, Guid userId)
     {
         var user = context.User!;
         Guid.TryParse(user.FindFirstValue(TokenIssuer.SessionClaim), out var sessionId);
-        _byUser.GetOrAdd(userId, _ => new()).TryAdd(context.ConnectionId, new Entry(context, sessionId, user.FindFirstValue(TokenIssuer.StampClaim) ?? ""));
+        var entry = new Entry(context, userId, Caller.LoginIdOf(user) ?? Guid.Empty, sessionId, user.FindFirstValue(TokenIssuer.StampClaim) ?? "");
+        _byUser.GetOrAdd(userId, _ => new()).TryAdd(context.ConnectionId, entry);
+        _byLogin.GetOrAdd(entry.LoginId, _ => new()).TryAdd(context.ConnectionId, entry);
     }
 
     public bool HasAny(Guid userId) => _byUser.TryGetValue(userId, out var connections) && !connections.IsEmpty;
+
+    public bool HasAnyOfLogin(Guid loginId) => _byLogin.TryGetValue(loginId, out var connections) && !connections.IsEmpty;
 
     public IEnumerable<HubCallerContext> All() => _byUser.Values.SelectMany(c => c.Values).Select(e => e.Context);
 
     public void Remove(string connectionId, Guid userId)
     {
-        if (_byUser.TryGetValue(userId, out var connections)) connections.TryRemove(connectionId, out _);
-    }
-
-    /// <summary>Closes the user's connections, except those whose token still carries <paramref name="liveStamp"/> (null: close all).</summary>
-    public void AbortUser(Guid userId, string? liveStamp)
-    {
-        if (!_byUser.TryGetValue(userId, out var connections)) return;
-        foreach (var (id, entry) in connections)
+        if (_byUser.TryGetValue(userId, out var connections) && connections.TryRemove(connectionId, out var entry)
+            && _byLogin.TryGetValue(entry.LoginId, out var ofLogin))
         {
-            if (liveStamp is not null && entry.Stamp == liveStamp) continue;
-            connections.TryRemove(id, out _);
-            entry.Context.Abort();
+            ofLogin.TryRemove(connectionId, out _);
         }
     }
 
-    public void AbortSession(Guid userId, Guid sessionId)
+    /// <summary>Closes every connection of a membership (erased).</summary>
+    public void AbortUser(Guid userId) => Abort(_byUser, userId, _ => true);
+
+    /// <summary>Closes the login's connections, except those whose token still carries <paramref name="liveStamp"/> (null: close all).</summary>
+    public void AbortLogin(Guid loginId, string? liveStamp) => Abort(_byLogin, loginId, e => liveStamp is null || e.Stamp != liveStamp);
+
+    public void AbortSession(Guid userId, Guid sessionId) => Abort(_byUser, userId, e => e.SessionId == sessionId);
+
+    private void Abort(ConcurrentDictionary<Guid, ConcurrentDictionary<string, Entry>> index, Guid key, Func<Entry, bool> which)
     {
-        if (!_byUser.TryGetValue(userId, out var connections)) return;
-        foreach (var (id, entry) in connections.Where(c => c.Value.SessionId == sessionId))
+        if (!index.TryGetValue(key, out var connections)) return;
+        foreach (var (id, entry) in connections.Where(c => which(c.Value)))
         {
-            connections.TryRemove(id, out _);
+            Remove(id, entry.UserId);
             entry.Context.Abort();
         }
     }
 }
 
 /// <summary>
-/// After any commit that stores an account or a session (whichever slice does it), evicts their cached checks on this node
-/// and closes the SignalR connections they no longer allow: an erased account's, a changed stamp's, a revoked session's.
-/// The same transaction announces the change to every other node (<see cref="SessionBroadcast"/>, PostgreSQL NOTIFY, ids only).
+/// After any commit that stores a membership, a login or a session (whichever slice does it), evicts their cached checks on
+/// this node and closes the SignalR connections they no longer allow: an erased membership's or login's, a changed stamp's,
+/// a revoked session's. The same transaction announces the change to every other node (<see cref="SessionBroadcast"/>,
+/// PostgreSQL NOTIFY, ids only).
 /// </summary>
 public sealed class SessionChanges(SessionValidator validator, SessionConnections connections) : DocumentSessionListenerBase
 {
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
         // Collected first: queuing a command adds to the pending operations being read.
-        var payloads = session.PendingChanges.UpdatesFor<UserAccount>().Select(a => SessionBroadcast.AccountChanged(a.Id))
+        var payloads = session.PendingChanges.UpdatesFor<UserAccount>().Select(a => SessionBroadcast.MembershipChanged(a.Id))
+            .Concat(session.PendingChanges.UpdatesFor<LoginAccount>().Select(a => SessionBroadcast.LoginChanged(a.Id)))
             .Concat(session.PendingChanges.AllChangedFor<AuthSession>().Where(a => a.RevokedAt is not null)
                 .Select(a => SessionBroadcast.SessionRevoked(a.UserId, a.Id)))
             .Distinct().ToList();
@@ -207,9 +236,13 @@ public sealed class SessionChanges(SessionValidator validator, SessionConnection
         {
             switch (document)
             {
-                case UserAccount account:
-                    validator.EvictAccount(account.Id);
-                    connections.AbortUser(account.Id, account.ErasedAt is null ? account.SecurityStamp : null);
+                case UserAccount membership:
+                    validator.EvictMembership(membership.Id);
+                    if (membership.ErasedAt is not null) connections.AbortUser(membership.Id);
+                    break;
+                case LoginAccount login:
+                    validator.EvictLogin(login.Id);
+                    connections.AbortLogin(login.Id, login.ErasedAt is null ? login.SecurityStamp : null);
                     break;
                 case AuthSession { RevokedAt: not null } auth:
                     validator.EvictSession(auth.Id);

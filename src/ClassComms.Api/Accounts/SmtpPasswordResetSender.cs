@@ -31,7 +31,7 @@ public sealed class SmtpOptions
 }
 
 /// <summary>
-/// Sends the reset token by SMTP (System.Net.Mail). Logs the account id only. A failure is rethrown without the SMTP
+/// Sends the reset token by SMTP (System.Net.Mail). Logs the login id only. A failure is rethrown without the SMTP
 /// library's message or inner exception, which can quote the recipient's address; Wolverine retries the message.
 /// </summary>
 public sealed class SmtpPasswordResetSender(IOptions<SmtpOptions> options, ILogger<SmtpPasswordResetSender> logger) : IPasswordResetSender
@@ -62,13 +62,13 @@ public sealed class SmtpPasswordResetSender(IOptions<SmtpOptions> options, ILogg
         }
         catch (SmtpException e)
         {
-            throw new PasswordResetNotSentException(mail.UserId, e.StatusCode);
+            throw new PasswordResetNotSentException(mail.LoginId, e.StatusCode);
         }
 
-        logger.LogInformation("Password reset mail sent for user {UserId}", mail.UserId);
+        logger.LogInformation("Password reset mail sent for login {LoginId}", mail.LoginId);
     }
 }
 
 /// <summary>The SMTP server refused or failed the reset mail; ids and the SMTP status only.</summary>
-public sealed class PasswordResetNotSentException(Guid userId, SmtpStatusCode status)
-    : Exception($"The password reset mail for user {userId} was not sent (SMTP status {(int)status} {status}).");
+public sealed class PasswordResetNotSentException(Guid loginId, SmtpStatusCode status)
+    : Exception($"The password reset mail for login {loginId} was not sent (SMTP status {(int)status} {status}).");

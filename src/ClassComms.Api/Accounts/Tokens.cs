@@ -39,13 +39,13 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
     /// <summary>The session (refresh-token family) the token belongs to.</summary>
     public const string SessionClaim = "sid";
 
-    /// <summary>The account's security stamp when the token was issued.</summary>
+    /// <summary>The login's security stamp when the token was issued.</summary>
     public const string StampClaim = "stamp";
 
     private readonly JsonWebTokenHandler _handler = new();
     private readonly SigningCredentials _credentials = new(options.Value.Key(), SecurityAlgorithms.HmacSha256);
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(UserAccount account, Guid sessionId)
+    public (string Token, DateTimeOffset ExpiresAt) Issue(LoginAccount login, UserAccount account, Guid sessionId)
     {
         var now = clock.GetUtcNow();
         var expires = now + options.Value.TokenLifetime;
@@ -63,7 +63,8 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
                 new Claim(Caller.SchoolClaim, account.SchoolId.ToString()),
                 new Claim(Caller.RoleClaim, account.Role.ToString().ToLowerInvariant()),
                 new Claim(SessionClaim, sessionId.ToString()),
-                new Claim(StampClaim, account.SecurityStamp),
+                new Claim(StampClaim, login.SecurityStamp),
+                new Claim(Caller.LoginClaim, login.Id.ToString()),
             ]),
         });
         return (token, expires);

@@ -4,21 +4,44 @@ using ClassComms.PersonalData;
 namespace ClassComms.Accounts;
 
 /// <summary>
-/// A login. Global (not per school) so login can find it; every query of it also filters on <see cref="SchoolId"/>.
-/// The e-mail is found through a keyed blind index and stored only sealed with the user's own key.
+/// A membership: one person's place in one school (role, name). Its id is the token's <c>sub</c> and every id of a
+/// person elsewhere (<see cref="Caller.UserId"/>, guardian links, senders). The name is sealed under the membership's
+/// own key, so erasing the membership in one school shreds what that school holds and nothing else. Global (not per
+/// school) so sign-in can list a login's memberships; every query of it also filters on <see cref="SchoolId"/>.
 /// </summary>
 public sealed class UserAccount
 {
     public Guid Id { get; set; }
+
+    /// <summary>The <see cref="LoginAccount"/> this membership signs in with.</summary>
+    public Guid LoginId { get; set; }
     public Guid SchoolId { get; set; }
     public Role Role { get; set; }
+    public Sealed Name { get; set; } = null!;
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ErasedAt { get; set; }
+}
+
+/// <summary>
+/// A login: one per person and e-mail, across schools. The e-mail is found through a keyed blind index (unique) and
+/// stored only sealed under the login's own key (tenant <see cref="Tenant"/>); the password hash and the security stamp
+/// live here, so a password change or reset ends the sessions of every membership. Erased only with its last membership.
+/// </summary>
+public sealed class LoginAccount
+{
+    /// <summary>The key-store tenant of logins' own keys (a login belongs to no school).</summary>
+    public const string Tenant = "platform";
+
+    public Guid Id { get; set; }
     public string EmailIndex { get; set; } = "";
     public Sealed Email { get; set; } = null!;
-    public Sealed Name { get; set; } = null!;
     public string PasswordHash { get; set; } = "";
 
-    /// <summary>Random; every access token carries it and a change ends all the account's sessions (see <see cref="SessionRevocation"/>).</summary>
+    /// <summary>Random; every access token carries it and a change ends all the login's sessions (see <see cref="SessionRevocation"/>).</summary>
     public string SecurityStamp { get; set; } = "";
+
+    /// <summary>The membership the last sign-in or switch chose; sign-in starts there.</summary>
+    public Guid? LastMembershipId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ErasedAt { get; set; }
 }

@@ -24,7 +24,7 @@ public sealed class DemoOptions
 /// (never in production configuration). Idempotent: if the demo leader can sign in, it only prints the logins.
 /// </summary>
 public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime, IOptions<PlatformOptions> platform,
-    ILogger<DemoSeeder> logger) : BackgroundService
+    IOptions<RegistrationOptions> registration, IHostEnvironment environment, ILogger<DemoSeeder> logger) : BackgroundService
 {
     public const string Password = "classcomms-demo";
     public const string Leader = "leader@demo.classcomms.test";
@@ -71,6 +71,7 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
 
         http.DefaultRequestHeaders.Authorization = null;
         await Post(http, "/api/guardians/register", new RegisterGuardian(code.Code, "Paul Parent", Parent, Password), ct);
+        await ConfirmParentAsync(http, ct);
 
         await SignInAsync(http, Teacher, ct);
         await Post(http, "/api/conversations",
@@ -79,6 +80,35 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
             new PostAnnouncement("Picture day is Thursday: please bring a smile.", null, false), ct);
         logger.LogInformation("Demo school seeded.");
         Print(address);
+    }
+
+    /// <summary>Confirms the demo parent's registration with the token from the development outbox, as the parent would from their mail.</summary>
+    private async Task ConfirmParentAsync(HttpClient http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(registration.Value.OutboxPath))
+        {
+            logger.LogWarning("Guardians:Registration:OutboxPath is not set; the demo parent's registration stays unconfirmed.");
+            return;
+        }
+
+        var path = Path.GetFullPath(registration.Value.OutboxPath, environment.ContentRootPath);
+        for (var i = 0; i < 200; i++)
+        {
+            var mail = File.Exists(path)
+                ? File.ReadAllLines(path).Where(l => l.Length > 0)
+                    .Select(l => System.Text.Json.JsonSerializer.Deserialize<RegistrationMail>(l, System.Text.Json.JsonSerializerOptions.Web)!)
+                    .LastOrDefault(m => string.Equals(m.Email, Parent, StringComparison.OrdinalIgnoreCase))
+                : null;
+            if (mail is not null)
+            {
+                await Post(http, "/api/guardians/register/confirm", new ConfirmGuardianRegistration(mail.Token), ct);
+                return;
+            }
+
+            await Task.Delay(100, ct);
+        }
+
+        throw new InvalidOperationException("Demo seeding failed: no registration mail reached the development outbox.");
     }
 
     private void Print(string address)

@@ -3,6 +3,7 @@ using ClassComms.Platform;
 using ClassComms.Students;
 using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ClassComms.Guardians;
@@ -15,6 +16,7 @@ public static class GuardiansConfiguration
     {
         opts.Schema.For<FeedEntry>().MultiTenanted().Index(x => x.StudentId).Index(x => x.Sequence);
         opts.Projections.Add<FeedProjection>(ProjectionLifecycle.Async);
+        opts.Schema.For<PendingRegistration>().SingleTenanted().Index(x => x.TokenHash!);
     }
 
     /// <summary>Parent-code redemption is rate-limited per signed-in user, or per client address when anonymous.</summary>
@@ -22,6 +24,15 @@ public static class GuardiansConfiguration
     {
         services.AddOptions<ParentCodeOptions>().Bind(configuration.GetSection(ParentCodeOptions.Section));
         services.AddSingleton<ParentCodeRedemption>();
+        services.AddOptions<RegistrationOptions>().Bind(configuration.GetSection(RegistrationOptions.Section));
+        services.TryAddSingleton<IRegistrationMailSender>(sp =>
+        {
+            var outbox = sp.GetRequiredService<IOptions<RegistrationOptions>>().Value.OutboxPath;
+            if (string.IsNullOrWhiteSpace(outbox)) return ActivatorUtilities.CreateInstance<UnconfiguredRegistrationMailSender>(sp);
+            var environment = sp.GetRequiredService<IHostEnvironment>();
+            if (environment.IsProduction()) throw new InvalidOperationException("Guardians:Registration:OutboxPath is for development only.");
+            return new FileOutboxRegistrationMailSender(Path.GetFullPath(outbox, environment.ContentRootPath));
+        });
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using ClassComms.Accounts;
+using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.RateLimiting;
@@ -8,23 +10,48 @@ namespace ClassComms.Guardians;
 
 public sealed record LinkChild(string Code);
 
-public sealed record ChildLinked(Guid StudentId);
+/// <summary>
+/// The child is linked to <see cref="GuardianId"/>, the guardian's membership in <see cref="SchoolId"/>. When that is not
+/// the school of the caller's token (<see cref="SwitchRequired"/>), the client switches to it
+/// (<c>POST /api/auth/switch-school</c>) to see the child.
+/// </summary>
+public sealed record ChildLinked(Guid StudentId, Guid SchoolId, Guid GuardianId, bool SwitchRequired);
 
-/// <summary>A signed-in guardian adds another child with a parent code from their own school. Rate-limited.</summary>
+/// <summary>
+/// A signed-in guardian adds another child with a parent code. A code from their own school links the child to their
+/// membership; a code from another school links it to their guardian membership there, created on their login if they
+/// have none yet (their name copied, sealed under the new membership's key). Rate-limited.
+/// </summary>
 public static class LinkChildEndpoint
 {
     [EnableRateLimiting(GuardiansConfiguration.RedemptionPolicy)]
     [WolverinePost("/api/guardians/me/children")]
-    public static async Task<IResult> Post(LinkChild request, ClaimsPrincipal user, IDocumentSession session,
-        ParentCodeRedemption redemption, CancellationToken ct)
+    public static async Task<IResult> Post(LinkChild request, ClaimsPrincipal user, IDocumentStore store, ParentCodeRedemption redemption,
+        AccountFactory accounts, PersonalDataVault vault, CancellationToken ct)
     {
         var caller = Caller.Of(user);
         if (caller.Role != Role.Guardian) return Problems.Forbidden("Only guardians redeem parent codes.");
         if (string.IsNullOrWhiteSpace(request.Code)) return Problems.Invalid("code", "is required.");
 
-        var parentCode = await redemption.FindUsableAsync(session, request.Code, ct);
-        if (parentCode is null || parentCode.SchoolId != caller.SchoolId) return ParentCodeRedemption.InvalidCode();
-        if (!await redemption.LinkAsync(session, parentCode, caller.UserId, ct)) return ParentCodeRedemption.InvalidCode();
-        return Results.Ok(new ChildLinked(parentCode.StudentId));
+        await using var lookup = store.QuerySession();
+        var parentCode = await redemption.FindUsableAsync(lookup, request.Code, ct);
+        if (parentCode is null) return ParentCodeRedemption.InvalidCode();
+
+        await using var session = store.LightweightSession(Ids.Tenant(parentCode.SchoolId));
+        var current = await session.LoadAsync<UserAccount>(caller.UserId, ct);
+        if (current is not { ErasedAt: null }) return Problems.Unauthorized();
+        var guardian = current;
+        if (parentCode.SchoolId != caller.SchoolId)
+        {
+            var login = await session.LoadAsync<LoginAccount>(current.LoginId, ct);
+            if (login is not { ErasedAt: null }) return Problems.Unauthorized();
+            // The name as this school knows it; an erased one (key gone) cannot be copied.
+            if (await vault.UnsealAsync(current.Name, ct) is not { } name) return Problems.Unauthorized();
+            guardian = await accounts.AddMembershipAsync(session, login, parentCode.SchoolId, Role.Guardian, name, ct);
+        }
+
+        if (!await redemption.LinkAsync(session, parentCode, guardian.Id, ct)) return ParentCodeRedemption.InvalidCode();
+        await session.SaveChangesAsync(ct);
+        return Results.Ok(new ChildLinked(parentCode.StudentId, parentCode.SchoolId, guardian.Id, guardian.Id != caller.UserId));
     }
 }

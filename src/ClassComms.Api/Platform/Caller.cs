@@ -11,12 +11,15 @@ public enum Role
     Dpo,
 }
 
-/// <summary>Who is calling: opaque ids only, taken from the validated bearer token.</summary>
+/// <summary>Who is calling: opaque ids only, taken from the validated bearer token. <see cref="UserId"/> is the caller's membership in <see cref="SchoolId"/>.</summary>
 public sealed record Caller(Guid UserId, Guid SchoolId, Role Role)
 {
     public const string SchoolClaim = "school";
     public const string RoleClaim = "role";
     public const string SubjectClaim = "sub";
+
+    /// <summary>The login (one per person across schools); <c>sub</c> is the membership in the school of <c>school</c>.</summary>
+    public const string LoginClaim = "lid";
 
     public string Tenant => Ids.Tenant(SchoolId);
 
@@ -33,6 +36,9 @@ public sealed record Caller(Guid UserId, Guid SchoolId, Role Role)
             ? new Caller(id, school, role)
             : null;
     }
+
+    /// <summary>The login id of a token (<see cref="LoginClaim"/>), or null.</summary>
+    public static Guid? LoginIdOf(ClaimsPrincipal user) => Guid.TryParse(user.FindFirstValue(LoginClaim), out var id) ? id : null;
 
     /// <summary>Resolves the caller or throws; endpoints require authentication, so this only fails on a forged token shape.</summary>
     public static Caller Of(ClaimsPrincipal user) =>

@@ -10,8 +10,9 @@ using Wolverine.Http;
 namespace ClassComms.Privacy;
 
 /// <summary>
-/// The DPO erases a guardian. The request's transaction records it (<see cref="ErasureRequested"/>), disables the
-/// login (no password, no e-mail index) and removes every link to a student; the durable <see cref="ContinueErasure"/>
+/// The DPO erases a guardian's membership of their school. The request's transaction records it (<see cref="ErasureRequested"/>),
+/// ends the membership, disables the login (no password, no e-mail index) if it has no membership in another school, and
+/// removes every link to a student; the durable <see cref="ContinueErasure"/>
 /// command then writes the ledger entry, destroys the guardian's key (their name, e-mail, messages and attachment
 /// names become unreadable; threads show "message from an erased user"), deletes the blobs they sent, removes any link made meanwhile and marks the erasure complete. The other party's own
 /// messages stay readable to them. Answers 202 with the status resource; a repeat answers the current status.
@@ -37,6 +38,7 @@ public static class EraseGuardianEndpoint
         stream.AppendOne(requested);
         ErasureSteps.Disable(account, now);
         session.Store(account);
+        await ErasureSteps.DisableLoginIfLastAsync(session, account, now, ct);
         session.Delete<GuardianPreferences>(id);
         foreach (var student in await session.Query<Student>().Where(s => s.GuardianIds.Contains(id)).ToListAsync(ct))
         {

@@ -89,8 +89,28 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
         var mediaDeleted = await DeleteBlobsAsync(tenant, erasure, ct);
         if (erasure.BlobsDeletedAt is null) await AppendProgressAsync(tenant, erasure.Id, new ErasureBlobsDeleted(erasure.Id, mediaDeleted, clock.GetUtcNow()), ct);
 
+        // 3b. A person's login (e-mail, password) goes with their last membership: disabled, its own key destroyed. Memberships in
+        // other schools, and so the login, stay: the school is the controller of its membership only.
+        if (erasure.SubjectKind == SubjectKinds.Guardian) await EraseLoginIfLastAsync(subjectId, erasure.RequestedBy, ct);
+
         // 4. The read side forgets the person, and the erasure is marked complete in the same transaction.
         await ForgetAsync(tenant, schoolId, erasure, ct);
+    }
+
+    private async Task EraseLoginIfLastAsync(Guid membershipId, Guid erasedBy, CancellationToken ct)
+    {
+        Guid loginId;
+        await using (var session = store.LightweightSession())
+        {
+            var membership = await session.LoadAsync<UserAccount>(membershipId, ct);
+            if (membership is null) return;
+            loginId = membership.LoginId;
+            if (Disable(membership, clock.GetUtcNow())) session.Store(membership);
+            if (!await DisableLoginIfLastAsync(session, membership, clock.GetUtcNow(), ct)) return;
+            await session.SaveChangesAsync(ct);
+        }
+
+        await DestroyKeyAsync(LoginAccount.Tenant, loginId, erasedBy, ct);
     }
 
     private async Task DestroyKeyAsync(string tenant, Guid subjectId, Guid erasedBy, CancellationToken ct)
@@ -173,7 +193,12 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
     {
         var guardianId = erasure.SubjectId;
         var account = await session.LoadAsync<UserAccount>(guardianId, ct);
-        if (account is not null && account.SchoolId == schoolId && Disable(account, now)) session.Store(account);
+        if (account is not null && account.SchoolId == schoolId)
+        {
+            if (Disable(account, now)) session.Store(account);
+            await DisableLoginIfLastAsync(session, account, now, ct);
+        }
+
         session.Delete<GuardianPreferences>(guardianId);
         foreach (var student in await session.Query<Student>().Where(s => s.GuardianIds.Contains(guardianId)).ToListAsync(ct))
         {
@@ -185,14 +210,37 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
         }
     }
 
-    /// <summary>Disables a login for good: no password, no e-mail index (the e-mail can register again). False if already so.</summary>
-    public static bool Disable(UserAccount account, DateTimeOffset now)
+    /// <summary>Ends a membership for good (its sessions fail from the next request). False if already so.</summary>
+    public static bool Disable(UserAccount membership, DateTimeOffset now)
     {
-        var erasedIndex = $"erased:{account.Id:N}";
-        if (account.ErasedAt is not null && account.EmailIndex == erasedIndex && account.PasswordHash.Length == 0) return false;
-        account.ErasedAt ??= now;
-        account.EmailIndex = erasedIndex;
-        account.PasswordHash = "";
+        if (membership.ErasedAt is not null) return false;
+        membership.ErasedAt = now;
+        return true;
+    }
+
+    /// <summary>Disables a login for good: no password, no e-mail index (the e-mail can register again). False if already so.</summary>
+    public static bool DisableLogin(LoginAccount login, DateTimeOffset now)
+    {
+        var erasedIndex = $"erased:{login.Id:N}";
+        if (login.ErasedAt is not null && login.EmailIndex == erasedIndex && login.PasswordHash.Length == 0) return false;
+        login.ErasedAt ??= now;
+        login.EmailIndex = erasedIndex;
+        login.PasswordHash = "";
+        return true;
+    }
+
+    /// <summary>
+    /// Stages the disabling of <paramref name="membership"/>'s login when no other live membership remains (it is being
+    /// erased: excluded whether or not its erasure is committed yet). True when the login is (now or already) disabled.
+    /// </summary>
+    public static async Task<bool> DisableLoginIfLastAsync(IDocumentSession session, UserAccount membership, DateTimeOffset now, CancellationToken ct)
+    {
+        var login = await session.LoadAsync<LoginAccount>(membership.LoginId, ct);
+        if (login is null) return false;
+        var others = await session.Query<UserAccount>()
+            .AnyAsync(m => m.LoginId == login.Id && m.Id != membership.Id && m.ErasedAt == null, ct);
+        if (others) return false;
+        if (DisableLogin(login, now)) session.Store(login);
         return true;
     }
 
@@ -230,9 +278,9 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
         else
         {
             var account = await session.LoadAsync<UserAccount>(erasure.SubjectId, ct);
-            if (account is not null && account.SchoolId == schoolId && (account.ErasedAt is null || account.PasswordHash.Length > 0))
+            if (account is not null && account.SchoolId == schoolId && account.ErasedAt is null)
             {
-                throw new InvalidOperationException($"Guardian {erasure.SubjectId} can still log in.");
+                throw new InvalidOperationException($"Guardian {erasure.SubjectId} can still sign in to this school.");
             }
 
             if (await session.Query<Student>().AnyAsync(s => s.GuardianIds.Contains(erasure.SubjectId), ct))

@@ -36,8 +36,8 @@ public static class CreateSchoolEndpoint
 
         var schoolId = Guid.CreateVersion7();
         await using var session = store.LightweightSession();
+        // An e-mail that already has a login gets a leader membership on it (its password unchanged).
         var leader = await accounts.CreateAsync(session, schoolId, Role.Leader, request.Leader!, ct);
-        if (leader is null) return Problems.Conflict("An account with this e-mail already exists.");
 
         session.Store(new School { Id = schoolId, Name = request.Name.Trim(), CreatedAt = DateTimeOffset.UtcNow });
         await session.SaveChangesAsync(ct);

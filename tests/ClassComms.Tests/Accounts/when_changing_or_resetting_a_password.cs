@@ -52,7 +52,7 @@ public sealed class when_changing_or_resetting_a_password(AppFixture app) : Inte
         Assert.Equal(HttpStatusCode.Accepted, known.Status);
         Assert.Equal(unknown.Body, known.Body);
 
-        var mail = await MailTo(leader.UserId);
+        var mail = await MailTo(leader.LoginId);
         Assert.Equal(leader.Email, mail.Email);
         Assert.Equal(1, Outbox.Count - outbox);
 
@@ -91,11 +91,11 @@ public sealed class when_changing_or_resetting_a_password(AppFixture app) : Inte
             : [];
 
     /// <summary>Waits (bounded) for the handler to write the mail to the development outbox.</summary>
-    private static async Task<PasswordResetMail> MailTo(Guid userId)
+    private static async Task<PasswordResetMail> MailTo(Guid loginId)
     {
         for (var i = 0; i < 200; i++)
         {
-            if (Outbox.LastOrDefault(m => m.UserId == userId) is { } mail) return mail;
+            if (Outbox.LastOrDefault(m => m.LoginId == loginId) is { } mail) return mail;
             await Task.Delay(100);
         }
 

@@ -38,12 +38,15 @@ public sealed class when_creating_staff(AppFixture app) : IntegrationTest(app)
     }
 
     [Fact]
-    public async Task an_email_already_in_use_is_a_409()
+    public async Task an_email_already_on_the_staff_gets_the_same_201_and_makes_no_second_login_or_membership()
     {
         var leader = await Api.CreateSchool();
         var email = Api.NewEmail("dup");
-        await Api.Post<StaffCreated>("/api/staff", new CreateStaff("teacher", "One", email, Support.Api.Password), leader);
-        await Api.Problem(HttpStatusCode.Conflict, HttpMethod.Post, "/api/staff",
-            new CreateStaff("teacher", "Two", email.ToUpperInvariant(), Support.Api.Password), leader);
+        var first = await Api.Post<StaffCreated>("/api/staff", new CreateStaff("teacher", "One", email, Support.Api.Password), leader);
+        var second = await Api.Post<StaffCreated>("/api/staff", new CreateStaff("teacher", "Two", email.ToUpperInvariant(), "another password here"), leader);
+
+        Assert.Equal(first.UserId, second.UserId);
+        var signedIn = await Api.Post<LoginSucceeded>("/api/auth/login", new Login(email, Support.Api.Password), null, HttpStatusCode.OK);
+        Assert.Equal(first.UserId, Assert.Single(signedIn.Memberships).UserId);
     }
 }

@@ -39,7 +39,7 @@ public sealed partial class when_mailing_a_password_reset(AppFixture app) : Inte
         Assert.Equal(HttpStatusCode.NoContent, completed.StatusCode);
         await Api.Login(leader.Email, NewPassword);
 
-        Assert.Contains(leader.UserId.ToString(), logs.Text());
+        Assert.Contains(leader.LoginId.ToString(), logs.Text());
         Assert.DoesNotContain(leader.Email, logs.Text(), StringComparison.OrdinalIgnoreCase);
     }
 
@@ -57,8 +57,8 @@ public sealed partial class when_mailing_a_password_reset(AppFixture app) : Inte
         // The failure is logged by Wolverine (bounded wait for the background handler) ...
         for (var i = 0; i < 300 && !logs.Text().Contains(nameof(PasswordResetNotSentException), StringComparison.Ordinal); i++) await Task.Delay(100);
         Assert.Contains(nameof(PasswordResetNotSentException), logs.Text());
-        // ... with the account id and the SMTP status, not the address the server quoted back.
-        Assert.Contains(leader.UserId.ToString(), logs.Text());
+        // ... with the login id and the SMTP status, not the address the server quoted back.
+        Assert.Contains(leader.LoginId.ToString(), logs.Text());
         Assert.DoesNotContain(leader.Email, logs.Text(), StringComparison.OrdinalIgnoreCase);
     }
 

@@ -102,11 +102,11 @@ public sealed class when_throttling_logins(AppFixture app) : IntegrationTest(app
     public void an_erased_or_unknown_account_never_verifies_even_with_an_empty_hash()
     {
         Assert.False(Passwords.Verify(null, ""));
-        Assert.False(Passwords.Verify(new UserAccount { PasswordHash = "" }, ""));
-        var erased = new UserAccount { ErasedAt = DateTimeOffset.UnixEpoch };
+        Assert.False(Passwords.Verify(new LoginAccount { PasswordHash = "" }, ""));
+        var erased = new LoginAccount { ErasedAt = DateTimeOffset.UnixEpoch };
         erased.PasswordHash = Passwords.Hash(erased, "the password");
         Assert.False(Passwords.Verify(erased, "the password"));
-        var live = new UserAccount();
+        var live = new LoginAccount();
         live.PasswordHash = Passwords.Hash(live, "the password");
         Assert.True(Passwords.Verify(live, "the password"));
     }

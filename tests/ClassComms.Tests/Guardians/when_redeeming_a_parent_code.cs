@@ -33,13 +33,11 @@ public sealed class when_redeeming_a_parent_code(AppFixture app) : IntegrationTe
     }
 
     [Fact]
-    public async Task unknown_used_expired_looking_and_other_school_codes_all_get_the_same_answer()
+    public async Task unknown_used_and_malformed_codes_all_get_the_same_answer()
     {
         var world = await Api.CreateWorld();
-        var other = await Api.CreateWorld();
         var used = await Api.IssueCode(world.Teacher, world.Students[0]);
         var guardian = await Api.RegisterGuardian(used.Code);
-        var otherSchoolCode = await Api.IssueCode(other.Teacher, other.Students[0]);
 
         var answers = new List<string?>();
         foreach (var code in new[] { "ABCD-EFGH-JKMN", used.Code, "short" })
@@ -49,9 +47,8 @@ public sealed class when_redeeming_a_parent_code(AppFixture app) : IntegrationTe
             answers.Add(problem.Detail + string.Join(",", problem.Errors!.Keys));
         }
 
-        var linkOtherSchool = await Api.Problem(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/guardians/me/children",
-            new LinkChild(otherSchoolCode.Code), guardian);
-        answers.Add(linkOtherSchool.Detail + string.Join(",", linkOtherSchool.Errors!.Keys));
+        var linkUsed = await Api.Problem(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/guardians/me/children", new LinkChild(used.Code), guardian);
+        answers.Add(linkUsed.Detail + string.Join(",", linkUsed.Errors!.Keys));
 
         Assert.Single(answers.Distinct());
         Assert.Contains("code", answers[0]);

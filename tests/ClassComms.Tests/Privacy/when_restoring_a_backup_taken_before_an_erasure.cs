@@ -41,7 +41,7 @@ public sealed class when_restoring_a_backup_taken_before_an_erasure(AppFixture a
         try
         {
             // The backup brought the people back, keys included: this is what the ledger must undo.
-            Assert.Equal(2L, await WrappedKeysAsync(restored, scene.Student, scene.Guardian.UserId));
+            Assert.Equal(3L, await WrappedKeysAsync(restored, scene.Student, scene.Guardian.UserId, scene.Guardian.LoginId));
 
             await using var host = await AppFixture.StartHostAsync(restored);
             var api = new Api(host);
@@ -53,7 +53,7 @@ public sealed class when_restoring_a_backup_taken_before_an_erasure(AppFixture a
             await host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
 
             await AssertErasedThroughTheApiAsync(api, scene);
-            Assert.Equal(0L, await WrappedKeysAsync(restored, scene.Student, scene.Guardian.UserId));
+            Assert.Equal(0L, await WrappedKeysAsync(restored, scene.Student, scene.Guardian.UserId, scene.Guardian.LoginId));
             Assert.Equal(Erasure.Completed, (await api.ErasureCompleted(scene.World.Dpo, scene.Student)).Status);
         }
         finally
@@ -71,18 +71,22 @@ public sealed class when_restoring_a_backup_taken_before_an_erasure(AppFixture a
         var restored = await DatabaseDump.RestoreIntoNewDatabaseAsync(scene.Backup, database);
         try
         {
-            Assert.Equal(2L, await WrappedKeysAsync(restored, scene.Student, scene.Guardian.UserId));
+            Assert.Equal(3L, await WrappedKeysAsync(restored, scene.Student, scene.Guardian.UserId, scene.Guardian.LoginId));
 
             var (exitCode, output) = await RunApiAsync(restored, "erasure", "reapply");
             Assert.True(exitCode == 0, $"erasure reapply exited with {exitCode}: {output}");
 
-            Assert.Equal(0L, await WrappedKeysAsync(restored, scene.Student, scene.Guardian.UserId));
-            Assert.Equal(2L, await FencesAsync(restored, scene.Student, scene.Guardian.UserId));
+            // The guardian's membership key and, as it was their only membership, their login's key (the e-mail).
+            Assert.Equal(0L, await WrappedKeysAsync(restored, scene.Student, scene.Guardian.UserId, scene.Guardian.LoginId));
+            Assert.Equal(3L, await FencesAsync(restored, scene.Student, scene.Guardian.UserId, scene.Guardian.LoginId));
             Assert.Equal(1L, await ScalarAsync(restored, "select count(*) from classcomms.mt_events where stream_id = @id and type = 'student_erased'",
                 scene.Student));
             Assert.Equal(1L, await ScalarAsync(restored,
-                "select count(*) from classcomms.mt_doc_useraccount where id = @id and coalesce(data->>'PasswordHash', data->>'passwordHash') = ''",
+                "select count(*) from classcomms.mt_doc_useraccount where id = @id and coalesce(data->>'ErasedAt', data->>'erasedAt') is not null",
                 scene.Guardian.UserId));
+            Assert.Equal(1L, await ScalarAsync(restored,
+                "select count(*) from classcomms.mt_doc_loginaccount where id = @id and coalesce(data->>'PasswordHash', data->>'passwordHash') = ''",
+                scene.Guardian.LoginId));
             Assert.Equal(0L, await ScalarAsync(restored,
                 "select count(*) from classcomms.mt_doc_parentcode where coalesce(data->>'StudentId', data->>'studentId') = @id::text " +
                 "and coalesce(data->>'RevokedAt', data->>'revokedAt') is null and coalesce(data->>'RedeemedAt', data->>'redeemedAt') is null",

@@ -13,8 +13,9 @@ using ClassComms.Students;
 
 namespace ClassComms.Tests.Support;
 
-/// <summary>A signed-in person in a test.</summary>
-public sealed record Session(string Token, Guid UserId, Guid SchoolId, string Role, string Name, string Email);
+/// <summary>A signed-in person in a test: <see cref="UserId"/> is the membership in <see cref="SchoolId"/>.</summary>
+public sealed record Session(string Token, Guid UserId, Guid SchoolId, string Role, string Name, string Email, Guid LoginId = default,
+    string RefreshToken = "");
 
 /// <summary>A school with a leader, a teacher, a DPO and one class of students, built through the API.</summary>
 public sealed record World(Guid SchoolId, Session Leader, Session Teacher, Session Dpo, Guid ClassId, IReadOnlyList<Skill> Skills,
@@ -77,7 +78,7 @@ public sealed class Api(IAlbaHost host)
     public async Task<Session> Login(string email, string password = Password)
     {
         var login = await Post<LoginSucceeded>("/api/auth/login", new Login(email, password), null, HttpStatusCode.OK);
-        return new Session(login.Token, login.UserId, login.SchoolId, login.Role, "", email);
+        return new Session(login.Token, login.UserId, login.SchoolId, login.Role, "", email, login.LoginId, login.RefreshToken);
     }
 
     /// <summary>Signs in again: unlinking, a restriction, erasure and a password change end all of a person's sessions.</summary>
@@ -111,13 +112,55 @@ public sealed class Api(IAlbaHost host)
     public Task<ParentCodeIssued> IssueCode(Session teacher, Guid studentId) =>
         Post<ParentCodeIssued>($"/api/students/{studentId}/parent-codes", null, teacher);
 
-    /// <summary>Registers a guardian with a parent code, from a fresh client address (redemption is rate-limited per address).</summary>
-    public async Task<Session> RegisterGuardian(string code, string name = "Gail Guardian")
+    /// <summary>
+    /// Registers a guardian with a parent code, from a fresh client address (redemption is rate-limited per address):
+    /// 202, then the token from the confirmation mail in the development outbox, then 201 and sign-in.
+    /// </summary>
+    public async Task<Session> RegisterGuardian(string code, string name = "Gail Guardian", string? email = null)
     {
-        var email = NewEmail("guardian");
-        await Expect<GuardianRegistered>(HttpStatusCode.Created, HttpMethod.Post, "/api/guardians/register",
+        email ??= NewEmail("guardian");
+        await Expect<RegistrationPending>(HttpStatusCode.Accepted, HttpMethod.Post, "/api/guardians/register",
             new RegisterGuardian(code, name, email, Password), null, FromNewAddress);
+        await ConfirmRegistration(email);
         return await Login(email) with { Name = name };
+    }
+
+    /// <summary>Confirms the newest registration mailed to <paramref name="email"/>; 201 expected.</summary>
+    public async Task<GuardianRegistered> ConfirmRegistration(string email) =>
+        await Expect<GuardianRegistered>(HttpStatusCode.Created, HttpMethod.Post, "/api/guardians/register/confirm",
+            new ConfirmGuardianRegistration((await RegistrationMailTo(email)).Token), null, FromNewAddress);
+
+    /// <summary>The registration mails in the development outbox.</summary>
+    public static IReadOnlyList<RegistrationMail> RegistrationOutbox()
+    {
+        if (!File.Exists(AppFixture.RegistrationOutbox)) return [];
+        var mails = new List<RegistrationMail>();
+        foreach (var line in File.ReadAllLines(AppFixture.RegistrationOutbox).Where(l => l.EndsWith('}')))
+        {
+            try
+            {
+                mails.Add(JsonSerializer.Deserialize<RegistrationMail>(line, Json)!);
+            }
+            catch (JsonException)
+            {
+                // A line still being appended; the next read sees it whole.
+            }
+        }
+
+        return mails;
+    }
+
+    /// <summary>Waits (bounded) for the handler to write a registration mail to <paramref name="email"/> (skipping <paramref name="seen"/> earlier ones).</summary>
+    public static async Task<RegistrationMail> RegistrationMailTo(string email, int seen = 0)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var mails = RegistrationOutbox().Where(m => string.Equals(m.Email, email, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (mails.Count > seen) return mails[^1];
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("No registration mail was written to the outbox.");
     }
 
     public async Task<Session> GuardianOf(Session teacher, Guid studentId, string name = "Gail Guardian") =>

@@ -23,6 +23,7 @@ public sealed class AppFixture : IAsyncLifetime
     public const int LoginAttemptsPerAccount = 5;
     public const int LoginAttemptsPerAddress = 20;
     public static readonly string PasswordResetOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-password-resets-{Guid.NewGuid():N}.jsonl");
+    public static readonly string RegistrationOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-registrations-{Guid.NewGuid():N}.jsonl");
     public const long MaxImageBytes = 2 * 1024 * 1024;
     public const long MaxImagePixels = 1_000_000;
     public static readonly TimeSpan UnsendWindow = TimeSpan.FromSeconds(4);
@@ -87,6 +88,7 @@ public sealed class AppFixture : IAsyncLifetime
             ["Auth:Throttle:AccountAttempts"] = LoginAttemptsPerAccount.ToString(),
             ["Auth:Throttle:AddressAttempts"] = LoginAttemptsPerAddress.ToString(),
             ["Auth:PasswordReset:OutboxPath"] = PasswordResetOutbox,
+            ["Guardians:Registration:OutboxPath"] = RegistrationOutbox,
             ["Demo:Seed"] = "false",
             ["Messaging:UnsendWindow"] = UnsendWindow.ToString(),
             ["Media:MaxImageBytes"] = MaxImageBytes.ToString(),
