@@ -51,17 +51,18 @@ public sealed class when_registering_with_an_email_that_has_a_login(AppFixture a
         Assert.False(mail.HasLogin);
         await Api.Problem(HttpStatusCode.Unauthorized, HttpMethod.Post, "/api/auth/login", new Login(email, Support.Api.Password), null);
 
-        var registered = await Api.Post<GuardianRegistered>("/api/guardians/register/confirm", new ConfirmGuardianRegistration(mail.Token), null);
+        var registered = await Api.Expect<GuardianRegistered>(HttpStatusCode.Created, HttpMethod.Post, "/api/guardians/register/confirm",
+            new ConfirmGuardianRegistration(mail.Token), null, Support.Api.FromNewAddress);
         Assert.Equal(world.Students[0], registered.StudentId);
         var guardian = await Api.Login(email);
         Assert.Equal(registered.GuardianId, guardian.UserId);
         Assert.Equal("Ada Lovelace", Assert.Single(await Api.Get<List<ChildView>>("/api/guardians/me/children", guardian)).Name);
 
         var reused = await Api.Problem(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/guardians/register/confirm",
-            new ConfirmGuardianRegistration(mail.Token), null);
+            new ConfirmGuardianRegistration(mail.Token), null, Support.Api.FromNewAddress);
         Assert.Contains("token", reused.Errors!.Keys);
         var unknown = await Api.Problem(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/guardians/register/confirm",
-            new ConfirmGuardianRegistration("no-such-token"), null);
+            new ConfirmGuardianRegistration("no-such-token"), null, Support.Api.FromNewAddress);
         Assert.Equal(reused.Detail, unknown.Detail);
     }
 
@@ -77,7 +78,8 @@ public sealed class when_registering_with_an_email_that_has_a_login(AppFixture a
             new RegisterGuardian(code.Code, "Mum", mum.Email, "not her password at all"), null, Support.Api.FromNewAddress);
         var mail = await Support.Api.RegistrationMailTo(mum.Email, seen: 1);
         Assert.True(mail.HasLogin);
-        var registered = await Api.Post<GuardianRegistered>("/api/guardians/register/confirm", new ConfirmGuardianRegistration(mail.Token), null);
+        var registered = await Api.Expect<GuardianRegistered>(HttpStatusCode.Created, HttpMethod.Post, "/api/guardians/register/confirm",
+            new ConfirmGuardianRegistration(mail.Token), null, Support.Api.FromNewAddress);
         Assert.Equal(schoolB.SchoolId, registered.SchoolId);
 
         await Api.Problem(HttpStatusCode.Unauthorized, HttpMethod.Post, "/api/auth/login", new Login(mum.Email, "not her password at all"), null);
@@ -94,8 +96,8 @@ public sealed class when_registering_with_an_email_that_has_a_login(AppFixture a
         var schoolB = await Api.CreateWorld("Bea Beta");
         var code = await Api.IssueCode(schoolB.Teacher, schoolB.Students[0]);
 
-        var registered = await Api.Post<GuardianRegistered>("/api/guardians/register",
-            new RegisterGuardian(code.Code, "Mum", mum.Email, Support.Api.Password), null);
+        var registered = await Api.Expect<GuardianRegistered>(HttpStatusCode.Created, HttpMethod.Post, "/api/guardians/register",
+            new RegisterGuardian(code.Code, "Mum", mum.Email, Support.Api.Password), null, Support.Api.FromNewAddress);
         Assert.Equal(schoolB.SchoolId, registered.SchoolId);
 
         var signedIn = await Api.Login(mum.Email);
