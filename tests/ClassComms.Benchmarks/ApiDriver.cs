@@ -86,7 +86,8 @@ public sealed class ApiDriver : IAsyncDisposable
             UseShellExecute = false,
         };
         var env = start.Environment;
-        // Production settings, but not the "Production" environment: it refuses the development outbox registrations are confirmed from.
+        // Production settings, but not the "Production" environment, which requires an SMTP relay and refuses the development outbox
+        // that registrations are confirmed from here.
         env["ASPNETCORE_ENVIRONMENT"] = "Benchmark";
         env["DOTNET_ENVIRONMENT"] = "Benchmark";
         env["Guardians__Registration__OutboxPath"] = RegistrationOutbox;
@@ -95,8 +96,6 @@ public sealed class ApiDriver : IAsyncDisposable
         env["PersonalData__MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         env["PersonalData__LookupKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         env["PersonalData__AllowSharedKeyDatabase"] = "true"; // Production refuses keys in the event-store database otherwise
-        env["Email__Smtp__Host"] = "127.0.0.1"; // Production refuses to start without a reset-mail server; the benchmark sends none
-        env["Email__Smtp__From"] = "no-reply@classcomms.invalid";
         env["Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
         env["Platform__OperatorKey"] = operatorKey;
         env["ParentCodes__RedemptionsPerMinute"] = "100000";

@@ -27,6 +27,11 @@ public static class GuardiansConfiguration
         services.AddOptions<RegistrationOptions>().Bind(configuration.GetSection(RegistrationOptions.Section));
         services.TryAddSingleton<IRegistrationMailSender>(sp =>
         {
+            if (sp.GetRequiredService<IOptions<Accounts.SmtpOptions>>().Value.IsConfigured)
+            {
+                return ActivatorUtilities.CreateInstance<SmtpRegistrationMailSender>(sp);
+            }
+
             var outbox = sp.GetRequiredService<IOptions<RegistrationOptions>>().Value.OutboxPath;
             if (string.IsNullOrWhiteSpace(outbox)) return ActivatorUtilities.CreateInstance<UnconfiguredRegistrationMailSender>(sp);
             var environment = sp.GetRequiredService<IHostEnvironment>();
