@@ -44,4 +44,6 @@ MSG
 
 cd "$REPO_ROOT"
 # --no-launch-profile: the environment above is authoritative (a launchSettings.json must not override it).
-exec dotnet run --project src/ClassComms.Api --no-launch-profile --urls "http://127.0.0.1:$PORT" "$@"
+# The address is set through ASPNETCORE_URLS: a `--urls` argument makes the JasperFx command line bypass itself.
+export ASPNETCORE_URLS="http://127.0.0.1:$PORT"
+exec dotnet run --project src/ClassComms.Api --no-launch-profile "$@"

@@ -6,11 +6,13 @@ using ClassComms.Notifications;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Privacy;
+using JasperFx;
 using Scalar.AspNetCore;
 using Wolverine;
 using Wolverine.Http;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddClassCommsStartup(); // per environment: generated code, schema changes (Platform/StartupConfiguration.cs)
 builder.AddClassCommsRequestLimits();
 builder.AddClassCommsTelemetry();
 builder.Services.AddClassCommsCors(builder.Configuration);
@@ -60,17 +62,7 @@ app.MapWolverineEndpoints(opts =>
 app.MapOpenApi().AllowAnonymous();
 if (app.Environment.IsDevelopment()) app.MapScalarApiReference().AllowAnonymous();
 
-await app.Services.GetRequiredService<SubjectKeyStore>().EnsureSchemaAsync(CancellationToken.None);
-await app.Services.GetRequiredService<ClassComms.Media.MediaStore>().EnsureContainersAsync(CancellationToken.None);
-
-// `erasure reapply`: apply the erasure ledger to the configured database again (after a restore) and exit.
-// A normal start does the same before it reports ready.
-if (ErasureCommandLine.IsReapply(args))
-{
-    Environment.ExitCode = await ErasureCommandLine.ReapplyAsync(app.Services);
-    return;
-}
-
-await app.RunAsync();
+// No arguments: serve. Otherwise a JasperFx command: describe, resources, projections, codegen, erasure, keys (README).
+return await app.RunJasperFxCommands(args);
 
 public partial class Program;

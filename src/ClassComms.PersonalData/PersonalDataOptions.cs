@@ -19,6 +19,12 @@ public sealed class PersonalDataOptions
     /// <summary>Id of the master key that wraps new data keys and that <c>RewrapAllAsync</c> rewraps to.</summary>
     public string CurrentMasterKeyId { get; set; } = "";
 
+    /// <summary>
+    /// Rewrap every live data key under the current master key in the background at each start (default true). Turn it
+    /// off to run <c>keys rewrap</c> once instead, e.g. from a deployment step, rather than on every node at every start.
+    /// </summary>
+    public bool RewrapAtStartup { get; set; } = true;
+
     /// <summary>Legacy single HMAC key for blind indexes; known as lookup-key version <c>1</c>.</summary>
     public string LookupKey { get; set; } = "";
 

@@ -99,6 +99,10 @@ public sealed class ApiDriver : IAsyncDisposable
         env["Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
         env["Platform__OperatorKey"] = operatorKey;
         env["ParentCodes__RedemptionsPerMinute"] = "100000";
+        // A Release build (not infra/publish.sh) on a freshly recreated database: generate the handler code and apply the
+        // schema at start, as Development does (Platform/StartupConfiguration.cs).
+        env["Startup__GeneratedCode"] = "Dynamic";
+        env["Startup__ApplySchemaChanges"] = "true";
         env["Logging__LogLevel__Default"] = "Warning";
         env["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
 

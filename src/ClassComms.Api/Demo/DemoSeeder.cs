@@ -9,6 +9,8 @@ using ClassComms.Schools;
 using ClassComms.Students;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using ClassComms.Platform;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace ClassComms.Demo;
@@ -22,6 +24,7 @@ public sealed class DemoOptions
 /// <summary>
 /// Seeds a demo school through the public API once the service is listening, only when <c>Demo:Seed</c> is true
 /// (never in production configuration). Idempotent: if the demo leader can sign in, it only prints the logins.
+/// <c>/health/ready</c> stays unhealthy until it is done, so a client that waits for ready can sign in with the demo logins.
 /// </summary>
 public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime, IOptions<PlatformOptions> platform,
     IOptions<RegistrationOptions> registration, IHostEnvironment environment, ILogger<DemoSeeder> logger) : BackgroundService
@@ -31,6 +34,11 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
     public const string Teacher = "teacher@demo.classcomms.test";
     public const string Parent = "parent@demo.classcomms.test";
     public const string Dpo = "dpo@demo.classcomms.test";
+
+    private volatile bool _done;
+
+    /// <summary>True once the demo school exists and the logins were printed.</summary>
+    public bool Done => _done;
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -113,6 +121,7 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
 
     private void Print(string address)
     {
+        _done = true;
         var lines = string.Join(Environment.NewLine,
             "", "ClassComms demo is running:",
             $"  API            {address}",
@@ -156,7 +165,16 @@ public static class DemoConfiguration
     public static IServiceCollection AddDemo(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new DemoOptions();
-        if (options.Seed) services.AddHostedService<DemoSeeder>();
+        if (!options.Seed) return services;
+        services.AddSingleton<DemoSeeder>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoSeeder>());
+        services.AddHealthChecks().AddCheck<DemoSeedHealthCheck>("demo-seed", tags: [HealthConfiguration.Ready]);
         return services;
     }
+}
+
+public sealed class DemoSeedHealthCheck(DemoSeeder seeder) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+        Task.FromResult(seeder.Done ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The demo school is being seeded."));
 }

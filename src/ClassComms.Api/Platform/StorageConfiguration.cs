@@ -51,8 +51,8 @@ public static class StorageConfiguration
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()
-            .AddAsyncDaemon(DaemonMode.HotCold)
-            .ApplyAllDatabaseChangesOnStartup();
+            .AddAsyncDaemon(DaemonMode.HotCold);
+        // Schema changes: applied at start in Development and Testing only (Platform/StartupConfiguration.cs).
         services.AddPushReadiness();
         return services;
     }

@@ -9,7 +9,7 @@ namespace ClassComms.Privacy;
 /// Applies every ledger entry of every school in the database in use again, idempotently: after a restore of a
 /// backup taken before an erasure, the person is erased again (key destroyed, login disabled, links removed,
 /// <c>StudentErased</c> appended if missing, parent codes revoked, blobs deleted). Runs at start-up before the
-/// service reports ready, and on demand: <c>dotnet ClassComms.Api.dll erasure reapply</c>.
+/// service reports ready, and on demand: <c>dotnet ClassComms.Api.dll erasure reapply</c> (<see cref="ErasureCommand"/>).
 /// </summary>
 public sealed class ErasureReapplication(IDocumentStore store, ErasureLedger ledger, ErasureSteps steps, ILogger<ErasureReapplication> logger)
 {
@@ -58,18 +58,4 @@ public sealed class ErasureReapplicationHealthCheck(ErasureReapplication reappli
         Task.FromResult(reapplication.Done
             ? HealthCheckResult.Healthy()
             : HealthCheckResult.Unhealthy("The erasure ledger has not been re-applied yet."));
-}
-
-public static class ErasureCommandLine
-{
-    /// <summary>True if <paramref name="args"/> asks for <c>erasure reapply</c>.</summary>
-    public static bool IsReapply(string[] args) => args is ["erasure", "reapply", ..];
-
-    /// <summary>Re-applies the ledger to the configured database without serving requests; the exit code is 0 on success.</summary>
-    public static async Task<int> ReapplyAsync(IServiceProvider services)
-    {
-        var count = await services.GetRequiredService<ErasureReapplication>().ReapplyAllAsync(CancellationToken.None);
-        Console.WriteLine($"erasure reapply: {count} ledger entries applied.");
-        return 0;
-    }
 }

@@ -12,7 +12,7 @@ public sealed class when_checking_health_and_contract(AppFixture app) : Integrat
         var (ready, body, _) = await Api.Send(HttpMethod.Get, "/health/ready", null, null);
         Assert.Equal(HttpStatusCode.OK, live);
         Assert.Equal(HttpStatusCode.OK, ready);
-        Assert.Equal("Healthy", body);
+        Assert.Equal("Healthy", System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("status").GetString());
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Alba;
 using ClassComms.Accounts;
@@ -73,7 +72,7 @@ public sealed class when_restoring_a_backup_taken_before_an_erasure(AppFixture a
         {
             Assert.Equal(3L, await WrappedKeysAsync(restored, scene.Student, scene.Guardian.UserId, scene.Guardian.LoginId));
 
-            var (exitCode, output) = await RunApiAsync(restored, "erasure", "reapply");
+            var (exitCode, output) = await ApiProcess.RunAsync(restored, null, "erasure", "reapply");
             Assert.True(exitCode == 0, $"erasure reapply exited with {exitCode}: {output}");
 
             // The guardian's membership key and, as it was their only membership, their login's key (the e-mail).
@@ -171,24 +170,6 @@ public sealed class when_restoring_a_backup_taken_before_an_erasure(AppFixture a
             new AwardPoints(world.Positive.Id, [scene.Student], false, "A note about an erased child"), teacher);
         var codes = await api.Get<List<ParentCodeView>>($"/api/students/{scene.Student}/parent-codes", teacher);
         Assert.DoesNotContain(codes, c => c.Status == "active");
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunApiAsync(string martenConnectionString, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClassComms.Api.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var (key, value) in AppFixture.Settings(martenConnectionString)) start.Environment[key.Replace(":", "__")] = value;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
     }
 
     private static Task<long> WrappedKeysAsync(string database, params Guid[] subjects) =>

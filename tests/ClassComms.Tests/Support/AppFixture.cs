@@ -90,6 +90,9 @@ public sealed class AppFixture : IAsyncLifetime
             ["Auth:PasswordReset:OutboxPath"] = PasswordResetOutbox,
             ["Guardians:Registration:OutboxPath"] = RegistrationOutbox,
             ["Demo:Seed"] = "false",
+            // The test build has no pre-generated handler code (infra/publish.sh makes it): a host started in Production
+            // generates it at run time too. Platform/when_starting_outside_development.cs checks the Production default.
+            ["Startup:GeneratedCode"] = "Dynamic",
             ["Messaging:UnsendWindow"] = UnsendWindow.ToString(),
             ["Media:MaxImageBytes"] = MaxImageBytes.ToString(),
             ["Media:MaxImagePixels"] = MaxImagePixels.ToString(),

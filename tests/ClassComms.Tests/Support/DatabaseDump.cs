@@ -50,6 +50,21 @@ public static class DatabaseDump
         return new NpgsqlConnectionStringBuilder(cs.ConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>A fresh empty database <paramref name="name"/> (dropped first if it exists); returns its connection string.</summary>
+    public static async Task<string> CreateEmptyAsync(string name)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(AppFixture.Required("ConnectionStrings__Marten"));
+        await DropAsync(name);
+        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(cs.ConnectionString) { Database = "postgres" }.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"create database \"{name}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(cs.ConnectionString) { Database = name }.ConnectionString;
+    }
+
     public static async Task DropAsync(string name)
     {
         var cs = new NpgsqlConnectionStringBuilder(AppFixture.Required("ConnectionStrings__Marten")) { Database = "postgres" };
