@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Publish the API for production, with its Wolverine code generated before the build (no Roslyn at run time).
 #
-#   infra/publish.sh [output dir]        default: .data/publish
+#   infra/publish.sh [output dir [dotnet publish args...]]        default: .data/publish
 #
 # 1. builds the API (Release); 2. runs `codegen write` (Development settings, no database or Blob Storage needed),
 # which writes the handler and endpoint code to src/ClassComms.Api/Internal/Generated; 3. `dotnet publish` compiles
@@ -13,6 +13,7 @@ set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 OUT="${1:-$REPO_ROOT/.data/publish}"
+shift $(( $# > 0 ? 1 : 0 ))
 API="$REPO_ROOT/src/ClassComms.Api"
 GENERATED="$API/Internal/Generated"
 
@@ -32,5 +33,5 @@ dotnet build "$API" -c Release -v q -nologo
 count=$(find "$GENERATED" -name '*.cs' | wc -l)
 (( count > 0 )) || die "codegen write produced no files"
 echo "publish.sh: $count generated files" >&2
-dotnet publish "$API" -c Release -o "$OUT" -v q -nologo
+dotnet publish "$API" -c Release -o "$OUT" -v q -nologo "$@"
 echo "publish.sh: published to $OUT" >&2
