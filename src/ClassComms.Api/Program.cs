@@ -63,6 +63,6 @@ app.MapOpenApi().AllowAnonymous();
 if (app.Environment.IsDevelopment()) app.MapScalarApiReference().AllowAnonymous();
 
 // No arguments: serve. Otherwise a JasperFx command: describe, resources, projections, codegen, erasure, keys (README).
-return await app.RunJasperFxCommands(args);
+return await app.RunJasperFxCommands(DescribeWithoutSecretsCommand.Redirect(args));
 
 public partial class Program;

@@ -14,13 +14,22 @@ public sealed class when_running_the_command_line(AppFixture app) : IntegrationT
     private static string Database => AppFixture.Required("ConnectionStrings__Marten");
 
     [Fact]
-    public async Task describe_exits_0_and_describes_the_storage_instead_of_serving()
+    public async Task describe_exits_0_and_describes_the_storage_without_printing_any_secret()
     {
         var (exitCode, output) = await ApiProcess.RunAsync(Database, null, "describe");
 
         Assert.True(exitCode == 0, $"describe exited with {exitCode}: {output}");
         Assert.Contains("ClassComms storage", output);
+        Assert.Contains("Wolverine", output);
+        Assert.Contains("PersonalData:MasterKey", output); // the key is listed, its value is not
         Assert.DoesNotContain("Now listening on", output);
+        var settings = AppFixture.Settings(Database);
+        foreach (var secret in new[] { "PersonalData:MasterKey", "PersonalData:LookupKey", "Auth:SigningKey", "Platform:OperatorKey" })
+        {
+            Assert.DoesNotContain(settings[secret]!, output);
+        }
+
+        Assert.DoesNotContain("Password=", output, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
