@@ -53,21 +53,22 @@ public sealed class BlobStorageHealthCheck(BlobServiceClient blobs) : IHealthChe
 }
 
 /// <summary>
-/// The async daemon (feed, inbox, class statistics): each async projection's position and its lag behind the event store's
-/// high-water mark. Degraded (still ready) past <see cref="HealthOptions.DaemonLagWarning"/>: pushes and reads of those
+/// The async daemon (feed, inbox, class statistics): the event store's last sequence number, the daemon's high-water mark,
+/// and each async projection's lag behind the last event. Degraded (still ready) past <see cref="HealthOptions.DaemonLagWarning"/>: pushes and reads of those
 /// projections are late, but the node serves. Which node runs the daemon is decided by HotCold leader election.
 /// </summary>
 public sealed class AsyncDaemonHealthCheck(IDocumentStore store, IOptions<HealthOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
+        var head = (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber;
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
         var highWaterMark = progress.FirstOrDefault(p => p.ShardName == "HighWaterMark")?.Sequence ?? 0;
-        var data = new Dictionary<string, object> { ["highWaterMark"] = highWaterMark };
+        var data = new Dictionary<string, object> { ["eventSequence"] = head, ["highWaterMark"] = highWaterMark };
         long worst = 0;
         foreach (var shard in progress.Where(p => p.ShardName != "HighWaterMark"))
         {
-            var lag = Math.Max(0, highWaterMark - shard.Sequence);
+            var lag = Math.Max(0, head - shard.Sequence);
             data[shard.ShardName] = lag;
             worst = Math.Max(worst, lag);
         }
