@@ -57,6 +57,7 @@ export PersonalData__AllowSharedKeyDatabase=true
 export Auth__SigningKey="startup-figures-signing-key-$(head -c 16 /dev/urandom | base64)"
 export Platform__OperatorKey="startup-figures-operator"
 export Demo__Seed=false
+export Email__Smtp__Host=smtp.startup-figures.test Email__Smtp__From=no-reply@startup-figures.test   # required in Production; never used here
 
 if [[ "${CLASSCOMMS_STARTUP_SETUP:-1}" == "1" ]]; then
   log "resources setup (the explicit migration step)"

@@ -8,7 +8,12 @@ namespace ClassComms.Tests.Platform;
 /// </summary>
 public sealed class when_starting_outside_development(AppFixture app) : IntegrationTest(app)
 {
-    private static readonly Dictionary<string, string?> Production = new() { ["PersonalData:AllowSharedKeyDatabase"] = "true" };
+    private static readonly Dictionary<string, string?> Production = new()
+    {
+        ["PersonalData:AllowSharedKeyDatabase"] = "true",
+        ["Email:Smtp:Host"] = "smtp.classcomms.test",
+        ["Email:Smtp:From"] = "no-reply@classcomms.test",
+    };
 
     [Fact]
     public async Task a_build_without_pre_generated_code_refuses_to_start_and_says_to_run_codegen_write()
