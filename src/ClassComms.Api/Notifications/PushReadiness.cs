@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using ClassComms.Conversations;
 using ClassComms.Guardians;
+using ClassComms.Points;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Services;
+using Wolverine;
 
 namespace ClassComms.Notifications;
 
@@ -12,9 +14,10 @@ namespace ClassComms.Notifications;
 /// what keeps their sequence cursors gap-free), so a push handler, which runs right after the command's commit, first
 /// waits here until the entries it will point to are committed, and takes their cursors from them.
 /// <para>
-/// The wait is woken by every async-projection commit on this node (a change listener, which also notes the entries each
-/// commit wrote, so a woken push usually needs no query) and falls back to polling, so it also works when the daemon runs
-/// on another node. It ends when every expected entry exists, or when the projection's
+/// The wait is woken by every feed or inbox commit of the async daemon: on the daemon's node directly (a change listener,
+/// which also notes the entries each commit wrote, so a woken push usually needs no query), on every other node through
+/// <see cref="ProjectionCommits"/> (PostgreSQL NOTIFY). It falls back to a slow poll should a wake-up be lost. It ends
+/// when every expected entry exists, or when the projection's
 /// committed progress has passed everything that was committed when the push was first handled (the entries still
 /// missing will then never appear: the student was erased, the person was not a recipient when the message was sent).
 /// It is bounded: past <see cref="MaxWait"/> the handler throws <see cref="PushNotReadableYet"/> and Wolverine schedules
@@ -24,10 +27,20 @@ namespace ClassComms.Notifications;
 public sealed class PushReadiness : IChangeListener
 {
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+    /// <summary>Only a safety net: waits are woken by the projections' commits, on every node.</summary>
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(1);
 
     private TaskCompletionSource _commit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Set by <see cref="ProjectionCommits"/>: tells the other nodes that feed or inbox entries were committed here.</summary>
+    public Action? Announce { get; set; }
+
+    /// <summary>Completes at the next wake-up of the pushes waiting on this node.</summary>
+    public Task NextWake => Volatile.Read(ref _commit).Task;
+
+    /// <summary>Wakes every push waiting on this node, to look again.</summary>
+    public void Wake() => Interlocked.Exchange(ref _commit, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>Feed and inbox entries this node's daemon committed lately (id → sequence, when), so a woken push need not query.</summary>
     private readonly ConcurrentDictionary<string, (long Sequence, long At)> _recent = new();
@@ -87,14 +100,20 @@ public sealed class PushReadiness : IChangeListener
         return found;
     }
 
-    /// <summary>Called by the async daemon after each projection batch commits: notes its feed and inbox entries, and wakes every waiting push.</summary>
+    /// <summary>
+    /// Called by the async daemon after each projection batch commits: notes its feed and inbox entries, wakes every push
+    /// waiting here and, if the batch wrote any, every push waiting on other nodes.
+    /// </summary>
     public Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
         var now = Environment.TickCount64;
+        var entries = false;
         foreach (var document in commit.Inserted.Concat(commit.Updated))
         {
             if (document is FeedEntry feed) _recent[feed.Id] = (feed.Sequence, now);
             else if (document is InboxEntry inbox) _recent[inbox.Id] = (inbox.Sequence, now);
+            else continue;
+            entries = true;
         }
 
         if (_recent.Count > 10_000)
@@ -105,7 +124,8 @@ public sealed class PushReadiness : IChangeListener
             }
         }
 
-        Interlocked.Exchange(ref _commit, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        Wake();
+        if (entries) Announce?.Invoke();
         return Task.CompletedTask;
     }
 
@@ -117,11 +137,32 @@ public sealed class PushNotReadableYet(string projection) : Exception($"{project
 
 public static class PushReadinessConfiguration
 {
-    /// <summary>One <see cref="PushReadiness"/> per node, listening to the async daemon's commits.</summary>
+    /// <summary>Local queue of the push handlers (durable, like every local queue).</summary>
+    public const string PushQueue = "pushes";
+
+    /// <summary>
+    /// Pushes handled at once per node. A push handler spends most of its time waiting for the projection, not computing;
+    /// with a local queue's default parallelism (small, tied to the core count) a few waiting pushes held back those behind them.
+    /// </summary>
+    public const int PushParallelism = 20;
+
+    /// <summary>One <see cref="PushReadiness"/> per node, listening to the async daemon's commits here and, through <see cref="ProjectionCommits"/>, elsewhere.</summary>
     public static IServiceCollection AddPushReadiness(this IServiceCollection services)
     {
         services.AddSingleton<PushReadiness>();
+        services.AddSingleton<ProjectionCommits>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProjectionCommits>());
         services.ConfigureMarten((sp, opts) => opts.Projections.AsyncListeners.Add(sp.GetRequiredService<PushReadiness>()));
         return services;
+    }
+
+    /// <summary>Every push message goes to the push queue, whose parallelism lets waiting handlers not hold the others back.</summary>
+    public static void UseClassCommsPushQueue(this WolverineOptions opts)
+    {
+        opts.LocalQueue(PushQueue).MaximumParallelMessages(PushParallelism);
+        opts.PublishMessage<MessagePostedNotice>().ToLocalQueue(PushQueue);
+        opts.PublishMessage<DeliverMessageNotice>().ToLocalQueue(PushQueue);
+        opts.PublishMessage<MessagesReadNotice>().ToLocalQueue(PushQueue);
+        opts.PublishMessage<PointsChanged>().ToLocalQueue(PushQueue);
     }
 }

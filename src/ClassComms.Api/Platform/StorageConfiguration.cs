@@ -64,6 +64,7 @@ public static class StorageConfiguration
         opts.Policies.AutoApplyTransactions();
         opts.Policies.UseDurableLocalQueues();
         opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
+        opts.UseClassCommsPushQueue();
         opts.Durability.DeadLetterQueueExpirationEnabled = true;
         opts.Durability.DeadLetterQueueExpiration = TimeSpan.FromDays(7);
         // A failing push is retried briefly, then parked in the dead-letter table (its body is ids only).
