@@ -5,8 +5,9 @@ namespace ClassComms.Notifications;
 /// <summary>
 /// Carries the async daemon's feed and inbox commits to every node, so that a push waiting on any node
 /// (<see cref="PushReadiness"/>) wakes when the entry it waits for is committed, wherever the daemon runs (HotCold: on one
-/// node only). The daemon's node announces each such commit with PostgreSQL <c>NOTIFY</c> on <see cref="Channel"/> (no
-/// payload); every node listens and wakes its waiting pushes, which then read the entries. Announcements are coalesced (one
+/// node only). The daemon's node announces each such commit with PostgreSQL <c>NOTIFY</c> on <see cref="Channel"/> (payload:
+/// a random id of the announcing process, which ignores its own); every other node wakes its waiting pushes, which then read
+/// the entries. Announcements are coalesced (one
 /// in flight, one pending). After a lost connection it reconnects; meanwhile waits fall back to their slow poll.
 /// </summary>
 public sealed class ProjectionCommits(IConfiguration configuration, PushReadiness readiness, ILogger<ProjectionCommits> logger)
@@ -17,6 +18,7 @@ public sealed class ProjectionCommits(IConfiguration configuration, PushReadines
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly string _node = Guid.NewGuid().ToString("N");
     private NpgsqlDataSource? _dataSource;
     private Task? _loop;
     private int _announcing; // 0 idle, 1 sending, 2 sending and another commit came meanwhile
@@ -62,7 +64,7 @@ public sealed class ProjectionCommits(IConfiguration configuration, PushReadines
                 Interlocked.Exchange(ref _announcing, 1);
                 try
                 {
-                    await using var notify = _dataSource!.CreateCommand($"select pg_notify('{Channel}', '')");
+                    await using var notify = _dataSource!.CreateCommand($"select pg_notify('{Channel}', '{_node}')");
                     await notify.ExecuteNonQueryAsync(_stopping.Token);
                 }
                 catch (Exception e) when (!_stopping.IsCancellationRequested)
@@ -80,7 +82,10 @@ public sealed class ProjectionCommits(IConfiguration configuration, PushReadines
     private async Task<NpgsqlConnection> ListenAsync(CancellationToken ct)
     {
         var connection = await _dataSource!.OpenConnectionAsync(ct);
-        connection.Notification += (_, _) => readiness.Wake();
+        connection.Notification += (_, e) =>
+        {
+            if (e.Payload != _node) readiness.Wake(); // this node's own pushes were woken by the commit itself
+        };
         await using var listen = new NpgsqlCommand($"listen {Channel}", connection);
         await listen.ExecuteNonQueryAsync(ct);
         return connection;

@@ -28,7 +28,7 @@ public sealed class PushReadiness : IChangeListener
 {
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(10);
     /// <summary>Only a safety net: waits are woken by the projections' commits, on every node.</summary>
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(1);
 
     private TaskCompletionSource _commit = new(TaskCreationOptions.RunContinuationsAsynchronously);
