@@ -22,7 +22,9 @@ public static class CompletePasswordResetEndpoint
         if (request.Token.Length > 200) return InvalidToken();
 
         await using var session = store.LightweightSession();
-        var reset = await session.LoadAsync<PasswordReset>(RefreshToken.IdOf(request.Token), ct);
+        var resetId = RefreshToken.IdOf(request.Token);
+        await OneTimeTokens.SerialiseUsesAsync(session, resetId, ct);
+        var reset = await session.LoadAsync<PasswordReset>(resetId, ct);
         var now = clock.GetUtcNow();
         if (reset is null || reset.UsedAt is not null || reset.ExpiresAt <= now) return InvalidToken();
         var login = await session.LoadAsync<LoginAccount>(reset.LoginId, ct);

@@ -23,7 +23,9 @@ public static class RefreshSessionEndpoint
         if (request.RefreshToken.Length > 200) return Rejected();
 
         await using var session = store.LightweightSession();
-        var token = await session.LoadAsync<RefreshToken>(RefreshToken.IdOf(request.RefreshToken), ct);
+        var tokenId = RefreshToken.IdOf(request.RefreshToken);
+        await OneTimeTokens.SerialiseUsesAsync(session, tokenId, ct);
+        var token = await session.LoadAsync<RefreshToken>(tokenId, ct);
         if (token is null) return Rejected();
         if (token.UsedAt is not null)
         {

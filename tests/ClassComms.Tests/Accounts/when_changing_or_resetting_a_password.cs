@@ -71,6 +71,23 @@ public sealed class when_changing_or_resetting_a_password(AppFixture app) : Inte
     }
 
     [Fact]
+    public async Task one_reset_token_used_several_times_at_the_same_moment_sets_one_password()
+    {
+        var leader = await Api.CreateSchool();
+        await Api.Send(HttpMethod.Post, "/api/auth/password-reset", new RequestPasswordReset(leader.Email), null);
+        var mail = await MailTo(leader.LoginId);
+        var passwords = Enumerable.Range(0, 6).Select(i => $"{NewPassword} {i}").ToList();
+
+        var answers = await Task.WhenAll(passwords.Select(p =>
+            Api.Send(HttpMethod.Post, "/api/auth/password-reset/complete", new CompletePasswordReset(mail.Token, p), null)));
+
+        Assert.True(answers.Count(a => a.Status == HttpStatusCode.NoContent) == 1, string.Join(", ", answers.Select(a => a.Status)));
+        Assert.All(answers.Where(a => a.Status != HttpStatusCode.NoContent), a => Assert.Equal(HttpStatusCode.BadRequest, a.Status));
+        var winner = passwords[Array.FindIndex(answers, a => a.Status == HttpStatusCode.NoContent)];
+        await Api.Login(leader.Email, winner);
+    }
+
+    [Fact]
     public async Task an_unknown_reset_token_is_a_400_naming_the_token()
     {
         var problem = await Api.Problem(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/auth/password-reset/complete",

@@ -31,13 +31,18 @@ public sealed class when_refreshing_and_logging_out(AppFixture app) : Integratio
     public async Task two_uses_of_one_refresh_token_at_the_same_moment_give_at_most_one_new_pair()
     {
         var leader = await Api.CreateSchool();
-        var signedIn = await SignIn(leader.Email);
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
-            Api.Send(HttpMethod.Post, "/api/auth/refresh", new RefreshSession(signedIn.RefreshToken), null)));
+        // Several rounds: the race it guards against (two simultaneous uses both answered 200) showed up about once in 20 runs.
+        for (var round = 0; round < 5; round++)
+        {
+            var signedIn = await SignIn(leader.Email);
 
-        Assert.True(answers.Count(a => a.Status == HttpStatusCode.OK) == 1, string.Join(", ", answers.Select(a => a.Status)));
-        Assert.All(answers.Where(a => a.Status != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.Unauthorized, a.Status));
+            var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+                Api.Send(HttpMethod.Post, "/api/auth/refresh", new RefreshSession(signedIn.RefreshToken), null)));
+
+            Assert.True(answers.Count(a => a.Status == HttpStatusCode.OK) == 1, string.Join(", ", answers.Select(a => a.Status)));
+            Assert.All(answers.Where(a => a.Status != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.Unauthorized, a.Status));
+        }
     }
 
     [Fact]
