@@ -1,3 +1,4 @@
+using ClassComms.PersonalData;
 using Marten;
 using Npgsql;
 
@@ -16,11 +17,9 @@ public sealed class SessionBroadcast(IConfiguration configuration, SessionValida
 {
     public const string Channel = "classcomms_session_changes";
 
-    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource _stopping = new();
     private NpgsqlDataSource? _dataSource;
-    private Task? _loop;
+    private ChannelListener? _listener;
 
     /// <summary>Payload for a changed membership (erasure): the receiver reads it to know whether its connections still hold.</summary>
     public static string MembershipChanged(Guid userId) => $"m:{userId:N}";
@@ -35,32 +34,22 @@ public sealed class SessionBroadcast(IConfiguration configuration, SessionValida
     {
         _dataSource = NpgsqlDataSource.Create(configuration.GetConnectionString("Marten")
                                               ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured."));
-        NpgsqlConnection? first = null;
-        try
-        {
-            first = await ListenAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
-        {
-            logger.LogWarning(e, "Session change listener could not connect at start-up; retrying in the background");
-        }
-
-        _loop = Task.Run(() => RunAsync(first, _stopping.Token), CancellationToken.None);
+        // Reconnected after a loss: announcements may have been missed meanwhile, so every cached check goes and every open
+        // connection is checked again. The callback runs off the listening connection, which must not be used for reads.
+        _listener = new ChannelListener(_dataSource, Channel, payload => _ = ApplyAsync(payload), logger,
+            onLost: validator.EvictAll,
+            onReconnected: async () =>
+            {
+                validator.EvictAll();
+                await RecheckConnectionsAsync();
+            });
+        await _listener.StartAsync(cancellationToken);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        if (_loop is not null) await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    private async Task<NpgsqlConnection> ListenAsync(CancellationToken ct)
-    {
-        var connection = await _dataSource!.OpenConnectionAsync(ct);
-        connection.Notification += (_, e) => _ = ApplyAsync(e.Payload);
-        await using var listen = new NpgsqlCommand($"listen {Channel}", connection);
-        await listen.ExecuteNonQueryAsync(ct);
-        return connection;
+        if (_listener is not null) await _listener.StopAsync(cancellationToken);
     }
 
     /// <summary>Applies one announcement (runs off the listening connection, which must not be used for the account read).</summary>
@@ -118,56 +107,10 @@ public sealed class SessionBroadcast(IConfiguration configuration, SessionValida
         }
     }
 
-    private async Task RunAsync(NpgsqlConnection? connection, CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                if (connection is null)
-                {
-                    connection = await ListenAsync(ct);
-                    // Reconnected: announcements may have been missed meanwhile.
-                    validator.EvictAll();
-                    await RecheckConnectionsAsync();
-                }
-
-                while (!ct.IsCancellationRequested)
-                {
-                    if (!await connection.WaitAsync(Heartbeat, ct))
-                    {
-                        await using var ping = new NpgsqlCommand("select 1", connection);
-                        await ping.ExecuteScalarAsync(ct);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Session change listener lost its connection; dropping cached session checks and reconnecting");
-                validator.EvictAll();
-                if (connection is not null) await connection.DisposeAsync();
-                connection = null;
-                try
-                {
-                    await Task.Delay(RetryDelay, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-
-        if (connection is not null) await connection.DisposeAsync();
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
+        if (_listener is not null) await _listener.DisposeAsync();
         if (_dataSource is not null) await _dataSource.DisposeAsync();
     }
 }

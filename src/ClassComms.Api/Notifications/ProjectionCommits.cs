@@ -1,3 +1,4 @@
+using ClassComms.PersonalData;
 using Npgsql;
 
 namespace ClassComms.Notifications;
@@ -15,12 +16,10 @@ public sealed class ProjectionCommits(IConfiguration configuration, PushReadines
 {
     public const string Channel = "classcomms_projection_commits";
 
-    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _node = Guid.NewGuid().ToString("N");
     private NpgsqlDataSource? _dataSource;
-    private Task? _loop;
+    private ChannelListener? _listener;
     private int _announcing; // 0 idle, 1 sending, 2 sending and another commit came meanwhile
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -28,24 +27,20 @@ public sealed class ProjectionCommits(IConfiguration configuration, PushReadines
         _dataSource = NpgsqlDataSource.Create(configuration.GetConnectionString("Marten")
                                               ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured."));
         readiness.Announce = Announce;
-        NpgsqlConnection? first = null;
-        try
+        // A node ignores its own announcements: its pushes were woken by the commit itself. While disconnected, waits fall
+        // back to their poll; a lost connection wakes them once.
+        _listener = new ChannelListener(_dataSource, Channel, payload =>
         {
-            first = await ListenAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
-        {
-            logger.LogWarning(e, "Projection commit listener could not connect at start-up; retrying in the background");
-        }
-
-        _loop = Task.Run(() => RunAsync(first, _stopping.Token), CancellationToken.None);
+            if (payload != _node) readiness.Wake();
+        }, logger, onLost: readiness.Wake);
+        await _listener.StartAsync(cancellationToken);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         readiness.Announce = null;
         await _stopping.CancelAsync();
-        if (_loop is not null) await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_listener is not null) await _listener.StopAsync(cancellationToken);
     }
 
     /// <summary>Called by the daemon's commit listener: tells every node that feed or inbox entries were committed.</summary>
@@ -79,61 +74,10 @@ public sealed class ProjectionCommits(IConfiguration configuration, PushReadines
         });
     }
 
-    private async Task<NpgsqlConnection> ListenAsync(CancellationToken ct)
-    {
-        var connection = await _dataSource!.OpenConnectionAsync(ct);
-        connection.Notification += (_, e) =>
-        {
-            if (e.Payload != _node) readiness.Wake(); // this node's own pushes were woken by the commit itself
-        };
-        await using var listen = new NpgsqlCommand($"listen {Channel}", connection);
-        await listen.ExecuteNonQueryAsync(ct);
-        return connection;
-    }
-
-    private async Task RunAsync(NpgsqlConnection? connection, CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                connection ??= await ListenAsync(ct);
-                while (!ct.IsCancellationRequested)
-                {
-                    if (!await connection.WaitAsync(Heartbeat, ct))
-                    {
-                        await using var ping = new NpgsqlCommand("select 1", connection);
-                        await ping.ExecuteScalarAsync(ct);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Projection commit listener lost its connection; reconnecting");
-                readiness.Wake();
-                if (connection is not null) await connection.DisposeAsync();
-                connection = null;
-                try
-                {
-                    await Task.Delay(RetryDelay, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-
-        if (connection is not null) await connection.DisposeAsync();
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
+        if (_listener is not null) await _listener.DisposeAsync();
         if (_dataSource is not null) await _dataSource.DisposeAsync();
     }
 }
