@@ -1,4 +1,4 @@
-using System.Text.Json;
+using ClassComms.Platform;
 using Marten.Schema;
 
 namespace ClassComms.Accounts;
@@ -40,21 +40,7 @@ public interface IPasswordResetSender
 /// <summary>Development outbox: appends each mail as one JSON line to <see cref="PasswordResetOptions.OutboxPath"/>.</summary>
 public sealed class FileOutboxPasswordResetSender(string path) : IPasswordResetSender
 {
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-
-    public async Task SendAsync(PasswordResetMail mail, CancellationToken ct)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await Gate.WaitAsync(ct);
-        try
-        {
-            await File.AppendAllTextAsync(path, JsonSerializer.Serialize(mail, JsonSerializerOptions.Web) + "\n", ct);
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    public Task SendAsync(PasswordResetMail mail, CancellationToken ct) => JsonLinesOutbox.AppendAsync(path, mail, ct);
 }
 
 /// <summary>No sender configured: nothing is sent, and the operator is told (ids only).</summary>

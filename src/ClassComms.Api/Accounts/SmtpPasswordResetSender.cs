@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Mail;
+using ClassComms.Platform;
 using Microsoft.Extensions.Options;
 
 namespace ClassComms.Accounts;
@@ -38,32 +38,10 @@ public sealed class SmtpPasswordResetSender(IOptions<SmtpOptions> options, ILogg
 {
     public async Task SendAsync(PasswordResetMail mail, CancellationToken ct)
     {
-        var o = options.Value;
-        using var message = new MailMessage(o.From, mail.Email)
-        {
-            Subject = o.Subject,
-            Body = $"Someone asked to reset the password of your ClassComms account.\r\n\r\nYour reset code: {mail.Token}\r\n\r\n" +
-                   $"It works once, until {mail.ExpiresAt:yyyy-MM-dd HH:mm} UTC. If you did not ask for it, ignore this e-mail.\r\n",
-            BodyEncoding = System.Text.Encoding.UTF8,
-            BodyTransferEncoding = System.Net.Mime.TransferEncoding.Base64,
-            SubjectEncoding = System.Text.Encoding.UTF8,
-        };
-        using var client = new SmtpClient(o.Host, o.Port)
-        {
-            EnableSsl = o.EnableSsl,
-            DeliveryMethod = SmtpDeliveryMethod.Network,
-            Timeout = (int)o.Timeout.TotalMilliseconds,
-        };
-        if (!string.IsNullOrEmpty(o.UserName)) client.Credentials = new NetworkCredential(o.UserName, o.Password);
-
-        try
-        {
-            await client.SendMailAsync(message, ct);
-        }
-        catch (SmtpException e)
-        {
-            throw new PasswordResetNotSentException(mail.LoginId, e.StatusCode);
-        }
+        await SmtpMail.SendAsync(options.Value, mail.Email, options.Value.Subject,
+            $"Someone asked to reset the password of your ClassComms account.\r\n\r\nYour reset code: {mail.Token}\r\n\r\n" +
+            $"It works once, until {mail.ExpiresAt:yyyy-MM-dd HH:mm} UTC. If you did not ask for it, ignore this e-mail.\r\n",
+            status => new PasswordResetNotSentException(mail.LoginId, status), ct);
 
         logger.LogInformation("Password reset mail sent for login {LoginId}", mail.LoginId);
     }

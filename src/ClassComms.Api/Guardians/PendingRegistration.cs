@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ClassComms.Accounts;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -57,21 +56,7 @@ public interface IRegistrationMailSender
 /// <summary>Development outbox: appends each mail as one JSON line to <see cref="RegistrationOptions.OutboxPath"/>.</summary>
 public sealed class FileOutboxRegistrationMailSender(string path) : IRegistrationMailSender
 {
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-
-    public async Task SendAsync(RegistrationMail mail, CancellationToken ct)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await Gate.WaitAsync(ct);
-        try
-        {
-            await File.AppendAllTextAsync(path, JsonSerializer.Serialize(mail, JsonSerializerOptions.Web) + "\n", ct);
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    public Task SendAsync(RegistrationMail mail, CancellationToken ct) => JsonLinesOutbox.AppendAsync(path, mail, ct);
 }
 
 /// <summary>No sender configured: nothing is sent (registrations cannot be confirmed), and the operator is told (ids only).</summary>
