@@ -21,7 +21,7 @@ public sealed partial class when_mailing_a_password_reset(AppFixture app) : Inte
     {
         await using var smtp = new SmtpSink();
         var logs = new LogCapture();
-        await using var host = await StartWithSmtp(smtp, logs);
+        await using var host = await smtp.StartHostAsync(logs);
         var leader = await Api.CreateSchool();
 
         var response = await host.Server.CreateClient().PostAsJsonAsync("/api/auth/password-reset", new RequestPasswordReset(leader.Email));
@@ -48,7 +48,7 @@ public sealed partial class when_mailing_a_password_reset(AppFixture app) : Inte
     {
         await using var smtp = new SmtpSink(refuseRecipients: true);
         var logs = new LogCapture();
-        await using var host = await StartWithSmtp(smtp, logs);
+        await using var host = await smtp.StartHostAsync(logs);
         var leader = await Api.CreateSchool();
 
         var response = await host.Server.CreateClient().PostAsJsonAsync("/api/auth/password-reset", new RequestPasswordReset(leader.Email));
@@ -61,17 +61,6 @@ public sealed partial class when_mailing_a_password_reset(AppFixture app) : Inte
         Assert.Contains(leader.LoginId.ToString(), logs.Text());
         Assert.DoesNotContain(leader.Email, logs.Text(), StringComparison.OrdinalIgnoreCase);
     }
-
-    private static Task<IAlbaHost> StartWithSmtp(SmtpSink smtp, LogCapture logs) =>
-        AppFixture.StartHostAsync(AppFixture.Required("ConnectionStrings__Marten"), "Testing",
-            new Dictionary<string, string?>
-            {
-                ["Email:Smtp:Host"] = "127.0.0.1",
-                ["Email:Smtp:Port"] = smtp.Port.ToString(),
-                ["Email:Smtp:EnableSsl"] = "false",
-                ["Email:Smtp:From"] = "no-reply@classcomms.test",
-            },
-            builder => builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs)));
 
     [GeneratedRegex(@"Your reset code: (\S+)")]
     private static partial Regex Token();

@@ -19,15 +19,7 @@ public sealed partial class when_mailing_a_registration_confirmation(AppFixture 
     {
         await using var smtp = new SmtpSink();
         var logs = new LogCapture();
-        await using var host = await AppFixture.StartHostAsync(AppFixture.Required("ConnectionStrings__Marten"), "Testing",
-            new Dictionary<string, string?>
-            {
-                ["Email:Smtp:Host"] = "127.0.0.1",
-                ["Email:Smtp:Port"] = smtp.Port.ToString(),
-                ["Email:Smtp:EnableSsl"] = "false",
-                ["Email:Smtp:From"] = "no-reply@classcomms.test",
-            },
-            builder => builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs)));
+        await using var host = await smtp.StartHostAsync(logs);
         var world = await Api.CreateWorld("Ada Lovelace");
         var code = await Api.IssueCode(world.Teacher, world.Students[0]);
         var email = Support.Api.NewEmail("smtp");

@@ -108,21 +108,10 @@ public sealed class when_erasing_a_guardian(AppFixture app) : IntegrationTest(ap
 
         // Nor does anything the host logged during the scenario (requests, pushes, the erasure workflow, the dead-lettered push
         // and its exception).
-        var logs = App.Logs.Text();
-        Assert.True(App.Logs.Count > 0, "The host logged nothing: the log capture is not wired.");
-        foreach (var value in personal)
-        {
-            Assert.False(logs.Contains(value, StringComparison.OrdinalIgnoreCase), $"The API's logs contain a personal value ({value.Length} chars).");
-        }
+        App.AssertLogsContainNone(personal);
 
         // Nor do the spans it exported (names, attributes such as SQL text, events, status).
-        var spans = App.Spans.Text();
-        Assert.True(App.Spans.Count > 0, "The host exported no span: the span capture is not wired.");
-        Assert.Contains("Npgsql", spans);
-        foreach (var value in personal)
-        {
-            Assert.False(spans.Contains(value, StringComparison.OrdinalIgnoreCase), $"The API's spans contain a personal value ({value.Length} chars).");
-        }
+        App.AssertSpansContainNone(personal);
     }
 
     private static void AssertAbsent(string dump, IEnumerable<string> values)

@@ -86,21 +86,10 @@ public sealed class when_erasing_a_student(AppFixture app) : IntegrationTest(app
         Assert.Equal(world.Dpo.UserId, entry.RequestedBy);
 
         // Nor does anything the host logged during the scenario (requests, pushes, the erasure workflow).
-        var logs = App.Logs.Text();
-        Assert.True(App.Logs.Count > 0, "The host logged nothing: the log capture is not wired.");
-        foreach (var value in personal)
-        {
-            Assert.False(logs.Contains(value, StringComparison.OrdinalIgnoreCase), $"The API's logs contain a personal value ({value.Length} chars).");
-        }
+        App.AssertLogsContainNone(personal);
 
         // Nor do the spans it exported (names, attributes such as SQL text, events, status).
-        var spans = App.Spans.Text();
-        Assert.True(App.Spans.Count > 0, "The host exported no span: the span capture is not wired.");
-        Assert.Contains("Npgsql", spans);
-        foreach (var value in personal)
-        {
-            Assert.False(spans.Contains(value, StringComparison.OrdinalIgnoreCase), $"The API's spans contain a personal value ({value.Length} chars).");
-        }
+        App.AssertSpansContainNone(personal);
     }
 
     [Fact]

@@ -59,12 +59,7 @@ public sealed class when_staff_type_class_and_skill_names(AppFixture app) : Inte
         foreach (var value in typed) Assert.DoesNotContain(value, pushed);
 
         // Logs of the whole host.
-        var logs = App.Logs.Text();
-        Assert.True(App.Logs.Count > 0, "The host logged nothing: the log capture is not wired.");
-        foreach (var value in typed)
-        {
-            Assert.False(logs.Contains(value, StringComparison.OrdinalIgnoreCase), $"The API's logs contain staff-typed text ({value.Length} chars).");
-        }
+        App.AssertLogsContainNone(typed, "staff-typed text");
     }
 
     [Fact]

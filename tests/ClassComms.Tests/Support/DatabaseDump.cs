@@ -37,17 +37,10 @@ public static class DatabaseDump
     /// <summary>Restores a <see cref="SaveAsync"/> backup into a fresh database <paramref name="name"/> (dropped first if it exists); returns its connection string.</summary>
     public static async Task<string> RestoreIntoNewDatabaseAsync(string path, string name)
     {
+        var restored = await CreateEmptyAsync(name);
         var cs = new NpgsqlConnectionStringBuilder(AppFixture.Required("ConnectionStrings__Marten"));
-        await DropAsync(name);
-        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(cs.ConnectionString) { Database = "postgres" }.ConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"create database \"{name}\"", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
         await RunAsync(Tool("pg_restore"), ["--no-owner", "--no-privileges", "--exit-on-error", .. Connection(cs), "-d", name, path], cs);
-        return new NpgsqlConnectionStringBuilder(cs.ConnectionString) { Database = name }.ConnectionString;
+        return restored;
     }
 
     /// <summary>A fresh empty database <paramref name="name"/> (dropped first if it exists); returns its connection string.</summary>

@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
+using Alba;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ClassComms.Tests.Support;
 
@@ -28,6 +32,18 @@ public sealed class SmtpSink : IAsyncDisposable
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>A separate Testing host whose mail goes to this server, its logs to <paramref name="logs"/>.</summary>
+    public Task<IAlbaHost> StartHostAsync(LogCapture logs) =>
+        AppFixture.StartHostAsync(AppFixture.Required("ConnectionStrings__Marten"), "Testing",
+            new Dictionary<string, string?>
+            {
+                ["Email:Smtp:Host"] = "127.0.0.1",
+                ["Email:Smtp:Port"] = Port.ToString(),
+                ["Email:Smtp:EnableSsl"] = "false",
+                ["Email:Smtp:From"] = "no-reply@classcomms.test",
+            },
+            builder => builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs)));
 
     /// <summary>The next mail delivered (a bounded wait for the background handler, not a timing assertion).</summary>
     public async Task<ReceivedMail> NextAsync(TimeSpan? within = null)
