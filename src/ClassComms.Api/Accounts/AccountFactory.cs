@@ -64,6 +64,24 @@ public sealed class AccountFactory(PersonalDataVault vault, BlindIndex index, Ti
         return login;
     }
 
+    /// <summary>
+    /// Runs <paramref name="attempt"/> (which opens its own session, stages and commits) and, if its commit is refused by a
+    /// unique index (a login or a live membership created by a simultaneous request for the same e-mail and school), once
+    /// more: the second attempt finds and reuses what the other request created, so both succeed with one login and one
+    /// membership. A second refusal goes to the 409 of <see cref="ProblemExceptionHandler"/>.
+    /// </summary>
+    public static async Task<IResult> RetryOnDuplicateAsync(Func<Task<IResult>> attempt)
+    {
+        try
+        {
+            return await attempt();
+        }
+        catch (Exception e) when (ProblemExceptionHandler.IsUniqueViolation(e))
+        {
+            return await attempt();
+        }
+    }
+
     /// <summary>The login's live membership in the school with the role, or a new one (name sealed under its own key), staged.</summary>
     public async Task<UserAccount> AddMembershipAsync(IDocumentSession session, LoginAccount login, Guid schoolId, Role role, string name,
         CancellationToken ct, Guid? membershipId = null, Sealed? sealedName = null)

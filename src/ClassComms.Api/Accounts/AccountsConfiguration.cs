@@ -7,11 +7,22 @@ namespace ClassComms.Accounts;
 
 public static class AccountsConfiguration
 {
+    public const string LiveMembershipIndex = "mt_doc_useraccount_uidx_live_membership";
+
     /// <summary>Logins, memberships and schools are global (sign-in finds them before a school is known); every query of a membership filters by school.</summary>
     public static void ConfigureAccounts(this StoreOptions opts)
     {
         opts.Schema.For<LoginAccount>().SingleTenanted().UniqueIndex(a => a.EmailIndex);
-        opts.Schema.For<UserAccount>().SingleTenanted().Index(a => a.SchoolId).Index(a => a.LoginId);
+        opts.Schema.For<UserAccount>().SingleTenanted().Index(a => a.SchoolId).Index(a => a.LoginId)
+            // One live membership per login, school and role: two simultaneous confirmations or links into one school
+            // cannot both add one (the loser retries and finds the winner's, see AccountFactory.RetryOnDuplicateAsync).
+            // Erased memberships are left out, so a person erased in a school can join it again.
+            .Index([a => a.LoginId, a => a.SchoolId, a => a.Role], index =>
+            {
+                index.Name = LiveMembershipIndex;
+                index.IsUnique = true;
+                index.Predicate = "(data ->> 'ErasedAt') is null";
+            });
         opts.Schema.For<School>().SingleTenanted();
         opts.Schema.For<AuthSession>().SingleTenanted().Index(s => s.UserId).Index(s => s.LoginId);
         opts.Schema.For<RefreshToken>().SingleTenanted().Index(t => t.SessionId).Index(t => t.LoginId);

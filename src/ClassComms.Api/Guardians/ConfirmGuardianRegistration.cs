@@ -32,19 +32,24 @@ public static class ConfirmGuardianRegistrationEndpoint
         var found = await lookup.Query<PendingRegistration>().FirstOrDefaultAsync(p => p.TokenHash == hash, ct);
         if (found is null || found.ExpiresAt <= clock.GetUtcNow()) return InvalidToken();
 
-        await using var session = store.LightweightSession(Ids.Tenant(found.SchoolId));
-        var pending = await session.LoadAsync<PendingRegistration>(found.Id, ct);
-        if (pending is null) return InvalidToken();
-        var parentCode = await session.LoadAsync<ParentCode>(pending.ParentCodeId, ct);
-        if (parentCode is null || !parentCode.IsUsable(clock.GetUtcNow()) || parentCode.SchoolId != pending.SchoolId) return ParentCodeRedemption.InvalidCode();
-        if (await vault.UnsealAsync(pending.Email, ct) is not { } email) return InvalidToken();
+        // Two confirmations for one e-mail and school at once (two children, two mails): the one whose commit the unique
+        // login or membership index refuses runs again and links its child to the other's login and membership.
+        return await AccountFactory.RetryOnDuplicateAsync(async () =>
+        {
+            await using var session = store.LightweightSession(Ids.Tenant(found.SchoolId));
+            var pending = await session.LoadAsync<PendingRegistration>(found.Id, ct);
+            if (pending is null) return InvalidToken();
+            var parentCode = await session.LoadAsync<ParentCode>(pending.ParentCodeId, ct);
+            if (parentCode is null || !parentCode.IsUsable(clock.GetUtcNow()) || parentCode.SchoolId != pending.SchoolId) return ParentCodeRedemption.InvalidCode();
+            if (await vault.UnsealAsync(pending.Email, ct) is not { } email) return InvalidToken();
 
-        var login = await accounts.FindLoginAsync(session, email, ct) ?? await accounts.NewLoginWithHashAsync(session, email, pending.PasswordHash, ct);
-        var membership = await accounts.AddMembershipAsync(session, login, pending.SchoolId, Role.Guardian, "", ct, pending.MembershipId, pending.Name);
-        if (!await redemption.LinkAsync(session, parentCode, membership.Id, ct)) return ParentCodeRedemption.InvalidCode();
-        session.Delete(pending);
-        await session.SaveChangesAsync(ct);
-        return Results.Created("/api/guardians/me/children", new GuardianRegistered(membership.Id, parentCode.StudentId, parentCode.SchoolId));
+            var login = await accounts.FindLoginAsync(session, email, ct) ?? await accounts.NewLoginWithHashAsync(session, email, pending.PasswordHash, ct);
+            var membership = await accounts.AddMembershipAsync(session, login, pending.SchoolId, Role.Guardian, "", ct, pending.MembershipId, pending.Name);
+            if (!await redemption.LinkAsync(session, parentCode, membership.Id, ct)) return ParentCodeRedemption.InvalidCode();
+            session.Delete(pending);
+            await session.SaveChangesAsync(ct);
+            return Results.Created("/api/guardians/me/children", new GuardianRegistered(membership.Id, parentCode.StudentId, parentCode.SchoolId));
+        });
     }
 
     private static IResult InvalidToken() => Problems.Invalid("token", "is not valid or has expired.");

@@ -37,21 +37,24 @@ public static class LinkChildEndpoint
         var parentCode = await redemption.FindUsableAsync(lookup, request.Code, ct);
         if (parentCode is null) return ParentCodeRedemption.InvalidCode();
 
-        await using var session = store.LightweightSession(Ids.Tenant(parentCode.SchoolId));
-        var current = await session.LoadAsync<UserAccount>(caller.UserId, ct);
-        if (current is not { ErasedAt: null }) return Problems.Unauthorized();
-        var guardian = current;
-        if (parentCode.SchoolId != caller.SchoolId)
+        return await AccountFactory.RetryOnDuplicateAsync(async () =>
         {
-            var login = await session.LoadAsync<LoginAccount>(current.LoginId, ct);
-            if (login is not { ErasedAt: null }) return Problems.Unauthorized();
-            // The name as this school knows it; an erased one (key gone) cannot be copied.
-            if (await vault.UnsealAsync(current.Name, ct) is not { } name) return Problems.Unauthorized();
-            guardian = await accounts.AddMembershipAsync(session, login, parentCode.SchoolId, Role.Guardian, name, ct);
-        }
+            await using var session = store.LightweightSession(Ids.Tenant(parentCode.SchoolId));
+            var current = await session.LoadAsync<UserAccount>(caller.UserId, ct);
+            if (current is not { ErasedAt: null }) return Problems.Unauthorized();
+            var guardian = current;
+            if (parentCode.SchoolId != caller.SchoolId)
+            {
+                var login = await session.LoadAsync<LoginAccount>(current.LoginId, ct);
+                if (login is not { ErasedAt: null }) return Problems.Unauthorized();
+                // The name as this school knows it; an erased one (key gone) cannot be copied.
+                if (await vault.UnsealAsync(current.Name, ct) is not { } name) return Problems.Unauthorized();
+                guardian = await accounts.AddMembershipAsync(session, login, parentCode.SchoolId, Role.Guardian, name, ct);
+            }
 
-        if (!await redemption.LinkAsync(session, parentCode, guardian.Id, ct)) return ParentCodeRedemption.InvalidCode();
-        await session.SaveChangesAsync(ct);
-        return Results.Ok(new ChildLinked(parentCode.StudentId, parentCode.SchoolId, guardian.Id, guardian.Id != caller.UserId));
+            if (!await redemption.LinkAsync(session, parentCode, guardian.Id, ct)) return ParentCodeRedemption.InvalidCode();
+            await session.SaveChangesAsync(ct);
+            return Results.Ok(new ChildLinked(parentCode.StudentId, parentCode.SchoolId, guardian.Id, guardian.Id != caller.UserId));
+        });
     }
 }

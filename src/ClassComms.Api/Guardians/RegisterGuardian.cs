@@ -65,10 +65,14 @@ public static class RegisterGuardianEndpoint
         {
             await throttle.SucceededAsync(accountKey, addressKey, ct);
             // Only the holder of the login's password gets here: add the school to their login.
-            var membership = await accounts.AddMembershipAsync(session, login!, parentCode.SchoolId, Role.Guardian, request.Name, ct);
-            if (!await redemption.LinkAsync(session, parentCode, membership.Id, ct)) return ParentCodeRedemption.InvalidCode();
-            await session.SaveChangesAsync(ct);
-            return Results.Created("/api/guardians/me/children", new GuardianRegistered(membership.Id, parentCode.StudentId, parentCode.SchoolId));
+            return await AccountFactory.RetryOnDuplicateAsync(async () =>
+            {
+                await using var adding = store.LightweightSession(Ids.Tenant(parentCode.SchoolId));
+                var membership = await accounts.AddMembershipAsync(adding, login!, parentCode.SchoolId, Role.Guardian, request.Name, ct);
+                if (!await redemption.LinkAsync(adding, parentCode, membership.Id, ct)) return ParentCodeRedemption.InvalidCode();
+                await adding.SaveChangesAsync(ct);
+                return Results.Created("/api/guardians/me/children", new GuardianRegistered(membership.Id, parentCode.StudentId, parentCode.SchoolId));
+            });
         }
 
         var membershipId = Guid.CreateVersion7();

@@ -46,7 +46,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     /// after both checked it did not exist. A 409 like any other concurrent edit; the index's message, which
     /// names the conflicting key, is never sent.
     /// </summary>
-    private static bool IsUniqueViolation(Exception exception)
+    public static bool IsUniqueViolation(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
