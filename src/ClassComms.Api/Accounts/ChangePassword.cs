@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
 using Wolverine.Http;
@@ -16,7 +17,7 @@ public static class ChangePasswordEndpoint
 {
     [WolverinePost("/api/auth/password")]
     public static async Task<IResult> Post(ChangePassword request, ClaimsPrincipal user, HttpContext http, IDocumentSession session,
-        LoginThrottle throttle, SessionRevocation revocation, SessionIssuer sessions, CancellationToken ct)
+        LoginThrottle throttle, SessionRevocation revocation, SessionIssuer sessions, PersonalDataVault vault, CancellationToken ct)
     {
         var validation = new Validation();
         if (string.IsNullOrEmpty(request.CurrentPassword)) validation.Add("currentPassword", "is required.");
@@ -39,6 +40,6 @@ public static class ChangePasswordEndpoint
         login.PasswordHash = Passwords.Hash(login, request.NewPassword);
         revocation.Revoke(session, login);
         var memberships = await Memberships.LiveAsync(session, login.Id, ct);
-        return Results.Ok(sessions.Start(session, login, membership, await Memberships.ViewsAsync(session, memberships, ct)));
+        return Results.Ok(sessions.Start(session, login, membership, await Memberships.ViewsAsync(session, vault, memberships, ct)));
     }
 }

@@ -26,7 +26,7 @@ public static class LoginEndpoint
     [AllowAnonymous]
     [WolverinePost("/api/auth/login")]
     public static async Task<IResult> Post(Login request, HttpContext http, IDocumentSession session, BlindIndex index, SessionIssuer sessions,
-        LoginThrottle throttle, CancellationToken ct)
+        LoginThrottle throttle, PersonalDataVault vault, CancellationToken ct)
     {
         var validation = new Validation().Require(request.Email, "email", 254);
         if (string.IsNullOrEmpty(request.Password)) validation.Add("password", "is required.");
@@ -50,7 +50,7 @@ public static class LoginEndpoint
         login.EmailIndex = emailIndex;
         login.LastMembershipId = membership.Id;
         session.Store(login);
-        return Results.Ok(sessions.Start(session, login, membership, await Memberships.ViewsAsync(session, memberships, ct)));
+        return Results.Ok(sessions.Start(session, login, membership, await Memberships.ViewsAsync(session, vault, memberships, ct)));
     }
 
     private static IResult WrongCredentials() =>

@@ -1,3 +1,4 @@
+using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -17,7 +18,7 @@ public static class RefreshSessionEndpoint
     [AllowAnonymous]
     [WolverinePost("/api/auth/refresh")]
     public static async Task<IResult> Post(RefreshSession request, IDocumentStore store, SessionIssuer sessions, TimeProvider clock,
-        CancellationToken ct)
+        PersonalDataVault vault, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.RefreshToken)) return Problems.Invalid("refreshToken", "is required.");
         if (request.RefreshToken.Length > 200) return Rejected();
@@ -52,7 +53,7 @@ public static class RefreshSessionEndpoint
         token.UsedAt = now;
         session.Store(token);
         var memberships = await Memberships.LiveAsync(session, login.Id, ct);
-        var answer = sessions.Continue(session, login, membership, auth, await Memberships.ViewsAsync(session, memberships, ct));
+        var answer = sessions.Continue(session, login, membership, auth, await Memberships.ViewsAsync(session, vault, memberships, ct));
         try
         {
             await session.SaveChangesAsync(ct);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
 using Wolverine.Http;
@@ -16,7 +17,7 @@ public static class SwitchSchoolEndpoint
 {
     [WolverinePost("/api/auth/switch-school")]
     public static async Task<IResult> Post(SwitchSchool request, ClaimsPrincipal user, IDocumentSession session, SessionIssuer sessions,
-        CancellationToken ct)
+        PersonalDataVault vault, CancellationToken ct)
     {
         if (request.SchoolId == Guid.Empty) return Problems.Invalid("schoolId", "is required.");
         Role? role = null;
@@ -41,6 +42,6 @@ public static class SwitchSchoolEndpoint
         if (Guid.TryParse(user.FindFirstValue(TokenIssuer.SessionClaim), out var current)) await sessions.RevokeAsync(session, current, ct);
         login.LastMembershipId = target.Id;
         session.Store(login);
-        return Results.Ok(sessions.Start(session, login, target, await Memberships.ViewsAsync(session, memberships, ct)));
+        return Results.Ok(sessions.Start(session, login, target, await Memberships.ViewsAsync(session, vault, memberships, ct)));
     }
 }

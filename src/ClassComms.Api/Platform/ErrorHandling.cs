@@ -25,6 +25,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 (409, "Conflict.", "Someone else changed this at the same moment; reload and try again."),
             _ when IsUniqueViolation(exception) =>
                 (409, "Conflict.", "This would duplicate something that already exists (for example an e-mail in use); reload and try again."),
+            Schools.SchoolErasedException => (410, "Gone.", "The school's data has been erased; nothing new can be written for it."),
             SubjectErasedException => (409, "Conflict.", "The person has been erased; no personal data can be written about them."),
             UnauthorizedAccessException => (401, "Unauthorized.", null),
             _ => (500, "Something went wrong.", null),

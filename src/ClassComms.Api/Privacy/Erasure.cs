@@ -7,6 +7,9 @@ public static class SubjectKinds
 {
     public const string Student = "student";
     public const string Guardian = "guardian";
+
+    /// <summary>A school's own text (its name, class and skill names): a ledger entry only, written by <see cref="Schools.ShredSchool"/>.</summary>
+    public const string School = "school";
 }
 
 // Events of the erasure stream (one per erased person; stream id = Erasure.IdFor(subject id)). Ids only.

@@ -97,6 +97,17 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
         await ForgetAsync(tenant, schoolId, erasure, ct);
     }
 
+    /// <summary>A school's shred (<see cref="Schools.ShredSchool"/>), from its ledger entry: the school's own key destroyed, the fence checked.</summary>
+    public Task ShredSchoolAsync(ErasureRecord record, CancellationToken ct)
+    {
+        if (record.SubjectKind != SubjectKinds.School || record.SubjectId != record.SchoolId)
+        {
+            throw new InvalidOperationException($"The ledger entry of subject {record.SubjectId} is not a school shred.");
+        }
+
+        return DestroyKeyAsync(Ids.Tenant(record.SchoolId), record.SchoolId, record.RequestedBy, ct);
+    }
+
     private async Task EraseLoginIfLastAsync(Guid membershipId, Guid erasedBy, CancellationToken ct)
     {
         Guid loginId;

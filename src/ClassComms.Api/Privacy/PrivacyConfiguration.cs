@@ -25,6 +25,7 @@ public static class PrivacyConfiguration
         services.AddSingleton(new BlobServiceClient(blobs));
         services.AddSingleton<ErasureLedger>();
         services.AddSingleton<ErasureSteps>();
+        services.AddSingleton<Schools.ShredSchool>();
         services.AddSingleton<ErasureReapplication>();
         services.AddHostedService<ErasureReapplicationAtStartup>();
         services.AddExceptionHandler<ErasureRequestConflictHandler>(); // before the general one in Program.cs

@@ -25,7 +25,7 @@ public static class CreateSchoolEndpoint
     [AllowAnonymous]
     [WolverinePost("/api/schools")]
     public static async Task<IResult> Post(CreateSchool request, HttpContext http, IDocumentStore store,
-        IOptions<PlatformOptions> platform, Accounts.AccountFactory accounts, CancellationToken ct)
+        IOptions<PlatformOptions> platform, Accounts.AccountFactory accounts, PersonalDataVault vault, CancellationToken ct)
     {
         if (!IsOperator(http, platform.Value)) return Problems.Unauthorized();
 
@@ -39,7 +39,8 @@ public static class CreateSchoolEndpoint
         // An e-mail that already has a login gets a leader membership on it (its password unchanged).
         var leader = await accounts.CreateAsync(session, schoolId, Role.Leader, request.Leader!, ct);
 
-        session.Store(new School { Id = schoolId, Name = request.Name.Trim(), CreatedAt = DateTimeOffset.UtcNow });
+        var name = await vault.SealAsync(schoolId, SchoolText.SchoolName, schoolId, request.Name.Trim(), ct);
+        session.Store(new School { Id = schoolId, Name = name, CreatedAt = DateTimeOffset.UtcNow });
         await session.SaveChangesAsync(ct);
         return Results.Created($"/api/schools/{schoolId}", new SchoolCreated(schoolId, leader.Id));
     }

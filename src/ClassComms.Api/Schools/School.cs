@@ -1,10 +1,15 @@
+using ClassComms.PersonalData;
+
 namespace ClassComms.Schools;
 
-/// <summary>A school is a tenant: its id (N format) is the Marten tenant id of everything it owns.</summary>
+/// <summary>
+/// A school is a tenant: its id (N format) is the Marten tenant id of everything it owns. Its name is staff-typed text, sealed
+/// under the school's own key and bound to the school id (<see cref="SchoolText"/>).
+/// </summary>
 public sealed class School
 {
     public Guid Id { get; set; }
-    public string Name { get; set; } = "";
+    public Sealed? Name { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>IANA time zone in which quiet hours are read.</summary>
@@ -12,6 +17,9 @@ public sealed class School
 
     /// <summary>Quiet hours for staff who have not set their own; null = none.</summary>
     public Notifications.QuietHours? DefaultQuietHours { get; set; }
+
+    /// <summary>The name for a reader; null once the school's key is destroyed.</summary>
+    public ValueTask<string?> NameAsync(PersonalDataVault vault, CancellationToken ct) => vault.OpenAsync(Name, Id, ct);
 }
 
 public sealed class PlatformOptions

@@ -8,6 +8,7 @@ using ClassComms.Media;
 using ClassComms.PersonalData;
 using ClassComms.Points;
 using ClassComms.Privacy;
+using ClassComms.Schools;
 using ClassComms.Students;
 using ClassComms.Tests.Support;
 using Marten;
@@ -95,6 +96,45 @@ public sealed class when_restoring_a_backup_taken_before_an_erasure(AppFixture a
         {
             await DatabaseDump.DropAsync(database);
             File.Delete(scene.Backup);
+        }
+    }
+
+    [Fact]
+    public async Task a_school_shredded_after_the_backup_is_shredded_again_by_the_restored_host_before_it_is_ready()
+    {
+        var world = await Api.CreateWorld();
+        await Api.AddSkill(world.Teacher, world.ClassId, "Kindness to Ada");
+        Assert.Equal("Grade 3", (await Api.GetClass(world.Teacher, world.ClassId)).Name);
+        var backup = Path.Combine(Path.GetTempPath(), $"classcomms-backup-{Guid.NewGuid():N}.dump");
+        await DatabaseDump.SaveAsync(backup);
+        await Host.Services.GetRequiredService<ShredSchool>().ShredTextAsync(world.SchoolId, world.Leader.UserId, CancellationToken.None);
+
+        var database = "classcomms_tests_restore_shred";
+        var restored = await DatabaseDump.RestoreIntoNewDatabaseAsync(backup, database);
+        try
+        {
+            // The backup brought the school's key back: this is what the ledger must undo.
+            Assert.Equal(1L, await WrappedKeysAsync(restored, world.SchoolId));
+
+            await using var host = await AppFixture.StartHostAsync(restored);
+            var api = new Api(host);
+            await host.Scenario(s =>
+            {
+                s.Get.Url("/health/ready");
+                s.StatusCodeShouldBeOk();
+            });
+
+            Assert.Equal(0L, await WrappedKeysAsync(restored, world.SchoolId));
+            Assert.Equal(1L, await FencesAsync(restored, world.SchoolId));
+            var view = await api.GetClass(world.Teacher, world.ClassId);
+            Assert.Null(view.Name);
+            Assert.All(view.Skills, s => Assert.Null(s.Name));
+            await api.Problem(HttpStatusCode.Gone, HttpMethod.Post, "/api/classes", new CreateClass("Grade 4", null), world.Teacher);
+        }
+        finally
+        {
+            await DatabaseDump.DropAsync(database);
+            File.Delete(backup);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using ClassComms.Accounts;
 using ClassComms.Classes;
 using ClassComms.Guardians;
 using ClassComms.Notifications;
@@ -10,36 +11,43 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ClassComms.Tests.Privacy;
 
-/// <summary>Class and skill names are staff-typed free text that may name a child: sealed under the school's key, never plaintext at rest.</summary>
+/// <summary>
+/// The school name, class names and skill names are staff-typed free text that may name a child (or identify a small school):
+/// sealed under the school's key, never plaintext at rest.
+/// </summary>
 public sealed class when_staff_type_class_and_skill_names(AppFixture app) : IntegrationTest(app)
 {
     [Fact]
-    public async Task a_class_name_and_a_skill_name_naming_a_child_are_in_no_table_blob_log_or_push()
+    public async Task a_school_name_a_class_name_and_a_skill_name_naming_a_child_are_in_no_table_blob_log_or_push()
     {
         var tag = Guid.NewGuid().ToString("N")[..8]; // unique per run: Azurite's files and the shared log outlive one test
         var className = $"Zorabel Windhaven's reading group {tag}";
         var skillName = $"Helped Zorabel Windhaven {tag}";
-        var world = await Api.CreateWorld();
-        var created = await Api.CreateClass(world.Teacher, className);
-        var student = (await Api.Enrol(world.Teacher, created.ClassId, "Ada Student"))[0];
-        var skill = await Api.AddSkill(world.Teacher, created.ClassId, skillName);
-        var guardian = await Api.GuardianOf(world.Teacher, student);
+        var schoolName = $"Quillfeather Academy {tag}";
+        var leader = await Api.CreateSchool(schoolName);
+        var teacher = await Api.CreateStaff(leader, "teacher", "Theo Teacher");
+        var created = await Api.CreateClass(teacher, className);
+        var student = (await Api.Enrol(teacher, created.ClassId, "Ada Student"))[0];
+        var skill = await Api.AddSkill(teacher, created.ClassId, skillName);
+        var guardian = await Api.GuardianOf(teacher, student);
         await using var parentApp = await HubClient.Connect(App, guardian);
-        var award = await Api.Award(world.Teacher, created.ClassId, skill.Id, [student]);
+        var award = await Api.Award(teacher, created.ClassId, skill.Id, [student]);
         var push = await parentApp.WaitFor(nameof(INotificationClient.PointAwarded), n => n.PointId == award.Points[0].PointId);
         await ProjectionsCaughtUp();
 
         // Readers who may see them get them back through every read that shows them (so the searches below look for real values).
-        Assert.Equal(className, (await Api.GetClass(world.Teacher, created.ClassId)).Name);
-        Assert.Contains(await Api.Get<List<ClassListItem>>("/api/classes", world.Teacher), c => c.Name == className);
-        Assert.Contains((await Api.GetClass(world.Teacher, created.ClassId)).Skills, s => s.Id == skill.Id && s.Name == skillName);
+        Assert.Equal(className, (await Api.GetClass(teacher, created.ClassId)).Name);
+        Assert.Contains(await Api.Get<List<ClassListItem>>("/api/classes", teacher), c => c.Name == className);
+        Assert.Contains((await Api.GetClass(teacher, created.ClassId)).Skills, s => s.Id == skill.Id && s.Name == skillName);
         Assert.Equal(className, Assert.Single(await Api.Get<List<ChildView>>("/api/guardians/me/children", guardian)).ClassName);
         Assert.Equal(skillName, Assert.Single((await Api.Get<FeedPage>("/api/guardians/me/feed", guardian)).Items).SkillName);
         Assert.Equal(skillName, Assert.Single((await Api.GetHistory(guardian, student)).Points).SkillName);
-        var summary = await Api.Get<ClassSummary>($"/api/classes/{created.ClassId}/summary", world.Teacher);
+        var summary = await Api.Get<ClassSummary>($"/api/classes/{created.ClassId}/summary", teacher);
         Assert.Equal(skillName, Assert.Single(summary.Skills).SkillName);
+        var signedIn = await Api.Post<LoginSucceeded>("/api/auth/login", new Login(teacher.Email, Api.Password), null, System.Net.HttpStatusCode.OK);
+        Assert.Equal(schoolName, Assert.Single(signedIn.Memberships).SchoolName);
 
-        string[] typed = [className, skillName, "Zorabel Windhaven"];
+        string[] typed = [className, skillName, "Zorabel Windhaven", schoolName];
 
         // PostgreSQL: every schema and table (events, documents, Wolverine's envelopes and dead letters, keys).
         var dump = await DatabaseDump.TakeAsync();
