@@ -27,6 +27,7 @@ public static class AccountsConfiguration
         opts.Schema.For<AuthSession>().SingleTenanted().Index(s => s.UserId).Index(s => s.LoginId);
         opts.Schema.For<RefreshToken>().SingleTenanted().Index(t => t.SessionId).Index(t => t.LoginId);
         opts.Schema.For<PasswordReset>().SingleTenanted().Index(r => r.LoginId);
+        opts.Storage.ExtendedSchemaObjects.Add(LoginThrottleStore.SchemaObject());
     }
 
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)

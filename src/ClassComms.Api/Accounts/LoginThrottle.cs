@@ -147,41 +147,27 @@ public sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, TimePr
 }
 
 /// <summary>
-/// The database of the throttle's counters: the event store's (<c>ConnectionStrings:Marten</c>), table created on first use.
-/// Keys are blind indexes and addresses, never e-mails.
+/// The database of the throttle's counters: the event store's (<c>ConnectionStrings:Marten</c>). Its table is part of Marten's
+/// schema (<see cref="SchemaObject"/>): created by <c>resources setup</c> (at start in Development and Testing) and checked by
+/// <c>resources check</c> and a start outside Development. Keys are blind indexes and addresses, never e-mails.
 /// </summary>
 public sealed class LoginThrottleStore(string connectionString) : IAsyncDisposable
 {
     public const string Table = "classcomms.login_throttle";
 
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
-    private readonly SemaphoreSlim _schema = new(1, 1);
-    private volatile bool _ready;
 
-    public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    /// <summary>The counters table, for <c>StoreOptions.Storage.ExtendedSchemaObjects</c>.</summary>
+    public static Weasel.Postgresql.Tables.Table SchemaObject()
     {
-        var connection = await _dataSource.OpenConnectionAsync(ct);
-        if (_ready) return connection;
-        await _schema.WaitAsync(ct);
-        try
-        {
-            if (!_ready)
-            {
-                await using var create = new NpgsqlCommand($"""
-                    create schema if not exists classcomms;
-                    create table if not exists {Table} (key text primary key, attempts integer not null, last_at timestamptz not null);
-                    """, connection);
-                await create.ExecuteNonQueryAsync(ct);
-                _ready = true;
-            }
-        }
-        finally
-        {
-            _schema.Release();
-        }
-
-        return connection;
+        var table = new Weasel.Postgresql.Tables.Table(Table) { PrimaryKeyName = "login_throttle_pkey" };
+        table.AddColumn("key", "text").AsPrimaryKey();
+        table.AddColumn("attempts", "integer").NotNull();
+        table.AddColumn("last_at", "timestamptz").NotNull();
+        return table;
     }
+
+    public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken ct) => _dataSource.OpenConnectionAsync(ct);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -18,6 +18,7 @@ public static class ConversationsConfiguration
         // Optimistic concurrency: two messages claiming one attachment at once cannot both commit (the second save is a
         // ConcurrencyException, a 409, and its whole transaction, message and outbox included, rolls back).
         opts.Schema.For<MediaObject>().MultiTenanted().Index(m => m.ConversationId).Index(m => m.UploadedBy).UseOptimisticConcurrency(true);
+        foreach (var o in UploadReservations.SchemaObjects()) opts.Storage.ExtendedSchemaObjects.Add(o);
         opts.Schema.For<StaffPreferences>().MultiTenanted();
         opts.Schema.For<GuardianPreferences>().MultiTenanted();
     }

@@ -88,7 +88,6 @@ public sealed class MediaStore
     public async Task EnsureContainersAsync(CancellationToken ct)
     {
         await Media.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: ct);
-        await _reservations.EnsureSchemaAsync(ct);
         await _blobs.GetBlobContainerClient(RetiredQuarantineContainer).DeleteIfExistsAsync(cancellationToken: ct);
     }
 

@@ -35,30 +35,35 @@ public sealed class UploadReservations : IAsyncDisposable
     /// </summary>
     public static string SettleSql => $"select {SettleFunction}(?)";
 
-    public async Task EnsureSchemaAsync(CancellationToken ct)
+    /// <summary>
+    /// The reservations table and the settle function, for <c>StoreOptions.Storage.ExtendedSchemaObjects</c>: part of Marten's
+    /// schema, so <c>resources setup</c> (at start in Development and Testing) creates them and a start outside Development
+    /// checks them. The function is written as PostgreSQL prints it back, so the check finds no difference.
+    /// </summary>
+    public static IEnumerable<Weasel.Core.ISchemaObject> SchemaObjects()
     {
-        // One statement batch is one transaction; the lock keeps hosts starting together from racing on the function.
-        await using var command = _db.CreateCommand($"""
-            select pg_advisory_xact_lock(hashtextextended('{Table}', 0));
-            create schema if not exists classcomms;
-            create table if not exists {Table} (
-                id uuid primary key,
-                tenant_id text not null,
-                user_id uuid not null,
-                bytes bigint not null,
-                blob_name text not null,
-                expires_at timestamptz not null);
-            create index if not exists media_upload_reservations_user on {Table} (tenant_id, user_id);
-            create index if not exists media_upload_reservations_expiry on {Table} (expires_at);
-            create or replace function {SettleFunction}(upload uuid) returns void language plpgsql as $$
+        var table = new Weasel.Postgresql.Tables.Table(Table) { PrimaryKeyName = "media_upload_reservations_pkey" };
+        table.AddColumn("id", "uuid").AsPrimaryKey();
+        table.AddColumn("tenant_id", "text").NotNull();
+        table.AddColumn("user_id", "uuid").NotNull();
+        table.AddColumn("bytes", "bigint").NotNull();
+        table.AddColumn("blob_name", "text").NotNull();
+        table.AddColumn("expires_at", "timestamptz").NotNull();
+        table.Indexes.Add(new Weasel.Postgresql.Tables.IndexDefinition("media_upload_reservations_user") { Columns = ["tenant_id", "user_id"] });
+        table.Indexes.Add(new Weasel.Postgresql.Tables.IndexDefinition("media_upload_reservations_expiry") { Columns = ["expires_at"] });
+        yield return table;
+        yield return Weasel.Postgresql.Functions.Function.ForSql($"""
+            CREATE OR REPLACE FUNCTION {SettleFunction}(upload uuid)
+             RETURNS void
+             LANGUAGE plpgsql
+            AS $function$
             begin
                 delete from {Table} where id = upload;
                 if not found then
                     raise exception 'upload % has no reservation (it expired and was swept)', upload using errcode = 'P0002';
                 end if;
-            end $$;
+            end $function$;
             """);
-        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>

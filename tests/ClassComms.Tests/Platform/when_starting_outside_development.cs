@@ -1,10 +1,12 @@
 using ClassComms.Tests.Support;
+using Npgsql;
 
 namespace ClassComms.Tests.Platform;
 
 /// <summary>
 /// Outside Development and Testing nothing is generated or migrated at start: the handler code must have been generated
-/// before the build (infra/publish.sh), and the schema applied by the explicit migration step, `resources setup`.
+/// before the build (infra/publish.sh), and the schema applied by the explicit migration step, `resources setup`
+/// (ClassComms' own tables in the event store included).
 /// </summary>
 public sealed class when_starting_outside_development(AppFixture app) : IntegrationTest(app)
 {
@@ -37,6 +39,19 @@ public sealed class when_starting_outside_development(AppFixture app) : Integrat
 
             var (exitCode, output) = await ApiProcess.RunAsync("Production", connection, Production, ["resources", "setup"]);
             Assert.True(exitCode == 0, $"resources setup exited with {exitCode}: {output}");
+
+            // ClassComms' own tables in the event store are part of Marten's schema: created by the setup, not on first use.
+            await using (var db = new NpgsqlConnection(connection))
+            {
+                await db.OpenAsync();
+                foreach (var name in new[] { "classcomms.login_throttle", "classcomms.media_upload_reservations", "classcomms.media_upload_settle(uuid)" })
+                {
+                    var kind = name.EndsWith(')') ? "regprocedure" : "regclass";
+                    await using var exists = new NpgsqlCommand($"select to_{kind}(@name) is not null", db);
+                    exists.Parameters.AddWithValue("name", name);
+                    Assert.True((bool)(await exists.ExecuteScalarAsync())!, $"{name} does not exist after resources setup");
+                }
+            }
 
             await using var host = await AppFixture.StartHostAsync(connection, "Production", Production);
             var ready = await host.Server.CreateClient().GetAsync("/health/ready");
