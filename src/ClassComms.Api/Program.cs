@@ -57,6 +57,8 @@ app.MapWolverineEndpoints(opts =>
     opts.RequireAuthorizeOnAll();
     opts.RejectUnparseableQueryValues = true;
     opts.AddPolicy<RejectedRequestsPolicy>();
+    opts.AddParameterHandlingStrategy<RouteIdBinding>(); // Guid {id} route values: a malformed one is a 400 naming it
+    opts.AddParameterHandlingStrategy<CallerBinding>(); // a Caller parameter: who calls, from the bearer token
 });
 
 app.MapOpenApi().AllowAnonymous();

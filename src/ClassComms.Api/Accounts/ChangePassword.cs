@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
@@ -16,7 +15,7 @@ public sealed record ChangePassword(string CurrentPassword, string NewPassword);
 public static class ChangePasswordEndpoint
 {
     [WolverinePost("/api/auth/password")]
-    public static async Task<IResult> Post(ChangePassword request, ClaimsPrincipal user, HttpContext http, IDocumentSession session,
+    public static async Task<IResult> Post(ChangePassword request, Caller caller, HttpContext http, IDocumentSession session,
         LoginThrottle throttle, SessionRevocation revocation, SessionIssuer sessions, PersonalDataVault vault, CancellationToken ct)
     {
         var validation = new Validation();
@@ -24,8 +23,6 @@ public static class ChangePasswordEndpoint
         else if (request.CurrentPassword.Length > 1024) validation.Add("currentPassword", "must be at most 1024 characters.");
         validation.Password(request.NewPassword, "newPassword");
         if (!validation.IsValid) return validation.ToResult();
-
-        var caller = Caller.Of(user);
         var membership = await session.LoadAsync<UserAccount>(caller.UserId, ct);
         if (membership is not { ErasedAt: null }) return Problems.Unauthorized();
         var login = await session.LoadAsync<LoginAccount>(membership.LoginId, ct);

@@ -17,10 +17,9 @@ public sealed record StaffCreated(Guid UserId, string Role);
 public static class CreateStaffEndpoint
 {
     [WolverinePost("/api/staff")]
-    public static async Task<IResult> Post(CreateStaff request, System.Security.Claims.ClaimsPrincipal user,
+    public static async Task<IResult> Post(CreateStaff request, Caller caller,
         IDocumentSession session, AccountFactory accounts, CancellationToken ct)
     {
-        var caller = Caller.Of(user);
         if (caller.Role != Role.Leader) return Problems.Forbidden("Only a school leader can create staff accounts.");
 
         var validation = new Validation();

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
@@ -12,17 +11,15 @@ public sealed record AddSkill(string Name, bool Positive, int Value);
 public static class AddSkillEndpoint
 {
     [WolverinePost("/api/classes/{classId}/skills")]
-    public static async Task<IResult> Post(string classId, AddSkill request, HttpContext http, ClaimsPrincipal user,
+    public static async Task<IResult> Post(Guid classId, AddSkill request, HttpContext http, Caller caller,
         IDocumentSession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
-        if (!Ids.TryParse(classId, "classId", out var id, out var bad)) return bad!;
-        var caller = Caller.Of(user);
 
         var validation = new Validation().Require(request.Name, "name", 60);
         if (request.Value is < 1 or > SchoolClass.MaxSkillValue) validation.Add("value", $"must be between 1 and {SchoolClass.MaxSkillValue}.");
         if (!validation.IsValid) return validation.ToResult();
 
-        var schoolClass = await ClassAccess.ReadableAsync(session, caller, id, ct);
+        var schoolClass = await ClassAccess.ReadableAsync(session, caller, classId, ct);
         if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return Problems.NotFound("class");
         var name = request.Name.Trim();
         var existing = await schoolClass.SkillViewsAsync(vault, ct);
@@ -32,13 +29,13 @@ public static class AddSkillEndpoint
         }
 
         var expected = ClassAccess.IfMatch(http);
-        var stream = await session.Events.FetchForWriting<SchoolClass>(id, ct);
+        var stream = await session.Events.FetchForWriting<SchoolClass>(classId, ct);
         if (expected is not null && expected != stream.StartingVersion) return Problems.PreconditionFailed();
 
         var skill = await ClassSkills.NewAsync(vault, caller.SchoolId, name, request.Positive, request.Value, ct);
-        stream.AppendOne(new SkillAdded(id, caller.UserId, skill, clock.GetUtcNow()));
+        stream.AppendOne(new SkillAdded(classId, caller.UserId, skill, clock.GetUtcNow()));
         // CurrentVersion already counts the appended event: it is the version this request commits.
         http.Response.Headers.ETag = ClassAccess.ETag(stream.CurrentVersion ?? 0);
-        return Results.Created($"/api/classes/{id}/skills/{skill.Id}", new Skill(skill.Id, name, skill.Positive, skill.Value));
+        return Results.Created($"/api/classes/{classId}/skills/{skill.Id}", new Skill(skill.Id, name, skill.Positive, skill.Value));
     }
 }

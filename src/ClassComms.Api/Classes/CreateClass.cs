@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Accounts;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -16,10 +15,9 @@ public sealed record ClassCreatedResponse(Guid ClassId, Guid TeacherId, IReadOnl
 public static class CreateClassEndpoint
 {
     [WolverinePost("/api/classes")]
-    public static async Task<IResult> Post(CreateClass request, ClaimsPrincipal user, IDocumentSession session, PersonalDataVault vault,
+    public static async Task<IResult> Post(CreateClass request, Caller caller, IDocumentSession session, PersonalDataVault vault,
         TimeProvider clock, CancellationToken ct)
     {
-        var caller = Caller.Of(user);
         if (!caller.IsTeacherOrLeader) return Problems.Forbidden("Only teachers and school leaders create classes.");
 
         var validation = new Validation().Require(request.Name, "name", 100);

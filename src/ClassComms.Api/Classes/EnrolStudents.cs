@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Students;
@@ -19,11 +18,9 @@ public static class EnrolStudentsEndpoint
     public const int MaxPerRequest = 60;
 
     [WolverinePost("/api/classes/{classId}/students")]
-    public static async Task<IResult> Post(string classId, EnrolStudents request, ClaimsPrincipal user, IDocumentSession session,
+    public static async Task<IResult> Post(Guid classId, EnrolStudents request, Caller caller, IDocumentSession session,
         PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
-        if (!Ids.TryParse(classId, "classId", out var id, out var bad)) return bad!;
-        var caller = Caller.Of(user);
 
         var validation = new Validation();
         if (request.Students is null || request.Students.Count == 0) validation.Add("students", "must list at least one student.");
@@ -35,21 +32,21 @@ public static class EnrolStudentsEndpoint
 
         if (!validation.IsValid) return validation.ToResult();
 
-        var schoolClass = await ClassAccess.ReadableAsync(session, caller, id, ct);
+        var schoolClass = await ClassAccess.ReadableAsync(session, caller, classId, ct);
         if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return Problems.NotFound("class");
 
-        var classStream = await session.Events.FetchForWriting<SchoolClass>(id, ct);
+        var classStream = await session.Events.FetchForWriting<SchoolClass>(classId, ct);
         var now = clock.GetUtcNow();
         var ids = new List<Guid>();
         foreach (var student in request.Students!)
         {
             var studentId = Guid.CreateVersion7();
             var name = await vault.SealAsync(caller.Tenant, studentId, "student.name", student.Name.Trim(), ct);
-            session.Events.StartStream<Student>(studentId, new StudentEnrolled(studentId, caller.UserId, id, name, now));
-            classStream.AppendOne(new StudentJoinedClass(id, studentId, caller.UserId, now));
+            session.Events.StartStream<Student>(studentId, new StudentEnrolled(studentId, caller.UserId, classId, name, now));
+            classStream.AppendOne(new StudentJoinedClass(classId, studentId, caller.UserId, now));
             ids.Add(studentId);
         }
 
-        return Results.Created($"/api/classes/{id}", new StudentsEnrolled(ids));
+        return Results.Created($"/api/classes/{classId}", new StudentsEnrolled(ids));
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Students;
@@ -11,18 +10,14 @@ public sealed record RosterEntry(Guid StudentId, string? Name, bool Erased, int 
 
 public sealed record ClassView(Guid ClassId, string? Name, Guid TeacherId, IReadOnlyList<Skill> Skills, IReadOnlyList<RosterEntry> Students, long Version);
 
-public sealed record ClassListItem(Guid ClassId, string? Name, Guid TeacherId, int StudentCount);
-
 public static class GetClassEndpoint
 {
     /// <summary>The class with its roster, names unsealed for the caller. ETag = stream version (use it in If-Match).</summary>
     [WolverineGet("/api/classes/{classId}")]
-    public static async Task<IResult> Get(string classId, HttpContext http, ClaimsPrincipal user, IQuerySession session,
+    public static async Task<IResult> Get(Guid classId, HttpContext http, Caller caller, IQuerySession session,
         PersonalDataVault vault, CancellationToken ct)
     {
-        if (!Ids.TryParse(classId, "classId", out var id, out var bad)) return bad!;
-        var caller = Caller.Of(user);
-        var schoolClass = await ClassAccess.ReadableAsync(session, caller, id, ct);
+        var schoolClass = await ClassAccess.ReadableAsync(session, caller, classId, ct);
         if (schoolClass is null) return Problems.NotFound("class");
 
         var students = await session.LoadManyAsync<Student>(ct, schoolClass.StudentIds);
@@ -35,25 +30,10 @@ public static class GetClassEndpoint
                 s.VisibleGuardianIds.Count));
         }
 
-        var state = await session.Events.FetchStreamStateAsync(id, ct);
+        var state = await session.Events.FetchStreamStateAsync(classId, ct);
         var version = state?.Version ?? 0;
         http.Response.Headers.ETag = ClassAccess.ETag(version);
         return Results.Ok(new ClassView(schoolClass.Id, await schoolClass.NameAsync(vault, ct), schoolClass.TeacherId,
             await schoolClass.SkillViewsAsync(vault, ct), roster, version));
-    }
-
-    /// <summary>Classes the caller teaches; leaders and the DPO see every class of their school.</summary>
-    [WolverineGet("/api/classes")]
-    public static async Task<IResult> List(ClaimsPrincipal user, IQuerySession session, PersonalDataVault vault, CancellationToken ct)
-    {
-        var caller = Caller.Of(user);
-        if (!caller.IsStaff) return Problems.Forbidden("Only school staff list classes.");
-        var query = session.Query<SchoolClass>();
-        var classes = caller.Role == Role.Teacher
-            ? await query.Where(c => c.TeacherId == caller.UserId).ToListAsync(ct)
-            : await query.ToListAsync(ct);
-        var items = new List<ClassListItem>();
-        foreach (var c in classes) items.Add(new ClassListItem(c.Id, await c.NameAsync(vault, ct), c.TeacherId, c.StudentIds.Count));
-        return Results.Ok(items.OrderBy(c => c.Name).ToList());
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Platform;
 using JasperFx.Events;
 using Marten;
@@ -37,10 +36,9 @@ public static class GetInboxEndpoint
 
     /// <summary>Messages to the caller after <c>after</c> (0 = start), oldest first, filtered by what they may see now.</summary>
     [WolverineGet("/api/inbox")]
-    public static async Task<IResult> Get(long? after, int? limit, ClaimsPrincipal user, IQuerySession session, MessageReader reader,
+    public static async Task<IResult> Get(long? after, int? limit, Caller caller, IQuerySession session, MessageReader reader,
         CancellationToken ct)
     {
-        var caller = Caller.Of(user);
         var from = after ?? 0;
         if (from < 0) return Problems.Invalid("after", "must be zero or a cursor from a previous page.");
         var take = limit ?? 50;

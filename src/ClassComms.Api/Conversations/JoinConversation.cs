@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Platform;
 using Marten;
 using Wolverine.Http;
@@ -9,14 +8,12 @@ namespace ClassComms.Conversations;
 public static class JoinConversationEndpoint
 {
     [WolverinePost("/api/conversations/{conversationId}/join")]
-    public static async Task<IResult> Post(string conversationId, ClaimsPrincipal user, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(Guid conversationId, Caller caller, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
-        if (!Ids.TryParse(conversationId, "conversationId", out var id, out var bad)) return bad!;
-        var caller = Caller.Of(user);
         if (caller.Role != Role.Leader) return Problems.Forbidden("Only a school leader can join a conversation.");
-        var conversation = await session.LoadAsync<Conversation>(id, ct);
+        var conversation = await session.LoadAsync<Conversation>(conversationId, ct);
         if (conversation is null) return Problems.NotFound("conversation");
-        if (!conversation.StaffIds.Contains(caller.UserId)) session.Events.Append(id, new StaffJoinedConversation(id, caller.UserId, clock.GetUtcNow()));
+        if (!conversation.StaffIds.Contains(caller.UserId)) session.Events.Append(conversationId, new StaffJoinedConversation(conversationId, caller.UserId, clock.GetUtcNow()));
         return Results.NoContent();
     }
 }

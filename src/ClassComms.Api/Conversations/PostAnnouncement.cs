@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Classes;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -16,24 +15,21 @@ public sealed record AnnouncementPosted(Guid ConversationId, Guid MessageId, int
 public static class PostAnnouncementEndpoint
 {
     [WolverinePost("/api/classes/{classId}/announcements")]
-    public static async Task<(IResult, OutgoingMessages)> Post(string classId, PostAnnouncement request, ClaimsPrincipal user,
+    public static async Task<(IResult, OutgoingMessages)> Post(Guid classId, PostAnnouncement request, Caller caller,
         IDocumentSession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
-        var none = new OutgoingMessages();
-        if (!Ids.TryParse(classId, "classId", out var id, out var bad)) return (bad!, none);
-        var caller = Caller.Of(user);
 
         var validation = new Validation();
         MessageDraft.Validate(validation, caller, request.Text, null, request.Urgent);
         var about = request.AboutStudentIds ?? [];
-        if (!validation.IsValid) return (validation.ToResult(), none);
+        if (!validation.IsValid) return (validation.ToResult(), []);
 
-        var schoolClass = await ClassAccess.ReadableAsync(session, caller, id, ct);
-        if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return (Problems.NotFound("class"), none);
-        if (about.Any(s => !schoolClass.StudentIds.Contains(s))) return (Problems.Invalid("aboutStudentIds", "contains students who are not in this class."), none);
+        var schoolClass = await ClassAccess.ReadableAsync(session, caller, classId, ct);
+        if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return (Problems.NotFound("class"), []);
+        if (about.Any(s => !schoolClass.StudentIds.Contains(s))) return (Problems.Invalid("aboutStudentIds", "contains students who are not in this class."), []);
 
         var now = clock.GetUtcNow();
-        var started = new ConversationStarted(Guid.CreateVersion7(), caller.UserId, ConversationKinds.Announcement, id, null, [], about.Distinct().ToList(), now);
+        var started = new ConversationStarted(Guid.CreateVersion7(), caller.UserId, ConversationKinds.Announcement, classId, null, [], about.Distinct().ToList(), now);
         var conversation = Conversation.Create(started);
         var recipients = await ConversationAccess.GuardianRecipientsAsync(session, conversation, ct);
         var messageId = Guid.CreateVersion7();

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
@@ -15,32 +14,29 @@ public sealed record MessageAccepted(Guid ConversationId, Guid MessageId);
 public static class PostMessageEndpoint
 {
     [WolverinePost("/api/conversations/{conversationId}/messages")]
-    public static async Task<(IResult, OutgoingMessages)> Post(string conversationId, PostMessage request, ClaimsPrincipal user,
+    public static async Task<(IResult, OutgoingMessages)> Post(Guid conversationId, PostMessage request, Caller caller,
         IDocumentSession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
-        var none = new OutgoingMessages();
-        if (!Ids.TryParse(conversationId, "conversationId", out var id, out var bad)) return (bad!, none);
-        var caller = Caller.Of(user);
 
         var validation = new Validation();
         MessageDraft.Validate(validation, caller, request.Text, request.AttachmentIds, request.Urgent);
-        if (!validation.IsValid) return (validation.ToResult(), none);
+        if (!validation.IsValid) return (validation.ToResult(), []);
 
-        var conversation = await ConversationAccess.ParticipantAsync(session, caller, id, ct);
-        if (conversation is null) return (Problems.NotFound("conversation"), none);
+        var conversation = await ConversationAccess.ParticipantAsync(session, caller, conversationId, ct);
+        if (conversation is null) return (Problems.NotFound("conversation"), []);
         if (caller.Role == Role.Guardian && conversation.Kind == ConversationKinds.Announcement)
         {
-            return (Problems.Forbidden("Announcements cannot be answered; write to the teacher in your child's thread."), none);
+            return (Problems.Forbidden("Announcements cannot be answered; write to the teacher in your child's thread."), []);
         }
 
         var messageId = Guid.CreateVersion7();
         var (body, attachments, problem) = await MessageDraft.SealAsync(session, vault, caller, conversation, request.Text, request.AttachmentIds, messageId, ct);
-        if (problem is not null) return (problem, none);
+        if (problem is not null) return (problem, []);
 
         var recipients = await ConversationAccess.RecipientsAsync(session, conversation, ct);
         recipients.Remove(caller.UserId);
-        session.Events.Append(id, new MessagePosted(id, caller.UserId, messageId, body, attachments, request.Urgent, recipients.ToList(), clock.GetUtcNow()));
-        return (Results.Created($"/api/conversations/{id}/messages/{messageId}", new MessageAccepted(id, messageId)),
+        session.Events.Append(conversationId, new MessagePosted(conversationId, caller.UserId, messageId, body, attachments, request.Urgent, recipients.ToList(), clock.GetUtcNow()));
+        return (Results.Created($"/api/conversations/{conversationId}/messages/{messageId}", new MessageAccepted(conversationId, messageId)),
             new OutgoingMessages { new MessagePostedNotice(caller.SchoolId, messageId) });
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Classes;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -26,23 +25,21 @@ public sealed record MessagePostedNotice(Guid SchoolId, Guid MessageId);
 public static class StartConversationEndpoint
 {
     [WolverinePost("/api/conversations")]
-    public static async Task<(IResult, OutgoingMessages)> Post(StartConversation request, ClaimsPrincipal user, IDocumentSession session,
+    public static async Task<(IResult, OutgoingMessages)> Post(StartConversation request, Caller caller, IDocumentSession session,
         PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
-        var none = new OutgoingMessages();
-        var caller = Caller.Of(user);
-        if (!caller.IsTeacherOrLeader) return (Problems.Forbidden("Only teachers and school leaders start conversations."), none);
+        if (!caller.IsTeacherOrLeader) return (Problems.Forbidden("Only teachers and school leaders start conversations."), []);
 
         var validation = new Validation();
         if (request.StudentId == Guid.Empty) validation.Add("studentId", "is required.");
         if (request.Mode is not (ConversationKinds.Private or ConversationKinds.Shared)) validation.Add("mode", "must be 'private' or 'shared'.");
         MessageDraft.Validate(validation, caller, request.Text, null, request.Urgent);
-        if (!validation.IsValid) return (validation.ToResult(), none);
+        if (!validation.IsValid) return (validation.ToResult(), []);
 
-        if (await StudentAccess.TeachableAsync(session, caller, request.StudentId, ct) is not { } found) return (Problems.NotFound("student"), none);
-        if (found.Student.Erased) return (Problems.Gone("The student has been erased."), none);
+        if (await StudentAccess.TeachableAsync(session, caller, request.StudentId, ct) is not { } found) return (Problems.NotFound("student"), []);
+        if (found.Student.Erased) return (Problems.Gone("The student has been erased."), []);
         var guardians = found.Student.VisibleGuardianIds;
-        if (guardians.Count == 0) return (Problems.Conflict("The student has no linked guardian to write to."), none);
+        if (guardians.Count == 0) return (Problems.Conflict("The student has no linked guardian to write to."), []);
 
         var now = clock.GetUtcNow();
         var groups = request.Mode == ConversationKinds.Shared ? [guardians.ToList()] : guardians.Select(g => new List<Guid> { g }).ToList();

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Platform;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -19,22 +18,18 @@ public sealed class MessagingOptions
 public static class UnsendMessageEndpoint
 {
     [WolverineDelete("/api/conversations/{conversationId}/messages/{messageId}")]
-    public static async Task<(IResult, OutgoingMessages)> Delete(string conversationId, string messageId, ClaimsPrincipal user,
+    public static async Task<(IResult, OutgoingMessages)> Delete(Guid conversationId, Guid messageId, Caller caller,
         IDocumentSession session, IOptions<MessagingOptions> options, TimeProvider clock, CancellationToken ct)
     {
-        var none = new OutgoingMessages();
-        if (!Ids.TryParse(conversationId, "conversationId", out var id, out var bad)) return (bad!, none);
-        if (!Ids.TryParse(messageId, "messageId", out var mid, out bad)) return (bad!, none);
-        var caller = Caller.Of(user);
-        if (await ConversationAccess.ParticipantAsync(session, caller, id, ct) is null) return (Problems.NotFound("conversation"), none);
-        var message = await session.LoadAsync<MessageView>(mid, ct);
-        if (message is null || message.ConversationId != id) return (Problems.NotFound("message"), none);
-        if (message.SenderId != caller.UserId) return (Problems.Forbidden("Only the sender can unsend a message."), none);
-        if (message.Withdrawn) return (Problems.Conflict("The message was already unsent."), none);
+        if (await ConversationAccess.ParticipantAsync(session, caller, conversationId, ct) is null) return (Problems.NotFound("conversation"), []);
+        var message = await session.LoadAsync<MessageView>(messageId, ct);
+        if (message is null || message.ConversationId != conversationId) return (Problems.NotFound("message"), []);
+        if (message.SenderId != caller.UserId) return (Problems.Forbidden("Only the sender can unsend a message."), []);
+        if (message.Withdrawn) return (Problems.Conflict("The message was already unsent."), []);
         var now = clock.GetUtcNow();
-        if (now - message.PostedAt > options.Value.UnsendWindow) return (Problems.Conflict("The time to unsend this message has passed."), none);
+        if (now - message.PostedAt > options.Value.UnsendWindow) return (Problems.Conflict("The time to unsend this message has passed."), []);
 
-        session.Events.Append(id, new MessageWithdrawn(id, caller.UserId, mid, now));
-        return (Results.NoContent(), new OutgoingMessages { new MessagePostedNotice(caller.SchoolId, mid) });
+        session.Events.Append(conversationId, new MessageWithdrawn(conversationId, caller.UserId, messageId, now));
+        return (Results.NoContent(), new OutgoingMessages { new MessagePostedNotice(caller.SchoolId, messageId) });
     }
 }

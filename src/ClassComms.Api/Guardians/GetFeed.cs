@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Points;
@@ -67,10 +66,9 @@ public static class GetFeedEndpoint
     /// and pass it next time (e.g. on SignalR reconnect) to catch up without losing anything.
     /// </summary>
     [WolverineGet("/api/guardians/me/feed")]
-    public static async Task<IResult> Get(long? after, int? limit, ClaimsPrincipal user, IQuerySession session, PersonalDataVault vault,
+    public static async Task<IResult> Get(long? after, int? limit, Caller caller, IQuerySession session, PersonalDataVault vault,
         CancellationToken ct)
     {
-        var caller = Caller.Of(user);
         if (caller.Role != Role.Guardian) return Problems.Forbidden("Only guardians have a feed.");
         var from = after ?? 0;
         if (from < 0) return Problems.Invalid("after", "must be zero or a cursor from a previous page.");

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Classes;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -14,9 +13,8 @@ public static class GetMyChildrenEndpoint
 {
     /// <summary>The guardian's linked, unrestricted, not-erased children.</summary>
     [WolverineGet("/api/guardians/me/children")]
-    public static async Task<IResult> Get(ClaimsPrincipal user, IQuerySession session, PersonalDataVault vault, CancellationToken ct)
+    public static async Task<IResult> Get(Caller caller, IQuerySession session, PersonalDataVault vault, CancellationToken ct)
     {
-        var caller = Caller.Of(user);
         if (caller.Role != Role.Guardian) return Problems.Forbidden("Only guardians have children here.");
         var children = await VisibleChildrenAsync(session, caller.UserId, ct);
         var classes = await session.LoadManyAsync<SchoolClass>(ct, children.Select(c => c.ClassId).Distinct());

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Accounts;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -26,10 +25,9 @@ public static class LinkChildEndpoint
 {
     [EnableRateLimiting(GuardiansConfiguration.RedemptionPolicy)]
     [WolverinePost("/api/guardians/me/children")]
-    public static async Task<IResult> Post(LinkChild request, ClaimsPrincipal user, IDocumentStore store, ParentCodeRedemption redemption,
+    public static async Task<IResult> Post(LinkChild request, Caller caller, IDocumentStore store, ParentCodeRedemption redemption,
         AccountFactory accounts, PersonalDataVault vault, CancellationToken ct)
     {
-        var caller = Caller.Of(user);
         if (caller.Role != Role.Guardian) return Problems.Forbidden("Only guardians redeem parent codes.");
         if (string.IsNullOrWhiteSpace(request.Code)) return Problems.Invalid("code", "is required.");
 

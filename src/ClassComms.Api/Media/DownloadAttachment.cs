@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Conversations;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -17,12 +16,10 @@ namespace ClassComms.Media;
 public static class DownloadAttachmentEndpoint
 {
     [WolverineGet("/api/attachments/{attachmentId}")]
-    public static async Task<IResult> Get(string attachmentId, HttpContext http, ClaimsPrincipal user, IQuerySession session, MediaStore media,
+    public static async Task<IResult> Get(Guid attachmentId, HttpContext http, Caller caller, IQuerySession session, MediaStore media,
         PersonalDataVault vault, ILogger<AuthenticatedMediaResult> logger, CancellationToken ct)
     {
-        if (!Ids.TryParse(attachmentId, "attachmentId", out var id, out var bad)) return bad!;
-        var caller = Caller.Of(user);
-        var stored = await session.LoadAsync<MediaObject>(id, ct);
+        var stored = await session.LoadAsync<MediaObject>(attachmentId, ct);
         if (stored is null) return Problems.NotFound("attachment");
         if (stored.MessageId is { } messageId)
         {

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Conversations;
 using ClassComms.Platform;
 using Marten;
@@ -25,12 +24,10 @@ public static class UploadAttachmentEndpoint
     private const string Field = "file";
 
     [WolverinePost("/api/conversations/{conversationId}/attachments")]
-    public static async Task<IResult> Post(string conversationId, HttpContext http, ClaimsPrincipal user, IDocumentSession session,
+    public static async Task<IResult> Post(Guid conversationId, HttpContext http, Caller caller, IDocumentSession session,
         MediaStore media, IMessageBus bus, CancellationToken ct)
     {
-        if (!Ids.TryParse(conversationId, "conversationId", out var id, out var bad)) return bad!;
-        var caller = Caller.Of(user);
-        var conversation = await WritableAsync(session, caller, id, ct);
+        var conversation = await WritableAsync(session, caller, conversationId, ct);
         if (conversation.Problem is not null) return conversation.Problem;
 
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = media.Options.MaxBytes + 64 * 1024;
@@ -52,7 +49,7 @@ public static class UploadAttachmentEndpoint
                     continue;
                 }
 
-                var (ingested, problem) = await media.IngestAsync(caller, id, [caller.UserId, .. conversation.Conversation!.SubjectStudents],
+                var (ingested, problem) = await media.IngestAsync(caller, conversationId, [caller.UserId, .. conversation.Conversation!.SubjectStudents],
                     file.FileName, file.FileStream!, Field, ct);
                 if (problem is not null) return problem;
                 stored = ingested;

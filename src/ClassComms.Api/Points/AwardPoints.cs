@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Classes;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -25,12 +24,9 @@ public static class AwardPointsEndpoint
 
     /// <summary>One request, one transaction: every student gets the point, or none does.</summary>
     [WolverinePost("/api/classes/{classId}/points")]
-    public static async Task<(IResult, OutgoingMessages)> Post(string classId, AwardPoints request, ClaimsPrincipal user,
+    public static async Task<(IResult, OutgoingMessages)> Post(Guid classId, AwardPoints request, Caller caller,
         IDocumentSession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
-        var none = new OutgoingMessages();
-        if (!Ids.TryParse(classId, "classId", out var id, out var bad)) return (bad!, none);
-        var caller = Caller.Of(user);
 
         var validation = new Validation().Optional(request.Note, "note", MaxNoteLength);
         if (request.SkillId == Guid.Empty) validation.Add("skillId", "is required.");
@@ -39,17 +35,17 @@ public static class AwardPointsEndpoint
         if (!request.WholeClass && listed.Count == 0) validation.Add("studentIds", "must name at least one student, or set wholeClass.");
         if (listed.Any(s => s == Guid.Empty)) validation.Add("studentIds", "must not contain an empty id.");
         if (listed.Distinct().Count() != listed.Count) validation.Add("studentIds", "must not repeat a student.");
-        if (!validation.IsValid) return (validation.ToResult(), none);
+        if (!validation.IsValid) return (validation.ToResult(), []);
 
-        var schoolClass = await ClassAccess.ReadableAsync(session, caller, id, ct);
-        if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return (Problems.NotFound("class"), none);
+        var schoolClass = await ClassAccess.ReadableAsync(session, caller, classId, ct);
+        if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return (Problems.NotFound("class"), []);
         var skill = schoolClass.FindSkill(request.SkillId);
-        if (skill is null) return (Problems.Invalid("skillId", "is not a skill of this class."), none);
+        if (skill is null) return (Problems.Invalid("skillId", "is not a skill of this class."), []);
 
         var targets = request.WholeClass ? schoolClass.StudentIds : listed;
-        if (targets.Count == 0) return (Problems.Invalid("wholeClass", "the class has no students yet."), none);
+        if (targets.Count == 0) return (Problems.Invalid("wholeClass", "the class has no students yet."), []);
         var notInClass = targets.Where(s => !schoolClass.StudentIds.Contains(s)).ToList();
-        if (notInClass.Count > 0) return (Problems.Invalid("studentIds", "contains students who are not in this class."), none);
+        if (notInClass.Count > 0) return (Problems.Invalid("studentIds", "contains students who are not in this class."), []);
 
         var awardId = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
@@ -65,12 +61,12 @@ public static class AwardPointsEndpoint
             if (stream.Aggregate is not { Erased: false }) continue; // erased students keep their place in statistics only
             var pointId = Guid.CreateVersion7();
             var sealedNote = note is null ? null : await vault.SealAsync(caller.Tenant, studentId, "point.note", pointId.ToString(), note, ct);
-            stream.AppendOne(new PointAwarded(studentId, caller.UserId, pointId, awardId, id, skill.Id, skill.Name, skill.Positive,
+            stream.AppendOne(new PointAwarded(studentId, caller.UserId, pointId, awardId, classId, skill.Id, skill.Name, skill.Positive,
                 skill.Value, sealedNote, now));
             points.Add(new AwardedPoint(pointId, studentId));
         }
 
-        if (points.Count == 0) return (Problems.Conflict("None of the students can receive points (they have been erased)."), none);
+        if (points.Count == 0) return (Problems.Conflict("None of the students can receive points (they have been erased)."), []);
 
         var messages = new OutgoingMessages { new PointsChanged(caller.SchoolId, points.Select(p => p.PointId).ToList()) };
         return (Results.Created($"/api/awards/{awardId}", new PointsAwardedResponse(awardId, points)), messages);

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Classes;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -90,13 +89,11 @@ public static class GetClassSummaryEndpoint
 {
     /// <summary>The class's statistics for its teacher, leaders and the DPO (eventually consistent: built by the daemon).</summary>
     [WolverineGet("/api/classes/{classId}/summary")]
-    public static async Task<IResult> Get(string classId, ClaimsPrincipal user, IQuerySession session, PersonalDataVault vault,
+    public static async Task<IResult> Get(Guid classId, Caller caller, IQuerySession session, PersonalDataVault vault,
         CancellationToken ct)
     {
-        if (!Ids.TryParse(classId, "classId", out var id, out var bad)) return bad!;
-        var caller = Caller.Of(user);
-        if (await ClassAccess.ReadableAsync(session, caller, id, ct) is null) return Problems.NotFound("class");
-        var stored = await session.LoadAsync<StoredClassSummary>(id, ct) ?? new StoredClassSummary(id, 0, 0, 0, 0, [], [], null, null);
+        if (await ClassAccess.ReadableAsync(session, caller, classId, ct) is null) return Problems.NotFound("class");
+        var stored = await session.LoadAsync<StoredClassSummary>(classId, ct) ?? new StoredClassSummary(classId, 0, 0, 0, 0, [], [], null, null);
         var skills = new List<SkillTally>();
         foreach (var t in stored.Skills)
         {

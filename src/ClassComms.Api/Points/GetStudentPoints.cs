@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Schools;
@@ -23,34 +22,25 @@ public static class GetStudentPointsEndpoint
     /// student's visible guardians. Page with <c>before</c> (the <c>next</c> value of the previous page).
     /// </summary>
     [WolverineGet("/api/students/{studentId}/points")]
-    public static async Task<IResult> Get(string studentId, string? before, int? limit, ClaimsPrincipal user, IQuerySession session,
+    public static async Task<IResult> Get(Guid studentId, Guid? before, int? limit, Caller caller, IQuerySession session,
         PersonalDataVault vault, CancellationToken ct)
     {
-        if (!Ids.TryParse(studentId, "studentId", out var id, out var bad)) return bad!;
         var take = limit ?? 50;
         if (take is < 1 or > MaxPageSize) return Problems.Invalid("limit", $"must be between 1 and {MaxPageSize}.");
-        Guid? cursor = null;
-        if (before is not null)
-        {
-            if (!Ids.TryParse(before, "before", out var parsed, out bad)) return bad!;
-            cursor = parsed;
-        }
-
-        var caller = Caller.Of(user);
-        var student = await StudentAccess.ReadableAsync(session, caller, id, ct);
+        var student = await StudentAccess.ReadableAsync(session, caller, studentId, ct);
         if (student is null) return Problems.NotFound("student");
 
-        var query = session.Query<PointEntry>().Where(p => p.StudentId == id && p.RemovedAt == null);
-        if (cursor is { } c)
+        var query = session.Query<PointEntry>().Where(p => p.StudentId == studentId && p.RemovedAt == null);
+        if (before is { } c)
         {
             var last = await session.LoadAsync<PointEntry>(c, ct);
-            if (last is null || last.StudentId != id) return Problems.Invalid("before", "is not a point of this student.");
+            if (last is null || last.StudentId != studentId) return Problems.Invalid("before", "is not a point of this student.");
             query = query.Where(p => p.AwardedAt < last.AwardedAt);
         }
 
         var page = await query.OrderByDescending(p => p.AwardedAt).Take(take + 1).ToListAsync(ct);
 
-        await vault.PreloadAsync([caller.SchoolId, id], ct);
+        await vault.PreloadAsync([caller.SchoolId, studentId], ct);
         var points = new List<PointView>();
         foreach (var p in page.Take(take))
         {

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Accounts;
 using ClassComms.Notifications;
 using ClassComms.Platform;
@@ -20,31 +19,28 @@ namespace ClassComms.Privacy;
 public static class EraseGuardianEndpoint
 {
     [WolverinePost("/api/privacy/guardians/{guardianId}/erasure")]
-    public static async Task<(IResult, OutgoingMessages)> Post(string guardianId, ClaimsPrincipal user, IDocumentSession session, TimeProvider clock,
+    public static async Task<(IResult, OutgoingMessages)> Post(Guid guardianId, Caller caller, IDocumentSession session, TimeProvider clock,
         CancellationToken ct)
     {
-        var none = new OutgoingMessages();
-        if (!Ids.TryParse(guardianId, "guardianId", out var id, out var bad)) return (bad!, none);
-        var caller = Caller.Of(user);
-        if (caller.Role != Role.Dpo) return (Problems.Forbidden("Only the school's data protection officer can erase a person."), none);
+        if (caller.Role != Role.Dpo) return (Problems.Forbidden("Only the school's data protection officer can erase a person."), []);
 
-        var account = await session.LoadAsync<UserAccount>(id, ct);
-        if (account is null || account.SchoolId != caller.SchoolId || account.Role != Role.Guardian) return (Problems.NotFound("guardian"), none);
-        var stream = await session.Events.FetchForWriting<Erasure>(Erasure.IdFor(id), ct);
-        if (stream.Aggregate is { } existing) return (ErasureAnswers.Current(existing), none);
+        var account = await session.LoadAsync<UserAccount>(guardianId, ct);
+        if (account is null || account.SchoolId != caller.SchoolId || account.Role != Role.Guardian) return (Problems.NotFound("guardian"), []);
+        var stream = await session.Events.FetchForWriting<Erasure>(Erasure.IdFor(guardianId), ct);
+        if (stream.Aggregate is { } existing) return (ErasureAnswers.Current(existing), []);
 
         var now = clock.GetUtcNow();
-        var requested = new ErasureRequested(stream.Id, caller.UserId, id, SubjectKinds.Guardian, now);
+        var requested = new ErasureRequested(stream.Id, caller.UserId, guardianId, SubjectKinds.Guardian, now);
         stream.AppendOne(requested);
         ErasureSteps.Disable(account, now);
         session.Store(account);
         await ErasureSteps.DisableLoginIfLastAsync(session, account, now, ct);
-        session.Delete<GuardianPreferences>(id);
-        foreach (var student in await session.Query<Student>().Where(s => s.GuardianIds.Contains(id)).ToListAsync(ct))
+        session.Delete<GuardianPreferences>(guardianId);
+        foreach (var student in await session.Query<Student>().Where(s => s.GuardianIds.Contains(guardianId)).ToListAsync(ct))
         {
-            session.Events.Append(student.Id, new GuardianUnlinked(student.Id, caller.UserId, id, now));
+            session.Events.Append(student.Id, new GuardianUnlinked(student.Id, caller.UserId, guardianId, now));
         }
 
-        return (ErasureAnswers.Accepted(Erasure.Create(requested)), new OutgoingMessages { new ContinueErasure(caller.SchoolId, id) });
+        return (ErasureAnswers.Accepted(Erasure.Create(requested)), new OutgoingMessages { new ContinueErasure(caller.SchoolId, guardianId) });
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Platform;
 using ClassComms.Students;
 using Marten;
@@ -18,23 +17,20 @@ namespace ClassComms.Privacy;
 public static class EraseStudentEndpoint
 {
     [WolverinePost("/api/privacy/students/{studentId}/erasure")]
-    public static async Task<(IResult, OutgoingMessages)> Post(string studentId, ClaimsPrincipal user, IDocumentSession session, TimeProvider clock,
+    public static async Task<(IResult, OutgoingMessages)> Post(Guid studentId, Caller caller, IDocumentSession session, TimeProvider clock,
         CancellationToken ct)
     {
-        var none = new OutgoingMessages();
-        if (!Ids.TryParse(studentId, "studentId", out var id, out var bad)) return (bad!, none);
-        var caller = Caller.Of(user);
-        if (caller.Role != Role.Dpo) return (Problems.Forbidden("Only the school's data protection officer can erase a person."), none);
+        if (caller.Role != Role.Dpo) return (Problems.Forbidden("Only the school's data protection officer can erase a person."), []);
 
-        if (await session.LoadAsync<Student>(id, ct) is null) return (Problems.NotFound("student"), none);
-        var stream = await session.Events.FetchForWriting<Erasure>(Erasure.IdFor(id), ct);
-        if (stream.Aggregate is { } existing) return (ErasureAnswers.Current(existing), none);
+        if (await session.LoadAsync<Student>(studentId, ct) is null) return (Problems.NotFound("student"), []);
+        var stream = await session.Events.FetchForWriting<Erasure>(Erasure.IdFor(studentId), ct);
+        if (stream.Aggregate is { } existing) return (ErasureAnswers.Current(existing), []);
 
         var now = clock.GetUtcNow();
-        var requested = new ErasureRequested(stream.Id, caller.UserId, id, SubjectKinds.Student, now);
+        var requested = new ErasureRequested(stream.Id, caller.UserId, studentId, SubjectKinds.Student, now);
         stream.AppendOne(requested);
-        await ErasureSteps.RevokeOutstandingCodesAsync(session, caller.SchoolId, id, now, ct);
+        await ErasureSteps.RevokeOutstandingCodesAsync(session, caller.SchoolId, studentId, now, ct);
 
-        return (ErasureAnswers.Accepted(Erasure.Create(requested)), new OutgoingMessages { new ContinueErasure(caller.SchoolId, id) });
+        return (ErasureAnswers.Accepted(Erasure.Create(requested)), new OutgoingMessages { new ContinueErasure(caller.SchoolId, studentId) });
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Platform;
 using Marten;
 using Wolverine.Http;
@@ -21,12 +20,10 @@ public static class ErasureAnswers
 public static class GetErasureEndpoint
 {
     [WolverineGet("/api/privacy/erasures/{subjectId}")]
-    public static async Task<IResult> Get(string subjectId, ClaimsPrincipal user, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(Guid subjectId, Caller caller, IQuerySession session, CancellationToken ct)
     {
-        if (!Ids.TryParse(subjectId, "subjectId", out var id, out var bad)) return bad!;
-        var caller = Caller.Of(user);
         if (caller.Role != Role.Dpo) return Problems.Forbidden("Only the school's data protection officer can follow an erasure.");
-        var erasure = await session.LoadAsync<Erasure>(Erasure.IdFor(id), ct);
+        var erasure = await session.LoadAsync<Erasure>(Erasure.IdFor(subjectId), ct);
         return erasure is null ? Problems.NotFound("erasure") : Results.Ok(ErasureStatus.Of(erasure));
     }
 }

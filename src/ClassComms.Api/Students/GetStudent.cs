@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ClassComms.Accounts;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -16,11 +15,9 @@ public static class GetStudentEndpoint
 {
     /// <summary>A student as the caller may see them. Staff also see the guardians (with restrictions); guardians do not.</summary>
     [WolverineGet("/api/students/{studentId}")]
-    public static async Task<IResult> Get(string studentId, ClaimsPrincipal user, IQuerySession session, PersonalDataVault vault, CancellationToken ct)
+    public static async Task<IResult> Get(Guid studentId, Caller caller, IQuerySession session, PersonalDataVault vault, CancellationToken ct)
     {
-        if (!Ids.TryParse(studentId, "studentId", out var id, out var bad)) return bad!;
-        var caller = Caller.Of(user);
-        var student = await StudentAccess.ReadableAsync(session, caller, id, ct);
+        var student = await StudentAccess.ReadableAsync(session, caller, studentId, ct);
         if (student is null) return Problems.NotFound("student");
 
         List<GuardianView>? guardians = null;

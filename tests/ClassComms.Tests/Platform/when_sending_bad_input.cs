@@ -110,6 +110,33 @@ public sealed class when_sending_bad_input(AppFixture app) : IntegrationTest(app
     }
 
     [Fact]
+    public async Task an_empty_or_malformed_id_in_the_path_is_a_400_naming_the_route_value_on_every_route_with_an_id()
+    {
+        var leader = await Api.CreateSchool();
+        var routes = Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(r => r.RoutePattern.RawText!.StartsWith("/api/") && r.RoutePattern.Parameters.Count > 0)
+            .SelectMany(r => (r.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Method: m, Route: r.RoutePattern)))
+            .ToList();
+        Assert.True(routes.Count >= 15, $"only {routes.Count} routes with ids found");
+        foreach (var (method, route) in routes)
+        {
+            foreach (var bad in new[] { Guid.Empty.ToString(), Secret })
+            {
+                // The first id of the route is bad, any other is a fresh GUID: the problem names the first.
+                var first = route.Parameters[0].Name;
+                var url = System.Text.RegularExpressions.Regex.Replace(route.RawText!, "{[^}]+}",
+                    m => m.Value == "{" + first + "}" ? bad : Guid.CreateVersion7().ToString());
+                var (status, body, result) = await Api.Send(new HttpMethod(method), url, method is "GET" or "DELETE" ? null : new { }, leader);
+                Assert.True(status == HttpStatusCode.BadRequest, $"{method} {route.RawText} with {first}={bad}: expected 400, got {(int)status}: {body}");
+                Assert.StartsWith("application/problem+json", result.Context.Response.ContentType ?? "");
+                var problem = JsonSerializer.Deserialize<Problem>(body, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+                Assert.Equal(first, Assert.Single(problem.Errors!.Keys));
+                Assert.DoesNotContain(Secret, body);
+            }
+        }
+    }
+
+    [Fact]
     public async Task an_unparseable_query_value_is_a_400_naming_the_field_without_echoing_it()
     {
         var world = await Api.CreateWorld();

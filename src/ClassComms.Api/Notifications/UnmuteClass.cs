@@ -1,0 +1,13 @@
+using ClassComms.Platform;
+using Marten;
+using Wolverine.Http;
+
+namespace ClassComms.Notifications;
+
+/// <summary>A guardian unmutes a class.</summary>
+public static class UnmuteClassEndpoint
+{
+    [WolverineDelete("/api/guardians/me/muted-classes/{classId}")]
+    public static async Task<IResult> Unmute(Guid classId, Caller caller, IDocumentSession session, CancellationToken ct) =>
+        await MuteClassEndpoint.SetMute(classId, false, caller, session, ct);
+}
