@@ -7,7 +7,6 @@ using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Privacy;
 using JasperFx;
-using Scalar.AspNetCore;
 using Wolverine;
 using Wolverine.Http;
 
@@ -35,7 +34,7 @@ builder.Services.AddPrivacy(builder.Configuration);
 // Real time, health, OpenAPI, ProblemDetails.
 builder.Services.AddSignalR();
 builder.Services.AddClassCommsHealth();
-builder.Services.AddOpenApi();
+builder.Services.AddClassCommsApiContract(); // OpenAPI document and reference UI (Platform/ApiContract.cs)
 builder.Services.AddClassCommsProblems();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddDemo(builder.Configuration);
@@ -59,10 +58,10 @@ app.MapWolverineEndpoints(opts =>
     opts.AddPolicy<RejectedRequestsPolicy>();
     opts.AddParameterHandlingStrategy<RouteIdBinding>(); // Guid {id} route values: a malformed one is a 400 naming it
     opts.AddParameterHandlingStrategy<CallerBinding>(); // a Caller parameter: who calls, from the bearer token
+    opts.AddPolicy<ApiResponsesPolicy>();
 });
 
-app.MapOpenApi().AllowAnonymous();
-if (app.Environment.IsDevelopment()) app.MapScalarApiReference().AllowAnonymous();
+app.MapClassCommsApiContract();
 
 // No arguments: serve. Otherwise a JasperFx command: describe, resources, projections, codegen, erasure, keys (README).
 return await app.RunJasperFxCommands(DescribeWithoutSecretsCommand.Redirect(args));

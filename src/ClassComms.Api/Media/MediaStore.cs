@@ -96,7 +96,7 @@ public sealed class MediaStore
     /// and the uploader's quota while reading (see <see cref="UploadReservations"/>). Returns the media object to store,
     /// or a problem naming <paramref name="field"/> (400; 413 over the quota). A refused or broken upload leaves no blob
     /// and no reservation behind. The media object must be stored in the same transaction as
-    /// <see cref="UploadReservations.SettleSql"/> with its id, or given to <see cref="DiscardAsync"/>.
+    /// <see cref="UploadReservations.SettleSql"/> with its id, or given to <see cref="DiscardAsync(MediaObject, CancellationToken)"/>.
     /// </summary>
     public async Task<(MediaObject? Media, IResult? Problem)> IngestAsync(Caller uploader, Guid conversationId, IReadOnlyList<Guid> subjects,
         string fileName, Stream content, string field, CancellationToken ct)
