@@ -2,6 +2,7 @@ using ClassComms.Accounts;
 using ClassComms.Conversations;
 using ClassComms.Demo;
 using ClassComms.Guardians;
+using ClassComms.Media;
 using ClassComms.Notifications;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -29,10 +30,11 @@ builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddClassCommsAuth();
 builder.Services.AddGuardians(builder.Configuration);
 builder.Services.AddConversations(builder.Configuration);
+builder.Services.AddMedia(builder.Configuration);
+builder.Services.AddNotifications(); // the hub and the pushes
 builder.Services.AddPrivacy(builder.Configuration);
 
-// Real time, health, OpenAPI, ProblemDetails.
-builder.Services.AddSignalR();
+// Health, OpenAPI, ProblemDetails.
 builder.Services.AddClassCommsHealth();
 builder.Services.AddClassCommsApiContract(); // OpenAPI document and reference UI (Platform/ApiContract.cs)
 builder.Services.AddClassCommsProblems();

@@ -211,13 +211,6 @@ public sealed class SubjectKeyStore(IOptions<PersonalDataOptions> options) : IAs
         await vacuum.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Test and demo reset only; every node drops its cached keys.</summary>
-    public async Task DeleteAllAsync(CancellationToken ct)
-    {
-        await using var cmd = _dataSource.CreateCommand($"truncate personal_data.subject_keys; select pg_notify('{EvictionChannel}', '*')");
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
     private static async Task<List<SubjectKeyRow>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
         var rows = new List<SubjectKeyRow>();

@@ -40,8 +40,7 @@ public static class AccountsConfiguration
         services.AddOptions<LoginThrottleOptions>().Bind(configuration.GetSection(LoginThrottleOptions.Section))
             .Validate(o => o.AccountAttempts > 0 && o.AddressAttempts > 0 && o.FirstBackoff > TimeSpan.Zero && o.MaxBackoff >= o.FirstBackoff,
                 "Auth:Throttle needs positive attempt counts and 0 < FirstBackoff <= MaxBackoff.").ValidateOnStart();
-        services.AddSingleton(_ => new LoginThrottleStore(configuration.GetConnectionString("Marten")
-            ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured.")));
+        services.AddSingleton<LoginThrottleStore>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SessionIssuer>();
         services.AddSingleton<SessionRevocation>();

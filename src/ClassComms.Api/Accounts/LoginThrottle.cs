@@ -1,3 +1,4 @@
+using ClassComms.Platform;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -96,14 +97,6 @@ public sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, TimePr
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Forgets every counter (tests; an operator after an incident).</summary>
-    public async Task ResetAsync(CancellationToken ct)
-    {
-        await using var connection = await store.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand($"delete from {LoginThrottleStore.Table}", connection);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
     /// <summary>Counters idle past the window (and past any wait) are deleted, by whichever node gets there first each minute.</summary>
     private async Task PruneIfDueAsync(DateTimeOffset now, CancellationToken ct)
     {
@@ -147,15 +140,13 @@ public sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, TimePr
 }
 
 /// <summary>
-/// The database of the throttle's counters: the event store's (<c>ConnectionStrings:Marten</c>). Its table is part of Marten's
+/// The database of the throttle's counters: the event store's (<see cref="ClassCommsDatabase"/>). Its table is part of Marten's
 /// schema (<see cref="SchemaObject"/>): created by <c>resources setup</c> (at start in Development and Testing) and checked by
 /// <c>resources check</c> and a start outside Development. Keys are blind indexes and addresses, never e-mails.
 /// </summary>
-public sealed class LoginThrottleStore(string connectionString) : IAsyncDisposable
+public sealed class LoginThrottleStore(ClassCommsDatabase database)
 {
     public const string Table = "classcomms.login_throttle";
-
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
 
     /// <summary>The counters table, for <c>StoreOptions.Storage.ExtendedSchemaObjects</c>.</summary>
     public static Weasel.Postgresql.Tables.Table SchemaObject()
@@ -167,7 +158,5 @@ public sealed class LoginThrottleStore(string connectionString) : IAsyncDisposab
         return table;
     }
 
-    public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken ct) => _dataSource.OpenConnectionAsync(ct);
-
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken ct) => database.DataSource.OpenConnectionAsync(ct);
 }

@@ -1,3 +1,4 @@
+using ClassComms.Platform;
 using ClassComms.PersonalData;
 using Marten;
 using Npgsql;
@@ -12,13 +13,12 @@ namespace ClassComms.Accounts;
 /// (<c>ClassComms.PersonalData.KeyEvictionListener</c>): start-up waits until it listens; after a lost connection (it may
 /// have missed announcements) it drops every cached check, re-checks every open connection, and reconnects.
 /// </summary>
-public sealed class SessionBroadcast(IConfiguration configuration, SessionValidator validator, SessionConnections connections,
+public sealed class SessionBroadcast(ClassCommsDatabase database, SessionValidator validator, SessionConnections connections,
     IDocumentStore store, ILogger<SessionBroadcast> logger) : IHostedService, IAsyncDisposable
 {
     public const string Channel = "classcomms_session_changes";
 
     private readonly CancellationTokenSource _stopping = new();
-    private NpgsqlDataSource? _dataSource;
     private ChannelListener? _listener;
 
     /// <summary>Payload for a changed membership (erasure): the receiver reads it to know whether its connections still hold.</summary>
@@ -32,11 +32,9 @@ public sealed class SessionBroadcast(IConfiguration configuration, SessionValida
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _dataSource = NpgsqlDataSource.Create(configuration.GetConnectionString("Marten")
-                                              ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured."));
         // Reconnected after a loss: announcements may have been missed meanwhile, so every cached check goes and every open
         // connection is checked again. The callback runs off the listening connection, which must not be used for reads.
-        _listener = new ChannelListener(_dataSource, Channel, payload => _ = ApplyAsync(payload), logger,
+        _listener = new ChannelListener(database.DataSource, Channel, payload => _ = ApplyAsync(payload), logger,
             onLost: validator.EvictAll,
             onReconnected: async () =>
             {
@@ -111,6 +109,5 @@ public sealed class SessionBroadcast(IConfiguration configuration, SessionValida
     {
         await _stopping.CancelAsync();
         if (_listener is not null) await _listener.DisposeAsync();
-        if (_dataSource is not null) await _dataSource.DisposeAsync();
     }
 }

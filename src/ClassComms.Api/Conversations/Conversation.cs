@@ -34,6 +34,12 @@ public sealed record MessageWithdrawn(Guid ConversationId, Guid SenderId, Guid M
 
 public sealed record MessagesRead(Guid ConversationId, Guid ReaderId, IReadOnlyList<Guid> MessageIds, DateTimeOffset At);
 
+/// <summary>
+/// Not an event: the message to the push handler that a message was posted or withdrawn (<see cref="MessagePosted"/>,
+/// <see cref="MessageWithdrawn"/>), sent after commit. Ids only: the handler loads the message and pushes what it now is.
+/// </summary>
+public sealed record MessageChanged(Guid SchoolId, Guid MessageId);
+
 /// <summary>The conversation aggregate and inline snapshot: who takes part and what it is about (ids only).</summary>
 public sealed record Conversation(
     Guid Id,

@@ -19,9 +19,6 @@ public sealed record ConversationsStarted(IReadOnlyList<StartedThread> Threads);
 
 public sealed record StartedThread(Guid ConversationId, Guid MessageId, IReadOnlyList<Guid> GuardianIds);
 
-/// <summary>Ids only: the push handler loads what it needs after commit.</summary>
-public sealed record MessagePostedNotice(Guid SchoolId, Guid MessageId);
-
 public static class StartConversationEndpoint
 {
     [WolverinePost("/api/conversations")]
@@ -53,7 +50,7 @@ public static class StartConversationEndpoint
             var (body, attachments, _) = await MessageDraft.SealAsync(session, vault, caller, conversation, request.Text, null, messageId, ct);
             session.Events.StartStream<Conversation>(conversation.Id, started,
                 new MessagePosted(conversation.Id, caller.UserId, messageId, body, attachments, request.Urgent, group, now));
-            messages.Add(new MessagePostedNotice(caller.SchoolId, messageId));
+            messages.Add(new MessageChanged(caller.SchoolId, messageId));
             threads.Add(new StartedThread(conversation.Id, messageId, group));
         }
 

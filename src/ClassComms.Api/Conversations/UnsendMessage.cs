@@ -30,6 +30,6 @@ public static class UnsendMessageEndpoint
         if (now - message.PostedAt > options.Value.UnsendWindow) return (Problems.Conflict("The time to unsend this message has passed."), []);
 
         session.Events.Append(conversationId, new MessageWithdrawn(conversationId, caller.UserId, messageId, now));
-        return (Results.NoContent(), new OutgoingMessages { new MessagePostedNotice(caller.SchoolId, messageId) });
+        return (Results.NoContent(), new OutgoingMessages { new MessageChanged(caller.SchoolId, messageId) });
     }
 }

@@ -1,3 +1,4 @@
+using ClassComms.Platform;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -13,7 +14,7 @@ namespace ClassComms.Media;
 /// expires after <see cref="MediaOptions.UploadReservationLifetime"/> and is swept with its blob
 /// (<see cref="MediaStore.SweepAbandonedUploadsAsync"/>). Ids and sizes only.
 /// </summary>
-public sealed class UploadReservations : IAsyncDisposable
+public sealed class UploadReservations
 {
     public const string Table = "classcomms.media_upload_reservations";
     private const string MediaTable = "classcomms.mt_doc_mediaobject";
@@ -22,10 +23,9 @@ public sealed class UploadReservations : IAsyncDisposable
     private readonly IOptions<MediaOptions> _options;
     private readonly TimeProvider _clock;
 
-    public UploadReservations(IConfiguration configuration, IOptions<MediaOptions> options, TimeProvider clock)
+    public UploadReservations(ClassCommsDatabase database, IOptions<MediaOptions> options, TimeProvider clock)
     {
-        _db = NpgsqlDataSource.Create(configuration.GetConnectionString("Marten")
-                                      ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured."));
+        _db = database.DataSource;
         (_options, _clock) = (options, clock);
     }
 
@@ -170,7 +170,6 @@ public sealed class UploadReservations : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _db.DisposeAsync();
 }
 
 /// <summary>One upload's hold on its uploader's quota; the id is the media id, the blob is the one being written.</summary>

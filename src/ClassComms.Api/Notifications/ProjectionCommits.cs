@@ -1,3 +1,4 @@
+using ClassComms.Platform;
 using ClassComms.PersonalData;
 using Npgsql;
 
@@ -11,25 +12,22 @@ namespace ClassComms.Notifications;
 /// the entries. Announcements are coalesced (one
 /// in flight, one pending). After a lost connection it reconnects; meanwhile waits fall back to their slow poll.
 /// </summary>
-public sealed class ProjectionCommits(IConfiguration configuration, PushReadiness readiness, ILogger<ProjectionCommits> logger)
+public sealed class ProjectionCommits(ClassCommsDatabase database, PushReadiness readiness, ILogger<ProjectionCommits> logger)
     : IHostedService, IAsyncDisposable
 {
     public const string Channel = "classcomms_projection_commits";
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _node = Guid.NewGuid().ToString("N");
-    private NpgsqlDataSource? _dataSource;
     private ChannelListener? _listener;
     private int _announcing; // 0 idle, 1 sending, 2 sending and another commit came meanwhile
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _dataSource = NpgsqlDataSource.Create(configuration.GetConnectionString("Marten")
-                                              ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured."));
         readiness.Announce = Announce;
         // A node ignores its own announcements: its pushes were woken by the commit itself. While disconnected, waits fall
         // back to their poll; a lost connection wakes them once.
-        _listener = new ChannelListener(_dataSource, Channel, payload =>
+        _listener = new ChannelListener(database.DataSource, Channel, payload =>
         {
             if (payload != _node) readiness.Wake();
         }, logger, onLost: readiness.Wake);
@@ -59,7 +57,7 @@ public sealed class ProjectionCommits(IConfiguration configuration, PushReadines
                 Interlocked.Exchange(ref _announcing, 1);
                 try
                 {
-                    await using var notify = _dataSource!.CreateCommand($"select pg_notify('{Channel}', '{_node}')");
+                    await using var notify = database.DataSource.CreateCommand($"select pg_notify('{Channel}', '{_node}')");
                     await notify.ExecuteNonQueryAsync(_stopping.Token);
                 }
                 catch (Exception e) when (!_stopping.IsCancellationRequested)
@@ -78,6 +76,5 @@ public sealed class ProjectionCommits(IConfiguration configuration, PushReadines
     {
         await _stopping.CancelAsync();
         if (_listener is not null) await _listener.DisposeAsync();
-        if (_dataSource is not null) await _dataSource.DisposeAsync();
     }
 }

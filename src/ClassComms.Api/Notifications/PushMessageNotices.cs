@@ -22,7 +22,7 @@ public static class PushMessageNoticesHandler
 {
     public static void Configure(HandlerChain chain) => PushRetries.Apply(chain);
 
-    public static async Task Handle(MessagePostedNotice notice, IDocumentStore store, PushReadiness readiness,
+    public static async Task Handle(MessageChanged notice, IDocumentStore store, PushReadiness readiness,
         IHubContext<NotificationHub, INotificationClient> hub, IMessageContext bus, TimeProvider clock, BusinessMetrics metrics, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(notice.SchoolId));

@@ -160,7 +160,7 @@ public static class PushReadinessConfiguration
     public static void UseClassCommsPushQueue(this WolverineOptions opts)
     {
         opts.LocalQueue(PushQueue).MaximumParallelMessages(PushParallelism);
-        opts.PublishMessage<MessagePostedNotice>().ToLocalQueue(PushQueue);
+        opts.PublishMessage<MessageChanged>().ToLocalQueue(PushQueue);
         opts.PublishMessage<DeliverMessageNotice>().ToLocalQueue(PushQueue);
         opts.PublishMessage<MessagesReadNotice>().ToLocalQueue(PushQueue);
         opts.PublishMessage<PointsChanged>().ToLocalQueue(PushQueue);

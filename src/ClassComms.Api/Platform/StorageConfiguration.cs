@@ -2,6 +2,7 @@ using ClassComms.Accounts;
 using ClassComms.Classes;
 using ClassComms.Conversations;
 using ClassComms.Guardians;
+using ClassComms.Media;
 using ClassComms.Notifications;
 using ClassComms.PersonalData;
 using ClassComms.Points;
@@ -48,12 +49,14 @@ public static class StorageConfiguration
                 opts.ConfigurePoints();
                 opts.ConfigureGuardians();
                 opts.ConfigureConversations();
+                opts.ConfigureMedia();
+                opts.ConfigureNotifications();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()
             .AddAsyncDaemon(DaemonMode.HotCold);
         // Schema changes: applied at start in Development and Testing only (Platform/StartupConfiguration.cs).
-        services.AddPushReadiness();
+        services.AddSingleton(_ => new ClassCommsDatabase(Npgsql.NpgsqlDataSource.Create(connectionString)));
         return services;
     }
 

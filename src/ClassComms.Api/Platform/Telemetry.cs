@@ -180,7 +180,7 @@ public sealed class DeadLetteredPushCounter(BusinessMetrics metrics) : IWireTap
         var kind = envelope.Message switch
         {
             PointsChanged => "points",
-            MessagePostedNotice => "message",
+            MessageChanged => "message",
             DeliverMessageNotice => "message.held",
             MessagesReadNotice => "messages.read",
             _ => null,

@@ -1,5 +1,4 @@
-using ClassComms.Notifications;
-using Microsoft.AspNetCore.Http.Connections;
+using ClassComms.Tests.Support;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
 
@@ -28,14 +27,7 @@ public sealed class LiveConnection : IAsyncDisposable
 
     public static async Task<LiveConnection> Open(TestServer server, string token)
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, NotificationHub.Path), options =>
-            {
-                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
-                options.Transports = HttpTransportType.LongPolling;
-                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
-            })
-            .Build();
+        var connection = HubClient.NewConnection(server, token);
         var live = new LiveConnection(connection);
         await connection.StartAsync();
         return live;

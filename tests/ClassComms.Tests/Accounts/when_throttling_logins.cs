@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using ClassComms.Accounts;
 using ClassComms.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ClassComms.Tests.Accounts;
@@ -115,7 +116,7 @@ public sealed class when_throttling_logins(AppFixture app) : IntegrationTest(app
     public async Task the_wait_grows_with_each_failure_and_ends_when_it_has_passed()
     {
         var clock = new ManualClock(DateTimeOffset.Parse("2026-09-01T08:00:00Z"));
-        await using var store = new LoginThrottleStore(AppFixture.Required("ConnectionStrings__Marten"));
+        var store = Host.Services.GetRequiredService<LoginThrottleStore>();
         var throttle = new LoginThrottle(Options.Create(new LoginThrottleOptions
         {
             AccountAttempts = 3, AddressAttempts = 1000, FirstBackoff = TimeSpan.FromSeconds(30), MaxBackoff = TimeSpan.FromMinutes(4),

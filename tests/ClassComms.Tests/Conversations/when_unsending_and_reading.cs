@@ -43,7 +43,7 @@ public sealed class when_unsending_and_reading(AppFixture app) : IntegrationTest
         await Api.Problem(HttpStatusCode.NotFound, HttpMethod.Delete, $"/api/conversations/{thread.ConversationId}/messages/{Guid.CreateVersion7()}", null, world.Teacher);
 
         var late = await Api.Reply(mum, thread.ConversationId, "A reply");
-        await Task.Delay(AppFixture.UnsendWindow + TimeSpan.FromSeconds(1));
+        Clock.Advance(AppFixture.UnsendWindow + TimeSpan.FromSeconds(1));
         await Api.Problem(HttpStatusCode.Conflict, HttpMethod.Delete, $"/api/conversations/{thread.ConversationId}/messages/{late.MessageId}", null, mum);
     }
 

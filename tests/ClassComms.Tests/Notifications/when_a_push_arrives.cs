@@ -6,7 +6,6 @@ using ClassComms.Platform;
 using ClassComms.Tests.Support;
 using JasperFx.Events.Daemon;
 using Marten;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -148,15 +147,7 @@ public sealed class when_a_push_arrives(AppFixture app) : IntegrationTest(app)
 
     private async Task<HubConnection> ConnectAsync(Session who)
     {
-        var server = Host.GetTestServer();
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, NotificationHub.Path), options =>
-            {
-                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
-                options.Transports = HttpTransportType.LongPolling;
-                options.AccessTokenProvider = () => Task.FromResult<string?>(who.Token);
-            })
-            .Build();
+        var connection = HubClient.NewConnection(Host.GetTestServer(), who.Token);
         await connection.StartAsync();
         return connection;
     }

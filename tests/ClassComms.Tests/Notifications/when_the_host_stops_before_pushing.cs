@@ -2,6 +2,7 @@ using Alba;
 using ClassComms.Conversations;
 using ClassComms.Notifications;
 using ClassComms.PersonalData;
+using ClassComms.Tests.PersonalData;
 using ClassComms.Tests.Support;
 using JasperFx.Resources;
 using Marten;
@@ -32,7 +33,7 @@ public sealed class when_the_host_stops_before_pushing(AppFixture app) : Integra
         {
             await first.ResetResourceState();
             await first.ResetAllMartenDataAsync();
-            await first.Services.GetRequiredService<SubjectKeyStore>().DeleteAllAsync(CancellationToken.None);
+            await KeyStores.DeleteAllAsync(database);
             var api = new Api(first);
             var world = await api.CreateWorld();
             teacher = world.Teacher;
@@ -43,7 +44,7 @@ public sealed class when_the_host_stops_before_pushing(AppFixture app) : Integra
 
             // Stop this node's notification queue: what is committed from now on is not pushed by it.
             var runtime = first.GetRuntime();
-            var queue = runtime.Endpoints.LocalQueueForMessageType(typeof(MessagePostedNotice));
+            var queue = runtime.Endpoints.LocalQueueForMessageType(typeof(MessageChanged));
             Assert.NotNull(queue);
             var agent = runtime.Endpoints.AgentForLocalQueue(queue.Uri);
             var circuit = agent as Wolverine.Transports.IListenerCircuit;
@@ -97,7 +98,7 @@ public sealed class when_the_host_stops_before_pushing(AppFixture app) : Integra
         await connection.OpenAsync();
         await using var find = new NpgsqlCommand("select table_schema from information_schema.tables where table_name = 'wolverine_incoming_envelopes'", connection);
         var schema = (string)(await find.ExecuteScalarAsync())!;
-        await using var count = new NpgsqlCommand($"select count(*) from {schema}.wolverine_incoming_envelopes where message_type like '%MessagePostedNotice%' and status = 'Incoming'", connection);
+        await using var count = new NpgsqlCommand($"select count(*) from {schema}.wolverine_incoming_envelopes where message_type like '%MessageChanged%' and status = 'Incoming'", connection);
         return (long)(await count.ExecuteScalarAsync())!;
     }
 }

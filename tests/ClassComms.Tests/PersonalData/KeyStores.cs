@@ -48,6 +48,15 @@ public static class KeyStores
 {
     public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>Empties the key table of <paramref name="connectionString"/> and tells every node to drop its cached keys (tests only).</summary>
+    public static async Task DeleteAllAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"truncate personal_data.subject_keys; select pg_notify('{SubjectKeyStore.EvictionChannel}', '*')", connection);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The host's test master key (id <c>default</c>), see <see cref="AppFixture"/>.</summary>
     public static byte[] TestMasterKey => "test-master-key-of-thirty-two-by"u8.ToArray();
 

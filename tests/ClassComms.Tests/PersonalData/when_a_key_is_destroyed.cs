@@ -20,7 +20,7 @@ public sealed class when_a_key_is_destroyed(AppFixture app) : IntegrationTest(ap
     {
         var database = await KeyStores.DedicatedKeyDatabaseAsync();
         await using var keys = await StandaloneVault.CreateAsync(o => o.MasterKey = KeyStores.NewKey(), connectionString: database);
-        await keys.Store.DeleteAllAsync(CancellationToken.None);
+        await KeyStores.DeleteAllAsync(keys.Options.KeyStoreConnectionString!);
         var neighbours = new List<Guid>();
         for (var i = 0; i < 20; i++)
         {
@@ -67,7 +67,7 @@ public sealed class when_a_key_is_destroyed(AppFixture app) : IntegrationTest(ap
         var subject = Guid.CreateVersion7();
         await using (var keys = await StandaloneVault.CreateAsync(o => o.MasterKeys["e1"] = epoch1, connectionString: database))
         {
-            await keys.Store.DeleteAllAsync(CancellationToken.None);
+            await KeyStores.DeleteAllAsync(keys.Options.KeyStoreConnectionString!);
             value = await keys.Vault.SealAsync(Tenant, subject, "student.name", "Erased Person");
             wrapped = (await keys.Store.FindAsync([subject], CancellationToken.None)).Single(r => r.WrappedKey is not null).WrappedKey!;
             await keys.Vault.EraseAsync(Tenant, subject, Guid.CreateVersion7());

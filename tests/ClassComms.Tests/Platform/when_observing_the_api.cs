@@ -118,7 +118,7 @@ public sealed class when_observing_the_api(AppFixture app) : IntegrationTest(app
         // A notice that can never be pushed ends in the dead-letter table, and is counted.
         using (var scope = Host.Services.CreateScope())
         {
-            await scope.ServiceProvider.GetRequiredService<IMessageBus>().PublishAsync(new MessagePostedNotice(Guid.NewGuid(), reply.MessageId));
+            await scope.ServiceProvider.GetRequiredService<IMessageBus>().PublishAsync(new MessageChanged(Guid.NewGuid(), reply.MessageId));
         }
 
         await counters.WaitUntil("classcomms.pushes.dead_lettered", n => n == 1);

@@ -89,7 +89,7 @@ public sealed class when_erasing_a_guardian(AppFixture app) : IntegrationTest(ap
         // A notice whose handler fails (the message is not in that school) is retried, then dead-lettered.
         using (var scope = Host.Services.CreateScope())
         {
-            await scope.ServiceProvider.GetRequiredService<IMessageBus>().PublishAsync(new MessagePostedNotice(Guid.NewGuid(), mumsMessage.MessageId));
+            await scope.ServiceProvider.GetRequiredService<IMessageBus>().PublishAsync(new MessageChanged(Guid.NewGuid(), mumsMessage.MessageId));
         }
 
         await WaitForDeadLetterAsync(mumsMessage.MessageId);
@@ -132,7 +132,7 @@ public sealed class when_erasing_a_guardian(AppFixture app) : IntegrationTest(ap
         for (var i = 0; i < 200; i++)
         {
             await using var count = new NpgsqlCommand(
-                $"select count(*) from {schema}.wolverine_dead_letters where message_type like '%MessagePostedNotice%' and encode(body, 'escape') like '%' || @id || '%'", connection);
+                $"select count(*) from {schema}.wolverine_dead_letters where message_type like '%MessageChanged%' and encode(body, 'escape') like '%' || @id || '%'", connection);
             count.Parameters.AddWithValue("id", messageId.ToString());
             if ((long)(await count.ExecuteScalarAsync())! > 0) return;
             await Task.Delay(100);

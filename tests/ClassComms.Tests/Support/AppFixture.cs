@@ -1,5 +1,6 @@
 using Alba;
 using ClassComms.PersonalData;
+using ClassComms.Tests.PersonalData;
 using Marten;
 using Marten.Events;
 using Microsoft.AspNetCore.Hosting;
@@ -45,11 +46,15 @@ public sealed class AppFixture : IAsyncLifetime
     /// <summary>The spans the shared host exported since the last reset (in-memory exporter).</summary>
     public SpanCapture Spans { get; } = new();
 
+    /// <summary>The shared host's clock: a test advances it instead of waiting.</summary>
+    public TestClock Clock { get; } = new();
+
     public async Task InitializeAsync() =>
         Host = await StartHostAsync(Required("ConnectionStrings__Marten"), "Testing", null,
             builder => builder.ConfigureServices(services =>
             {
                 services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
+                services.AddSingleton<TimeProvider>(Clock);
                 services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
             }));
 
@@ -120,11 +125,16 @@ public sealed class AppFixture : IAsyncLifetime
             }
         }
 
-        await Host.Services.GetRequiredService<SubjectKeyStore>().DeleteAllAsync(CancellationToken.None);
+        await KeyStores.DeleteAllAsync(Required("ConnectionStrings__Marten"));
         Host.Services.GetRequiredService<PersonalDataVault>().EvictAll();
-        await Host.Services.GetRequiredService<ClassComms.Accounts.LoginThrottle>().ResetAsync(CancellationToken.None);
+        await using (var connection = await Host.Services.GetRequiredService<ClassComms.Accounts.LoginThrottleStore>().OpenAsync(CancellationToken.None))
+        {
+            await using var forget = new Npgsql.NpgsqlCommand($"delete from {ClassComms.Accounts.LoginThrottleStore.Table}", connection);
+            await forget.ExecuteNonQueryAsync();
+        }
         Logs.Clear();
         Spans.Clear();
+        Clock.Reset();
     }
 
     private static bool IsDeadlock(Exception? e)
@@ -154,6 +164,7 @@ public abstract class IntegrationTest(AppFixture app) : IAsyncLifetime
     protected IAlbaHost Host => App.Host;
     protected Api Api { get; } = new(app);
     protected IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+    protected TestClock Clock => App.Clock;
 
     public virtual Task InitializeAsync() => App.ResetAsync();
 

@@ -27,18 +27,35 @@ public sealed class HubClient : IAsyncDisposable
 
     public static async Task<HubClient> Connect(TestServer server, Session? who)
     {
-        var connection = new HubConnectionBuilder()
+        var client = new HubClient(NewConnection(server, who?.Token));
+        await client._connection.StartAsync();
+        return client;
+    }
+
+    /// <summary>
+    /// A connection made as a browser makes it: negotiate over HTTP with the bearer header, then a WebSocket carrying the
+    /// token in the <c>access_token</c> query string (a browser cannot set headers on a WebSocket).
+    /// </summary>
+    public static HubConnection NewConnection(TestServer server, string? token) =>
+        new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, NotificationHub.Path), options =>
             {
                 options.HttpMessageHandlerFactory = _ => server.CreateHandler();
-                options.Transports = HttpTransportType.LongPolling;
-                if (who is not null) options.AccessTokenProvider = () => Task.FromResult<string?>(who.Token);
+                options.Transports = HttpTransportType.WebSockets;
+                if (token is not null) options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                options.WebSocketFactory = async (context, ct) =>
+                {
+                    var uri = context.Uri;
+                    if (token is not null)
+                    {
+                        var query = uri.Query.TrimStart('?');
+                        uri = new UriBuilder(uri) { Query = (query.Length > 0 ? query + "&" : "") + "access_token=" + Uri.EscapeDataString(token) }.Uri;
+                    }
+
+                    return await server.CreateWebSocketClient().ConnectAsync(uri, ct);
+                };
             })
             .Build();
-        var client = new HubClient(connection);
-        await connection.StartAsync();
-        return client;
-    }
 
     public IEnumerable<T> All<T>(string kind) => Received.Where(r => r.Kind == kind).Select(r => (T)r.Notice);
 
