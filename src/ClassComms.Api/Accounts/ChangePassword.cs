@@ -1,6 +1,7 @@
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Accounts;
@@ -14,6 +15,9 @@ public sealed record ChangePassword(string CurrentPassword, string NewPassword);
 /// </summary>
 public static class ChangePasswordEndpoint
 {
+    /// <summary>Change the password: fresh tokens for this session; every other session of the login ends.</summary>
+    [ProducesResponseType<LoginSucceeded>(StatusCodes.Status200OK)]
+    [ProducesProblems(429)]
     [WolverinePost("/api/auth/password")]
     public static async Task<IResult> Post(ChangePassword request, Caller caller, HttpContext http, IDocumentSession session,
         LoginThrottle throttle, SessionRevocation revocation, SessionIssuer sessions, PersonalDataVault vault, CancellationToken ct)

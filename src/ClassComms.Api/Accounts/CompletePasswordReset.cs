@@ -1,6 +1,7 @@
 using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Accounts;
@@ -10,7 +11,9 @@ public sealed record CompletePasswordReset(string Token, string NewPassword);
 /// <summary>Sets a new password with the token that was sent (it works once, until it expires); every session of the login ends, in every school.</summary>
 public static class CompletePasswordResetEndpoint
 {
+    /// <summary>Set a new password with a reset token (once, within its lifetime); every session ends.</summary>
     [AllowAnonymous]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
     [WolverinePost("/api/auth/password-reset/complete")]
     public static async Task<IResult> Post(CompletePasswordReset request, HttpContext http, IDocumentStore store, SessionRevocation revocation,
         LoginThrottle throttle, TimeProvider clock, CancellationToken ct)

@@ -1,6 +1,7 @@
 using ClassComms.Platform;
 using ClassComms.Schools;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Accounts;
@@ -16,6 +17,9 @@ public sealed record StaffCreated(Guid UserId, string Role);
 /// </summary>
 public static class CreateStaffEndpoint
 {
+    /// <summary>Add a teacher, leader or DPO to the school (a leader); the same 201 whether or not the e-mail has a login.</summary>
+    [ProducesResponseType<StaffCreated>(StatusCodes.Status201Created)]
+    [ProducesProblems(403, 409)]
     [WolverinePost("/api/staff")]
     public static async Task<IResult> Post(CreateStaff request, Caller caller,
         IDocumentSession session, AccountFactory accounts, CancellationToken ct)

@@ -3,6 +3,7 @@ using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Accounts;
@@ -23,7 +24,10 @@ public sealed record LoginSucceeded(string Token, DateTimeOffset ExpiresAt, stri
 /// </summary>
 public static class LoginEndpoint
 {
+    /// <summary>Sign in: an access token, a refresh token and the person's memberships, in the last school used.</summary>
     [AllowAnonymous]
+    [ProducesResponseType<LoginSucceeded>(StatusCodes.Status200OK)]
+    [ProducesProblems(401, 429)]
     [WolverinePost("/api/auth/login")]
     public static async Task<IResult> Post(Login request, HttpContext http, IDocumentSession session, BlindIndex index, SessionIssuer sessions,
         LoginThrottle throttle, PersonalDataVault vault, CancellationToken ct)

@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Accounts;
@@ -10,6 +12,8 @@ namespace ClassComms.Accounts;
 /// </summary>
 public static class LogoutEndpoint
 {
+    /// <summary>End this session: its tokens stop working and its SignalR connections close.</summary>
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
     [WolverinePost("/api/auth/logout")]
     public static async Task<IResult> Post(ClaimsPrincipal user, IDocumentSession session, SessionIssuer sessions, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Accounts;
@@ -15,7 +16,10 @@ public sealed record RefreshSession(string RefreshToken);
 /// </summary>
 public static class RefreshSessionEndpoint
 {
+    /// <summary>Exchange a refresh token for a new access and refresh token (each refresh token works once).</summary>
     [AllowAnonymous]
+    [ProducesResponseType<LoginSucceeded>(StatusCodes.Status200OK)]
+    [ProducesProblems(401)]
     [WolverinePost("/api/auth/refresh")]
     public static async Task<IResult> Post(RefreshSession request, IDocumentStore store, SessionIssuer sessions, TimeProvider clock,
         PersonalDataVault vault, CancellationToken ct)

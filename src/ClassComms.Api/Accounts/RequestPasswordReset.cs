@@ -2,6 +2,7 @@ using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Wolverine;
 using Wolverine.Http;
@@ -20,7 +21,10 @@ public sealed record PasswordResetRequested(Guid? LoginId);
 /// </summary>
 public static class RequestPasswordResetEndpoint
 {
+    /// <summary>Ask for a password-reset token by e-mail; the same 202 whether or not the address has a login.</summary>
     [AllowAnonymous]
+    [ProducesResponseType(StatusCodes.Status202Accepted)]
+    [ProducesProblems(429)]
     [WolverinePost("/api/auth/password-reset")]
     public static async Task<IResult> Post(RequestPasswordReset request, HttpContext http, IQuerySession session, BlindIndex index,
         LoginThrottle throttle, IMessageBus bus, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Accounts;
@@ -15,6 +16,9 @@ public sealed record SwitchSchool(Guid SchoolId, string? Role = null);
 /// </summary>
 public static class SwitchSchoolEndpoint
 {
+    /// <summary>Move to another membership of the same login: fresh tokens for it; this session ends.</summary>
+    [ProducesResponseType<LoginSucceeded>(StatusCodes.Status200OK)]
+    [ProducesProblems(404)]
     [WolverinePost("/api/auth/switch-school")]
     public static async Task<IResult> Post(SwitchSchool request, ClaimsPrincipal user, IDocumentSession session, SessionIssuer sessions,
         PersonalDataVault vault, CancellationToken ct)

@@ -1,6 +1,7 @@
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Classes;
@@ -10,6 +11,9 @@ public sealed record AddSkill(string Name, bool Positive, int Value);
 /// <summary>Adds a skill to a class. Honours If-Match (the class ETag) with 412 on a stale version.</summary>
 public static class AddSkillEndpoint
 {
+    /// <summary>Add a skill to a class; honours `If-Match`.</summary>
+    [ProducesResponseType<Skill>(StatusCodes.Status201Created)]
+    [ProducesProblems(409, 412)]
     [WolverinePost("/api/classes/{classId}/skills")]
     public static async Task<IResult> Post(Guid classId, AddSkill request, HttpContext http, Caller caller,
         IDocumentSession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)

@@ -3,6 +3,7 @@ using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Schools;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Classes;
@@ -14,6 +15,9 @@ public sealed record ClassCreatedResponse(Guid ClassId, Guid TeacherId, IReadOnl
 /// <summary>A teacher creates a class (a leader may create one for a teacher); default skills come with it.</summary>
 public static class CreateClassEndpoint
 {
+    /// <summary>Create a class with the default skills.</summary>
+    [ProducesResponseType<ClassCreatedResponse>(StatusCodes.Status201Created)]
+    [ProducesProblems(403, 409)]
     [WolverinePost("/api/classes")]
     public static async Task<IResult> Post(CreateClass request, Caller caller, IDocumentSession session, PersonalDataVault vault,
         TimeProvider clock, CancellationToken ct)

@@ -2,6 +2,7 @@ using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Students;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Classes;
@@ -17,6 +18,9 @@ public static class EnrolStudentsEndpoint
 {
     public const int MaxPerRequest = 60;
 
+    /// <summary>Enrol up to 60 students in a class, in one transaction.</summary>
+    [ProducesResponseType<StudentsEnrolled>(StatusCodes.Status201Created)]
+    [ProducesProblems(409)]
     [WolverinePost("/api/classes/{classId}/students")]
     public static async Task<IResult> Post(Guid classId, EnrolStudents request, Caller caller, IDocumentSession session,
         PersonalDataVault vault, TimeProvider clock, CancellationToken ct)

@@ -2,6 +2,7 @@ using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Students;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Classes;
@@ -12,7 +13,9 @@ public sealed record ClassView(Guid ClassId, string? Name, Guid TeacherId, IRead
 
 public static class GetClassEndpoint
 {
-    /// <summary>The class with its roster, names unsealed for the caller. ETag = stream version (use it in If-Match).</summary>
+    /// <summary>Read a class: its skills and roster; the `ETag` is its version, for `If-Match`.</summary>
+    /// <remarks>The class with its roster, names unsealed for the caller. ETag = stream version (use it in If-Match).</remarks>
+    [ProducesResponseType<ClassView>(StatusCodes.Status200OK)]
     [WolverineGet("/api/classes/{classId}")]
     public static async Task<IResult> Get(Guid classId, HttpContext http, Caller caller, IQuerySession session,
         PersonalDataVault vault, CancellationToken ct)

@@ -1,6 +1,7 @@
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Classes;
@@ -9,7 +10,10 @@ public sealed record ClassListItem(Guid ClassId, string? Name, Guid TeacherId, i
 
 public static class ListClassesEndpoint
 {
-    /// <summary>Classes the caller teaches; leaders and the DPO see every class of their school.</summary>
+    /// <summary>List the classes the caller teaches (leaders and the DPO: every class of the school).</summary>
+    /// <remarks>Classes the caller teaches; leaders and the DPO see every class of their school.</remarks>
+    [ProducesResponseType<IReadOnlyList<ClassListItem>>(StatusCodes.Status200OK)]
+    [ProducesProblems(403)]
     [WolverineGet("/api/classes")]
     public static async Task<IResult> List(Caller caller, IQuerySession session, PersonalDataVault vault, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using ClassComms.Platform;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Conversations;
@@ -34,7 +35,9 @@ public static class GetInboxEndpoint
 {
     public const int MaxPageSize = 100;
 
-    /// <summary>Messages to the caller after <c>after</c> (0 = start), oldest first, filtered by what they may see now.</summary>
+    /// <summary>Read the messages to the caller after a cursor, oldest first, each exactly once.</summary>
+    /// <remarks>Messages to the caller after <c>after</c> (0 = start), oldest first, filtered by what they may see now.</remarks>
+    [ProducesResponseType<InboxPage>(StatusCodes.Status200OK)]
     [WolverineGet("/api/inbox")]
     public static async Task<IResult> Get(long? after, int? limit, Caller caller, IQuerySession session, MessageReader reader,
         CancellationToken ct)

@@ -1,5 +1,6 @@
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Conversations;
@@ -11,7 +12,9 @@ public static class GetThreadEndpoint
 {
     public const int MaxPageSize = 100;
 
-    /// <summary>The thread's messages, newest first; page with <c>before</c> (the <c>next</c> of the previous page).</summary>
+    /// <summary>Read a thread's messages, newest first.</summary>
+    /// <remarks>The thread's messages, newest first; page with <c>before</c> (the <c>next</c> of the previous page).</remarks>
+    [ProducesResponseType<ThreadPage>(StatusCodes.Status200OK)]
     [WolverineGet("/api/conversations/{conversationId}/messages")]
     public static async Task<IResult> Get(Guid conversationId, Guid? before, int? limit, Caller caller, IQuerySession session,
         MessageReader reader, CancellationToken ct)

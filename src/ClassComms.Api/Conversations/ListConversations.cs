@@ -1,6 +1,7 @@
 using ClassComms.Guardians;
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Conversations;
@@ -10,10 +11,13 @@ public sealed record ConversationSummary(Guid ConversationId, string Kind, Guid 
 
 public static class ListConversationsEndpoint
 {
-    /// <summary>
-    /// Conversations the caller takes part in, most recent first. A leader may add <c>classId</c> to list every
-    /// conversation of a class (metadata only) in order to join one.
-    /// </summary>
+    /// <summary>List the caller's conversations, most recent first (a leader may list a class's).</summary>
+    /// <remarks>
+    /// Conversations the caller takes part in, most recent first. A leader may add <c>classId</c> to list every conversation of a
+    /// class (metadata only) in order to join one.
+    /// </remarks>
+    [ProducesResponseType<IReadOnlyList<ConversationSummary>>(StatusCodes.Status200OK)]
+    [ProducesProblems(403)]
     [WolverineGet("/api/conversations")]
     public static async Task<IResult> List(Guid? classId, Caller caller, IQuerySession session, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
 
@@ -10,6 +11,8 @@ public sealed record MarkRead(IReadOnlyList<Guid> MessageIds);
 /// <summary>Read receipts: a participant marks messages of others as read; senders see who read what.</summary>
 public static class MarkReadEndpoint
 {
+    /// <summary>Mark messages of a conversation as read (the senders get a read receipt).</summary>
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
     [WolverinePost("/api/conversations/{conversationId}/read")]
     public static async Task<(IResult, OutgoingMessages)> Post(Guid conversationId, MarkRead request, Caller caller,
         IDocumentSession session, TimeProvider clock, CancellationToken ct)

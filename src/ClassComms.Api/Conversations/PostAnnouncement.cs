@@ -2,6 +2,7 @@ using ClassComms.Classes;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
 
@@ -14,6 +15,9 @@ public sealed record AnnouncementPosted(Guid ConversationId, Guid MessageId, int
 
 public static class PostAnnouncementEndpoint
 {
+    /// <summary>Post an announcement to every linked guardian of a class.</summary>
+    [ProducesResponseType<AnnouncementPosted>(StatusCodes.Status201Created)]
+    [ProducesProblems(409)]
     [WolverinePost("/api/classes/{classId}/announcements")]
     public static async Task<(IResult, OutgoingMessages)> Post(Guid classId, PostAnnouncement request, Caller caller,
         IDocumentSession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)

@@ -1,6 +1,7 @@
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
 
@@ -13,6 +14,9 @@ public sealed record MessageAccepted(Guid ConversationId, Guid MessageId);
 /// <summary>A participant writes in a thread: staff anywhere they take part, guardians in their own student threads (not announcements).</summary>
 public static class PostMessageEndpoint
 {
+    /// <summary>Reply in a conversation, with attachments already uploaded to it.</summary>
+    [ProducesResponseType<MessageAccepted>(StatusCodes.Status201Created)]
+    [ProducesProblems(403, 409)]
     [WolverinePost("/api/conversations/{conversationId}/messages")]
     public static async Task<(IResult, OutgoingMessages)> Post(Guid conversationId, PostMessage request, Caller caller,
         IDocumentSession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)

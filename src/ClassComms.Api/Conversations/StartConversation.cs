@@ -3,6 +3,7 @@ using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Students;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
 
@@ -21,6 +22,9 @@ public sealed record StartedThread(Guid ConversationId, Guid MessageId, IReadOnl
 
 public static class StartConversationEndpoint
 {
+    /// <summary>Write to a student's guardians: one private thread each, or one shared thread.</summary>
+    [ProducesResponseType<ConversationsStarted>(StatusCodes.Status201Created)]
+    [ProducesProblems(403, 409, 410)]
     [WolverinePost("/api/conversations")]
     public static async Task<(IResult, OutgoingMessages)> Post(StartConversation request, Caller caller, IDocumentSession session,
         PersonalDataVault vault, TimeProvider clock, CancellationToken ct)

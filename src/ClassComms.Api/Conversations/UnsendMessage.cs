@@ -1,5 +1,6 @@
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Wolverine;
 using Wolverine.Http;
@@ -17,6 +18,9 @@ public sealed class MessagingOptions
 /// <summary>The sender withdraws their own message within the window; the thread then shows that a message was withdrawn, not its content.</summary>
 public static class UnsendMessageEndpoint
 {
+    /// <summary>Unsend one of your messages within the unsend window.</summary>
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesProblems(403, 409)]
     [WolverineDelete("/api/conversations/{conversationId}/messages/{messageId}")]
     public static async Task<(IResult, OutgoingMessages)> Delete(Guid conversationId, Guid messageId, Caller caller,
         IDocumentSession session, IOptions<MessagingOptions> options, TimeProvider clock, CancellationToken ct)

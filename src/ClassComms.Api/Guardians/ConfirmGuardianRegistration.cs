@@ -4,6 +4,7 @@ using ClassComms.Platform;
 using ClassComms.Students;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
 
@@ -18,8 +19,11 @@ public sealed record ConfirmGuardianRegistration(string Token);
 /// </summary>
 public static class ConfirmGuardianRegistrationEndpoint
 {
+    /// <summary>Confirm a guardian registration with the mailed token: the login or membership is created and the child linked.</summary>
     [AllowAnonymous]
     [EnableRateLimiting(GuardiansConfiguration.RedemptionPolicy)]
+    [ProducesResponseType<GuardianRegistered>(StatusCodes.Status201Created)]
+    [ProducesProblems(409)]
     [WolverinePost("/api/guardians/register/confirm")]
     public static async Task<IResult> Post(ConfirmGuardianRegistration request, IDocumentStore store, AccountFactory accounts,
         ParentCodeRedemption redemption, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)

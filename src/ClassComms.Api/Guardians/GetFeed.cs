@@ -6,6 +6,7 @@ using ClassComms.Students;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Guardians;
@@ -61,10 +62,13 @@ public static class GetFeedEndpoint
 {
     public const int MaxPageSize = 200;
 
-    /// <summary>
-    /// The guardian's feed after <c>after</c> (0 for the start), oldest first. Keep the returned <c>cursor</c>
-    /// and pass it next time (e.g. on SignalR reconnect) to catch up without losing anything.
-    /// </summary>
+    /// <summary>Read the guardian's feed after a cursor, oldest first.</summary>
+    /// <remarks>
+    /// The guardian's feed after <c>after</c> (0 for the start), oldest first. Keep the returned <c>cursor</c> and pass it next
+    /// time (e.g. on SignalR reconnect) to catch up without losing anything.
+    /// </remarks>
+    [ProducesResponseType<FeedPage>(StatusCodes.Status200OK)]
+    [ProducesProblems(403)]
     [WolverineGet("/api/guardians/me/feed")]
     public static async Task<IResult> Get(long? after, int? limit, Caller caller, IQuerySession session, PersonalDataVault vault,
         CancellationToken ct)

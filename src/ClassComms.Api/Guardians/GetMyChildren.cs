@@ -3,6 +3,7 @@ using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Students;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Guardians;
@@ -11,7 +12,10 @@ public sealed record ChildView(Guid StudentId, string? Name, Guid ClassId, strin
 
 public static class GetMyChildrenEndpoint
 {
-    /// <summary>The guardian's linked, unrestricted, not-erased children.</summary>
+    /// <summary>List the guardian's linked, unrestricted children with their point totals.</summary>
+    /// <remarks>The guardian's linked, unrestricted, not-erased children.</remarks>
+    [ProducesResponseType<IReadOnlyList<ChildView>>(StatusCodes.Status200OK)]
+    [ProducesProblems(403)]
     [WolverineGet("/api/guardians/me/children")]
     public static async Task<IResult> Get(Caller caller, IQuerySession session, PersonalDataVault vault, CancellationToken ct)
     {

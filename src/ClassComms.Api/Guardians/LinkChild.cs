@@ -2,6 +2,7 @@ using ClassComms.Accounts;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
 
@@ -23,7 +24,10 @@ public sealed record ChildLinked(Guid StudentId, Guid SchoolId, Guid GuardianId,
 /// </summary>
 public static class LinkChildEndpoint
 {
+    /// <summary>Link another child with a parent code (a code of another school adds a membership there).</summary>
     [EnableRateLimiting(GuardiansConfiguration.RedemptionPolicy)]
+    [ProducesResponseType<ChildLinked>(StatusCodes.Status200OK)]
+    [ProducesProblems(403, 409)]
     [WolverinePost("/api/guardians/me/children")]
     public static async Task<IResult> Post(LinkChild request, Caller caller, IDocumentStore store, ParentCodeRedemption redemption,
         AccountFactory accounts, PersonalDataVault vault, CancellationToken ct)

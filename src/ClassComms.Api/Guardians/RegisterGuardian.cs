@@ -4,6 +4,7 @@ using ClassComms.Platform;
 using ClassComms.Schools;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Wolverine;
@@ -37,8 +38,12 @@ public sealed record RegistrationPending(string Status, string Detail)
 /// </summary>
 public static class RegisterGuardianEndpoint
 {
+    /// <summary>Register as a guardian with a parent code: 201 with the login's own password, else 202 and a confirmation mail.</summary>
     [AllowAnonymous]
     [EnableRateLimiting(GuardiansConfiguration.RedemptionPolicy)]
+    [ProducesResponseType<GuardianRegistered>(StatusCodes.Status201Created)]
+    [ProducesResponseType<RegistrationPending>(StatusCodes.Status202Accepted)]
+    [ProducesProblems(409)]
     [WolverinePost("/api/guardians/register")]
     public static async Task<IResult> Post(RegisterGuardian request, HttpContext http, IDocumentStore store, AccountFactory accounts,
         ParentCodeRedemption redemption, PersonalDataVault vault, BlindIndex index, LoginThrottle throttle, IMessageBus bus,

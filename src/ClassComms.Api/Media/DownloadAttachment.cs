@@ -2,6 +2,7 @@ using ClassComms.Conversations;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Media;
@@ -15,6 +16,10 @@ namespace ClassComms.Media;
 /// </summary>
 public static class DownloadAttachmentEndpoint
 {
+    /// <summary>Download an attachment, decrypted as it is streamed; honours `Range`.</summary>
+    [ProducesResponseType<Stream>(StatusCodes.Status200OK, "application/octet-stream")]
+    [ProducesResponseType<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream")]
+    [ProducesProblems(410, 416)]
     [WolverineGet("/api/attachments/{attachmentId}")]
     public static async Task<IResult> Get(Guid attachmentId, HttpContext http, Caller caller, IQuerySession session, MediaStore media,
         PersonalDataVault vault, ILogger<AuthenticatedMediaResult> logger, CancellationToken ct)

@@ -2,6 +2,7 @@ using ClassComms.Conversations;
 using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Wolverine;
@@ -23,6 +24,10 @@ public static class UploadAttachmentEndpoint
 {
     private const string Field = "file";
 
+    /// <summary>Upload an attachment (multipart `file`): sniffed, size-checked while read, stripped of metadata and encrypted.</summary>
+    [ProducesResponseType<AttachmentUploaded>(StatusCodes.Status201Created)]
+    [ProducesProblems(403, 413)]
+    [StreamedFile(Field)]
     [WolverinePost("/api/conversations/{conversationId}/attachments")]
     public static async Task<IResult> Post(Guid conversationId, HttpContext http, Caller caller, IDocumentSession session,
         MediaStore media, IMessageBus bus, CancellationToken ct)

@@ -1,12 +1,16 @@
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Notifications;
 
 public static class ClearQuietHoursEndpoint
 {
-    /// <summary>Back to the school's default quiet hours.</summary>
+    /// <summary>Go back to the school's default quiet hours (staff).</summary>
+    /// <remarks>Back to the school's default quiet hours.</remarks>
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesProblems(403)]
     [WolverineDelete("/api/me/quiet-hours")]
     public static IResult ClearMine(Caller caller, IDocumentSession session)
     {

@@ -1,5 +1,6 @@
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Notifications;
@@ -7,6 +8,9 @@ namespace ClassComms.Notifications;
 /// <summary>A guardian mutes a class of one of their children: no pushes for it (messages stay in the inbox).</summary>
 public static class MuteClassEndpoint
 {
+    /// <summary>Mute the pushes of one of the guardian's classes.</summary>
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesProblems(403)]
     [WolverinePost("/api/guardians/me/muted-classes/{classId}")]
     public static async Task<IResult> Mute(Guid classId, Caller caller, IDocumentSession session, CancellationToken ct) =>
         await SetMute(classId, true, caller, session, ct);

@@ -1,5 +1,6 @@
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Notifications;
@@ -10,6 +11,9 @@ public sealed record SetQuietHours(string? Start, string? End, string? TimeZone)
 /// <summary>A member of staff sets their own quiet hours (pushes wait until they end).</summary>
 public static class SetQuietHoursEndpoint
 {
+    /// <summary>Set the caller's own quiet hours (staff), in school time.</summary>
+    [ProducesResponseType<QuietHours>(StatusCodes.Status200OK)]
+    [ProducesProblems(403)]
     [WolverinePost("/api/me/quiet-hours")]
     public static async Task<IResult> SetMine(SetQuietHours request, Caller caller, IDocumentSession session, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using ClassComms.Platform;
 using ClassComms.Schools;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Notifications;
@@ -8,6 +9,9 @@ namespace ClassComms.Notifications;
 /// <summary>A leader sets the school's default quiet hours (for staff who have not set their own) and its time zone.</summary>
 public static class SetSchoolQuietHoursEndpoint
 {
+    /// <summary>Set the school's default quiet hours and time zone (a leader).</summary>
+    [ProducesResponseType<QuietHours>(StatusCodes.Status200OK)]
+    [ProducesProblems(403)]
     [WolverinePost("/api/school/quiet-hours")]
     public static async Task<IResult> SetSchoolDefault(SetQuietHours request, Caller caller, IDocumentSession session, CancellationToken ct)
     {

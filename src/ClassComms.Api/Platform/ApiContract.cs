@@ -26,6 +26,7 @@ public static class ApiContract
         {
             options.AddDocumentTransformer(DescribeDocumentAsync);
             options.AddOperationTransformer(DescribeOperation);
+            options.AddSchemaTransformer(NumbersAsNumbers);
             options.AddSchemaTransformer(OptionalWhenNullable);
         });
 
@@ -85,9 +86,50 @@ public static class ApiContract
         operation.Security = scheme is null ? null
             : [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] }];
 
+        // An endpoint that streams a multipart file itself has no bound body for the generator to describe.
+        if (metadata.OfType<StreamedFileAttribute>().FirstOrDefault() is { } file && operation.RequestBody is null)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["multipart/form-data"] = new()
+                    {
+                        Schema = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.Object,
+                            Required = new HashSet<string> { file.Field },
+                            Properties = new Dictionary<string, IOpenApiSchema>
+                            {
+                                [file.Field] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                            },
+                        },
+                    },
+                },
+            };
+        }
+
         foreach (var (status, response) in operation.Responses ?? [])
         {
             if (Explanations.TryGetValue(status, out var text) && response is OpenApiResponse concrete) concrete.Description = text;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Numbers are written as JSON numbers. The web serializer also reads them from strings, which makes every integer
+    /// "integer or string" with a pattern in the schema (and <c>number | string</c> in a generated client); the contract
+    /// states what is written.
+    /// </summary>
+    private static Task NumbersAsNumbers(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
+    {
+        if (schema.Type is { } type && type.HasFlag(JsonSchemaType.String)
+            && (type.HasFlag(JsonSchemaType.Integer) || type.HasFlag(JsonSchemaType.Number)))
+        {
+            schema.Type = type & ~JsonSchemaType.String;
+            schema.Pattern = null;
         }
 
         return Task.CompletedTask;

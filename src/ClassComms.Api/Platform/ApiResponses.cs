@@ -27,6 +27,13 @@ public sealed class OperatorKeyAttribute : Attribute
     public const string Header = "X-Operator-Key";
 }
 
+/// <summary>The endpoint reads a <c>multipart/form-data</c> body with one file in <see cref="Field"/> itself (streamed).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class StreamedFileAttribute(string field) : Attribute
+{
+    public string Field { get; } = field;
+}
+
 /// <summary>
 /// The documented responses of every Wolverine endpoint, decided once so a new endpoint cannot forget them. Endpoints
 /// return <see cref="IResult"/>, which says nothing about the body; each declares its success with
@@ -71,7 +78,8 @@ public sealed class ApiResponsesPolicy : IHttpPolicy
 
         var problems = new SortedSet<int>(metadata.OfType<ProducesProblemsAttribute>().SelectMany(p => p.StatusCodes));
         var routeValues = chain.RoutePattern?.Parameters.Count ?? 0;
-        if (routeValues > 0 || chain.RequestType is not null || chain.IsFormData || TakesQueryValues(chain)) problems.Add(400);
+        var body = chain.RequestType is { } requestType && requestType != typeof(void);
+        if (routeValues > 0 || body || chain.IsFormData || TakesQueryValues(chain)) problems.Add(400);
         if (RequiresBearer(metadata) || metadata.OfType<OperatorKeyAttribute>().Any()) problems.Add(401);
         if (routeValues > 0) problems.Add(404);
         if (metadata.OfType<EnableRateLimitingAttribute>().Any()) problems.Add(429);

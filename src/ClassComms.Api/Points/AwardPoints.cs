@@ -3,6 +3,7 @@ using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Students;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
 
@@ -22,7 +23,10 @@ public static class AwardPointsEndpoint
 {
     public const int MaxNoteLength = 500;
 
-    /// <summary>One request, one transaction: every student gets the point, or none does.</summary>
+    /// <summary>Award a skill to some students of a class, or to the whole class, with an optional note.</summary>
+    /// <remarks>One request, one transaction: every student gets the point, or none does.</remarks>
+    [ProducesResponseType<PointsAwardedResponse>(StatusCodes.Status201Created)]
+    [ProducesProblems(409)]
     [WolverinePost("/api/classes/{classId}/points")]
     public static async Task<(IResult, OutgoingMessages)> Post(Guid classId, AwardPoints request, Caller caller,
         IDocumentSession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)

@@ -4,6 +4,7 @@ using ClassComms.Platform;
 using ClassComms.Schools;
 using Marten;
 using Marten.Events.Projections;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Points;
@@ -87,7 +88,9 @@ public sealed partial class ClassSummaryProjection : MultiStreamProjection<Store
 
 public static class GetClassSummaryEndpoint
 {
-    /// <summary>The class's statistics for its teacher, leaders and the DPO (eventually consistent: built by the daemon).</summary>
+    /// <summary>Read a class's non-personal statistics per skill and day.</summary>
+    /// <remarks>The class's statistics for its teacher, leaders and the DPO (eventually consistent: built by the daemon).</remarks>
+    [ProducesResponseType<ClassSummary>(StatusCodes.Status200OK)]
     [WolverineGet("/api/classes/{classId}/summary")]
     public static async Task<IResult> Get(Guid classId, Caller caller, IQuerySession session, PersonalDataVault vault,
         CancellationToken ct)

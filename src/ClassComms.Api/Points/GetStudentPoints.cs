@@ -3,6 +3,7 @@ using ClassComms.Platform;
 using ClassComms.Schools;
 using ClassComms.Students;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Points;
@@ -17,10 +18,12 @@ public static class GetStudentPointsEndpoint
 {
     public const int MaxPageSize = 200;
 
-    /// <summary>
-    /// Totals and history of one student, newest first, for the class teacher, leaders, the DPO and the
-    /// student's visible guardians. Page with <c>before</c> (the <c>next</c> value of the previous page).
-    /// </summary>
+    /// <summary>Read a student's totals and point history, newest first.</summary>
+    /// <remarks>
+    /// Totals and history of one student, newest first, for the class teacher, leaders, the DPO and the student's visible
+    /// guardians. Page with <c>before</c> (the <c>next</c> value of the previous page).
+    /// </remarks>
+    [ProducesResponseType<StudentPointsView>(StatusCodes.Status200OK)]
     [WolverineGet("/api/students/{studentId}/points")]
     public static async Task<IResult> Get(Guid studentId, Guid? before, int? limit, Caller caller, IQuerySession session,
         PersonalDataVault vault, CancellationToken ct)

@@ -1,5 +1,6 @@
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
 
@@ -8,6 +9,9 @@ namespace ClassComms.Points;
 /// <summary>A teacher deletes one point at any time.</summary>
 public static class RemovePointEndpoint
 {
+    /// <summary>Remove one point.</summary>
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesProblems(409)]
     [WolverineDelete("/api/points/{pointId}")]
     public static async Task<(IResult, OutgoingMessages)> DeletePoint(Guid pointId, Caller caller, IDocumentSession session,
         TimeProvider clock, CancellationToken ct)

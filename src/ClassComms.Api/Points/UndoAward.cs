@@ -1,5 +1,6 @@
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
 
@@ -10,6 +11,9 @@ public sealed record PointsRemovedResponse(Guid AwardId, int Removed);
 /// <summary>A teacher undoes a whole award: every point it gave that is still there.</summary>
 public static class UndoAwardEndpoint
 {
+    /// <summary>Undo a whole award: every point it gave that is still there.</summary>
+    [ProducesResponseType<PointsRemovedResponse>(StatusCodes.Status200OK)]
+    [ProducesProblems(409)]
     [WolverineDelete("/api/awards/{awardId}")]
     public static async Task<(IResult, OutgoingMessages)> UndoAward(Guid awardId, Caller caller, IDocumentSession session,
         TimeProvider clock, CancellationToken ct)

@@ -3,6 +3,7 @@ using ClassComms.Notifications;
 using ClassComms.Platform;
 using ClassComms.Students;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
 
@@ -18,6 +19,10 @@ namespace ClassComms.Privacy;
 /// </summary>
 public static class EraseGuardianEndpoint
 {
+    /// <summary>Erase a guardian's membership of this school (DPO): 202 and the erasure's status, as for a student.</summary>
+    [ProducesResponseType<ErasureStatus>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErasureStatus>(StatusCodes.Status202Accepted)]
+    [ProducesProblems(403)]
     [WolverinePost("/api/privacy/guardians/{guardianId}/erasure")]
     public static async Task<(IResult, OutgoingMessages)> Post(Guid guardianId, Caller caller, IDocumentSession session, TimeProvider clock,
         CancellationToken ct)

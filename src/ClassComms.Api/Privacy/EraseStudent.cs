@@ -1,6 +1,7 @@
 using ClassComms.Platform;
 using ClassComms.Students;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
 
@@ -16,6 +17,10 @@ namespace ClassComms.Privacy;
 /// </summary>
 public static class EraseStudentEndpoint
 {
+    /// <summary>Erase a student (DPO): 202 and the erasure's status; a repeat answers the status (200 once completed).</summary>
+    [ProducesResponseType<ErasureStatus>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErasureStatus>(StatusCodes.Status202Accepted)]
+    [ProducesProblems(403)]
     [WolverinePost("/api/privacy/students/{studentId}/erasure")]
     public static async Task<(IResult, OutgoingMessages)> Post(Guid studentId, Caller caller, IDocumentSession session, TimeProvider clock,
         CancellationToken ct)

@@ -1,5 +1,6 @@
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Privacy;
@@ -19,6 +20,9 @@ public static class ErasureAnswers
 /// <summary>The DPO follows an erasure: requested, in progress or completed, with the time of each step.</summary>
 public static class GetErasureEndpoint
 {
+    /// <summary>Follow an erasure (DPO): requested, in progress or completed, with the time of each step.</summary>
+    [ProducesResponseType<ErasureStatus>(StatusCodes.Status200OK)]
+    [ProducesProblems(403)]
     [WolverineGet("/api/privacy/erasures/{subjectId}")]
     public static async Task<IResult> Get(Guid subjectId, Caller caller, IQuerySession session, CancellationToken ct)
     {

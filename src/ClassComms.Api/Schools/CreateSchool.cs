@@ -6,6 +6,7 @@ using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Wolverine.Http;
 
@@ -20,9 +21,13 @@ public sealed record SchoolCreated(Guid SchoolId, Guid LeaderId);
 /// <summary>The platform operator provisions a school (tenant) and its first school leader.</summary>
 public static class CreateSchoolEndpoint
 {
-    public const string OperatorKeyHeader = "X-Operator-Key";
+    public const string OperatorKeyHeader = OperatorKeyAttribute.Header;
 
+    /// <summary>Create a school and its first leader (platform operator, `X-Operator-Key`).</summary>
     [AllowAnonymous]
+    [OperatorKey]
+    [ProducesResponseType<SchoolCreated>(StatusCodes.Status201Created)]
+    [ProducesProblems(409)]
     [WolverinePost("/api/schools")]
     public static async Task<IResult> Post(CreateSchool request, HttpContext http, IDocumentStore store,
         IOptions<PlatformOptions> platform, Accounts.AccountFactory accounts, PersonalDataVault vault, CancellationToken ct)

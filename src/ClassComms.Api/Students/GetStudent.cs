@@ -2,6 +2,7 @@ using ClassComms.Accounts;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Students;
@@ -13,7 +14,9 @@ public sealed record StudentView(Guid StudentId, Guid ClassId, string? Name, boo
 
 public static class GetStudentEndpoint
 {
-    /// <summary>A student as the caller may see them. Staff also see the guardians (with restrictions); guardians do not.</summary>
+    /// <summary>Read a student as the caller may see them (staff also see the guardians).</summary>
+    /// <remarks>A student as the caller may see them. Staff also see the guardians (with restrictions); guardians do not.</remarks>
+    [ProducesResponseType<StudentView>(StatusCodes.Status200OK)]
     [WolverineGet("/api/students/{studentId}")]
     public static async Task<IResult> Get(Guid studentId, Caller caller, IQuerySession session, PersonalDataVault vault, CancellationToken ct)
     {

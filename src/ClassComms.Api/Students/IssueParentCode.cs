@@ -1,6 +1,7 @@
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Wolverine.Http;
 
@@ -11,6 +12,9 @@ public sealed record ParentCodeIssued(Guid CodeId, Guid StudentId, string Code, 
 /// <summary>The class teacher (or a leader) issues a parent code for a student. The code is shown once.</summary>
 public static class IssueParentCodeEndpoint
 {
+    /// <summary>Issue a parent code for a student; the code is shown only in this answer.</summary>
+    [ProducesResponseType<ParentCodeIssued>(StatusCodes.Status201Created)]
+    [ProducesProblems(409, 410)]
     [WolverinePost("/api/students/{studentId}/parent-codes")]
     public static async Task<IResult> Issue(Guid studentId, Caller caller, IDocumentSession session, BlindIndex index,
         IOptions<ParentCodeOptions> options, TimeProvider clock, CancellationToken ct)

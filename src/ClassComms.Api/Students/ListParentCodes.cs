@@ -1,5 +1,6 @@
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Students;
@@ -9,6 +10,8 @@ public sealed record ParentCodeView(Guid CodeId, DateTimeOffset IssuedAt, DateTi
 /// <summary>The class teacher (or a leader) lists a student's parent codes and their status; never the codes themselves.</summary>
 public static class ListParentCodesEndpoint
 {
+    /// <summary>List a student's parent codes and their status (never the codes themselves).</summary>
+    [ProducesResponseType<IReadOnlyList<ParentCodeView>>(StatusCodes.Status200OK)]
     [WolverineGet("/api/students/{studentId}/parent-codes")]
     public static async Task<IResult> List(Guid studentId, Caller caller, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using ClassComms.Accounts;
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Students;
@@ -11,6 +12,9 @@ namespace ClassComms.Students;
 /// </summary>
 public static class RestrictGuardianEndpoint
 {
+    /// <summary>Restrict a guardian's access to a student (custody); their sessions end at once.</summary>
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesProblems(403)]
     [WolverinePost("/api/students/{studentId}/guardians/{guardianId}/restriction")]
     public static async Task<IResult> Post(Guid studentId, Guid guardianId, Caller caller, IDocumentSession session,
         TimeProvider clock, SessionRevocation revocation, CancellationToken ct)

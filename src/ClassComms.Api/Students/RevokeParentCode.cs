@@ -1,5 +1,6 @@
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Students;
@@ -7,6 +8,9 @@ namespace ClassComms.Students;
 /// <summary>The class teacher (or a leader) revokes a parent code that has not been redeemed.</summary>
 public static class RevokeParentCodeEndpoint
 {
+    /// <summary>Revoke a parent code that has not been redeemed.</summary>
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesProblems(409)]
     [WolverineDelete("/api/students/{studentId}/parent-codes/{codeId}")]
     public static async Task<IResult> Revoke(Guid studentId, Guid codeId, Caller caller, IDocumentSession session,
         TimeProvider clock, CancellationToken ct)

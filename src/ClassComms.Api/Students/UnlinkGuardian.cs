@@ -1,6 +1,7 @@
 using ClassComms.Accounts;
 using ClassComms.Platform;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace ClassComms.Students;
@@ -8,6 +9,9 @@ namespace ClassComms.Students;
 /// <summary>A school leader or the DPO removes a guardian's link to a student; from the commit on they see and receive nothing about the student.</summary>
 public static class UnlinkGuardianEndpoint
 {
+    /// <summary>Unlink a guardian from a student; their sessions end at once.</summary>
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesProblems(403)]
     [WolverineDelete("/api/students/{studentId}/guardians/{guardianId}")]
     public static async Task<IResult> Delete(Guid studentId, Guid guardianId, Caller caller, IDocumentSession session,
         TimeProvider clock, SessionRevocation revocation, CancellationToken ct)
