@@ -15,6 +15,7 @@
 #
 #   A  one private conversation: 200 messages (+20 warm-up) teacher → guardian 1, one at a time.
 #   B  30-family class announcement: 50 announcements (+10 warm-up); every guardian's receipt, and the last one.
+#   C  point push: 100 points (+10 warm-up) awarded to student 1, until guardian 1 receives PointAwarded.
 #   Baseline, same run, same clients and measurement: a bare in-process SignalR hub (no auth, no storage)
 #   whose Send(group, id) does Clients.Group(group).SendAsync("Msg", id), to 1 receiver and to a group of 30;
 #   measured once with the API idle and then interleaved send by send with A and B (the table's baseline),
@@ -34,7 +35,7 @@
 #   CLASSCOMMS_BENCH_PG       PostgreSQL connection string; when set, infra/postgres.sh is not called.
 #                             A database named classcomms_bench* is dropped and recreated on every run.
 #   CLASSCOMMS_BENCH_BLOBS    Blob Storage connection string; when set, infra/azurite.sh is not called.
-#   CLASSCOMMS_BENCH_N_A, CLASSCOMMS_BENCH_N_B   measured iterations of A (200) and B (50).
+#   CLASSCOMMS_BENCH_N_A, CLASSCOMMS_BENCH_N_B, CLASSCOMMS_BENCH_N_C   measured iterations of A (200), B (50) and C (100).
 #   CLASSCOMMS_BENCH_PAUSE_MS  think time before each send (default 0: back to back, as fast as receipts come).
 set -euo pipefail
 

@@ -16,7 +16,12 @@ public sealed record NewPerson(string Name, string Email, string Password);
 public sealed record CreateSchool(string Name, NewPerson Leader);
 public sealed record CreateStaff(string Role, string Name, string Email, string Password);
 public sealed record CreateClass(string Name, Guid? TeacherId);
-public sealed record ClassCreated(Guid ClassId);
+public sealed record ClassSkill(Guid Id, bool Positive);
+public sealed record ClassCreated(Guid ClassId, IReadOnlyList<ClassSkill> Skills);
+public sealed record AwardPoints(Guid SkillId, IReadOnlyList<Guid> StudentIds, bool WholeClass, string? Note);
+public sealed record AwardedPoint(Guid PointId, Guid StudentId);
+public sealed record PointsAwarded(Guid AwardId, IReadOnlyList<AwardedPoint> Points);
+public sealed record PointNotice(Guid PointId);
 public sealed record NewStudent(string Name);
 public sealed record EnrolStudents(IReadOnlyList<NewStudent> Students);
 public sealed record StudentsEnrolled(IReadOnlyList<Guid> StudentIds);
@@ -40,7 +45,7 @@ public sealed record InboxPage(IReadOnlyList<InboxItem> Items, long Cursor);
 public sealed record Person(Guid UserId, string Token, HttpClient Http);
 
 /// <summary>The school the scenarios run in, built through the HTTP API only.</summary>
-public sealed record World(Person Teacher, Guid ClassId, IReadOnlyList<Guid> Students, IReadOnlyList<Person> Guardians);
+public sealed record World(Person Teacher, Guid ClassId, Guid SkillId, IReadOnlyList<Guid> Students, IReadOnlyList<Person> Guardians);
 
 /// <summary>Runs the real ClassComms API (Release build) as a child process on a loopback port and drives it over HTTP and SignalR.</summary>
 public sealed class ApiDriver : IAsyncDisposable
@@ -254,10 +259,10 @@ public sealed class ApiDriver : IAsyncDisposable
             guardians[i] = await SignIn(email);
         });
 
-        return new World(teacher, created.ClassId, enrolled.StudentIds, guardians);
+        return new World(teacher, created.ClassId, created.Skills.First(k => k.Positive).Id, enrolled.StudentIds, guardians);
     }
 
-    /// <summary>Connects a guardian to /hubs/notifications over WebSockets (no negotiation round trip), recording MessageReceived arrivals.</summary>
+    /// <summary>Connects a guardian to /hubs/notifications over WebSockets (no negotiation round trip), recording MessageReceived and PointAwarded arrivals.</summary>
     public async Task ConnectAsync(Person guardian, int receiver, Receipts<Guid> receipts)
     {
         var hub = new HubConnectionBuilder()
@@ -269,6 +274,7 @@ public sealed class ApiDriver : IAsyncDisposable
             })
             .Build();
         hub.On<MessageNotice>("MessageReceived", n => receipts.Arrived(receiver, n.MessageId));
+        hub.On<PointNotice>("PointAwarded", n => receipts.Arrived(receiver, n.PointId));
         await hub.StartAsync();
         lock (_hubs) _hubs.Add(hub);
     }

@@ -7,7 +7,7 @@
 //   CLASSCOMMS_BENCH_PG       PostgreSQL connection string (default database classcomms_bench on 127.0.0.1:55432;
 //                             a database named classcomms_bench* is dropped and recreated for every run)
 //   CLASSCOMMS_BENCH_BLOBS    Blob Storage connection string (default: Azurite on 127.0.0.1:10000)
-//   CLASSCOMMS_BENCH_N_A / _N_B  measured iterations of scenario A (200) and B (50); warm-up is 20 and 10
+//   CLASSCOMMS_BENCH_N_A / _N_B / _N_C  measured iterations of scenario A (200), B (50) and C (100); warm-up 20, 10, 10
 //   CLASSCOMMS_BENCH_PAUSE_MS think time before each scenario send (default 0: back to back)
 //   CLASSCOMMS_BENCH_OUT      result file (default .data/bench/messaging-latency.md in the repository)
 
@@ -23,9 +23,11 @@ using Npgsql;
 const int Families = 30;
 const int WarmUpA = 20;
 const int WarmUpB = 10;
+const int WarmUpC = 10;
 var receiptTimeout = TimeSpan.FromSeconds(10);
 var nA = EnvInt("CLASSCOMMS_BENCH_N_A", 200);
 var nB = EnvInt("CLASSCOMMS_BENCH_N_B", 50);
+var nC = EnvInt("CLASSCOMMS_BENCH_N_C", 100);
 var pause = TimeSpan.FromMilliseconds(EnvInt("CLASSCOMMS_BENCH_PAUSE_MS", 0, allowZero: true));
 
 var repo = RepoRoot();
@@ -77,6 +79,9 @@ var bHttp = new Samples("B HTTP POST → 201 read");
 var baseA = new Samples("Baseline, interleaved with A (1 receiver)");
 var baseB = new Samples("Baseline, interleaved with B (every receipt of 30)");
 var baseBLast = new Samples("Baseline, interleaved with B (last of 30)");
+var c = new Samples("C ClassComms point push (1 guardian)");
+var cHttp = new Samples("C HTTP POST → 201 read");
+var baseC = new Samples("Baseline, interleaved with C (1 receiver)");
 var readableAtReceipt = 0;
 var emptyAtReceipt = 0;
 var idleA = new Samples("Baseline, API idle (1 receiver)");
@@ -207,6 +212,28 @@ try
     Console.WriteLine($"bench: {b.Summary()}");
     Console.WriteLine($"bench: {bLast.Summary()}");
     Console.WriteLine($"bench: {baseB.Summary()}");
+    // Scenario C: a point awarded to student 1, pushed to guardian 1 (PointAwarded), sequential.
+    for (var i = 0; i < WarmUpC + nC; i++)
+    {
+        await Pause();
+        var t0 = Clock.Now();
+        var awarded = await ApiDriver.Post<PointsAwarded>(world.Teacher.Http, $"/api/classes/{world.ClassId}/points",
+            new AwardPoints(world.SkillId, [world.Students[0]], false, null));
+        var t1 = Clock.Now();
+        var arrival = await receipts.WaitAsync(0, awarded.Points[0].PointId, receiptTimeout);
+        if (i >= WarmUpC)
+        {
+            cHttp.Add(Clock.Ms(t0, t1));
+            if (arrival is { } at) c.Add(Clock.Ms(t0, at));
+            else c.AddLost();
+            Raw("C", i - WarmUpC, 0, t0, t1, arrival);
+        }
+
+        await BaselineSend(soloSender, "solo", 1, baseC, null, "baseline-1c", i - WarmUpC);
+    }
+
+    Console.WriteLine($"bench: {c.Summary()}");
+    Console.WriteLine($"bench: {baseC.Summary()}");
     cpu = meter.Report();
     Console.WriteLine($"bench: CPU during the measured phase: {cpu}");
 }
@@ -225,7 +252,7 @@ api = null;
 var report = new StringBuilder();
 report.AppendLine("# ClassComms messaging latency").AppendLine();
 foreach (var fact in facts) report.AppendLine($"- {fact}");
-report.AppendLine($"- Iterations: A {nA} (+{WarmUpA} warm-up), B {nB} (+{WarmUpB} warm-up) × {Families} guardians; sequential, receipt timeout {receiptTimeout.TotalSeconds:0} s (= lost); pause between sends {pause.TotalMilliseconds:0} ms");
+report.AppendLine($"- Iterations: A {nA} (+{WarmUpA} warm-up), B {nB} (+{WarmUpB} warm-up) × {Families} guardians, C {nC} (+{WarmUpC} warm-up); sequential, receipt timeout {receiptTimeout.TotalSeconds:0} s (= lost); pause between sends {pause.TotalMilliseconds:0} ms");
 report.AppendLine("- Latency: from just before the HTTP POST (baseline: hub invoke) to the SignalR client callback; nearest-rank percentiles");
 report.AppendLine("- Baseline: bare in-process hub, `Clients.Group(g).SendAsync(\"Msg\", id)`, interleaved send by send with the scenario").AppendLine();
 report.AppendLine("| Scenario | p50 ms | p99 ms | baseline p50 | baseline p99 | ratio p50 | ratio p99 | lost |");
@@ -233,13 +260,14 @@ report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 Row($"A one conversation, guardian 1 (n={a.Count + a.Lost})", a, baseA);
 Row($"B 30-family announcement, every receipt (n={b.Count + b.Lost})", b, baseB);
 Row($"B 30-family announcement, last guardian (n={nB})", bLast, baseBLast);
+Row($"C point push, guardian 1 (n={c.Count + c.Lost})", c, baseC);
 report.AppendLine();
 report.AppendLine("Details (ms):").AppendLine();
-foreach (var s in new[] { a, aHttp, aAfterResponse, b, bLast, bHttp, baseA, baseB, baseBLast, idleA, idleB, idleBLast }) report.AppendLine($"- {s.Summary()}");
+foreach (var s in new[] { a, aHttp, aAfterResponse, b, bLast, bHttp, c, cHttp, baseA, baseB, baseBLast, baseC, idleA, idleB, idleBLast }) report.AppendLine($"- {s.Summary()}");
 report.AppendLine($"- A: the guardian's inbox read made at each receipt (`GET /api/inbox?after=<previous cursor>`, not timed) held the pushed message {readableAtReceipt} times and missed it {emptyAtReceipt} times");
 report.AppendLine($"- Raw samples (request_ms = POST until 201 read, or hub invoke until completion): {rawOutput}");
 report.AppendLine($"- API CPU while idle (during the idle baseline): {apiIdle}");
-report.AppendLine($"- CPU during the measured phase (A and B with interleaved baseline): {cpu}");
+report.AppendLine($"- CPU during the measured phase (A, B and C with interleaved baseline): {cpu}");
 report.AppendLine($"- Wall time: {wall.Elapsed.TotalSeconds:0} s");
 if (!string.IsNullOrWhiteSpace(apiTail)) report.AppendLine().AppendLine("API warnings/errors during the run (last lines):").AppendLine().AppendLine("```").AppendLine(apiTail).AppendLine("```");
 
