@@ -12,7 +12,7 @@ public static class ConversationsConfiguration
         opts.Schema.For<MessageView>().MultiTenanted().Index(m => m.ConversationId);
         opts.Projections.Add<MessageViewProjection>(ProjectionLifecycle.Inline);
         opts.Schema.For<InboxEntry>().MultiTenanted().Index(x => x.UserId).Index(x => x.Sequence);
-        opts.Projections.Add<InboxProjection>(ProjectionLifecycle.Async);
+        opts.Projections.Add(new InboxProjection(), ProjectionLifecycle.Inline);
     }
 
     public static IServiceCollection AddConversations(this IServiceCollection services, IConfiguration configuration)

@@ -1,6 +1,7 @@
 using ClassComms.Platform;
 using JasperFx.Events;
 using Marten;
+using ClassComms.Notifications;
 using Marten.Events.Projections;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -8,22 +9,40 @@ using Wolverine.Http;
 namespace ClassComms.Conversations;
 
 /// <summary>
-/// One inbox entry per recipient of a message, keyed by the event's global sequence (async daemon: a cursor
-/// never skips). Idempotent id, so each recipient has a message in their inbox exactly once.
+/// One inbox entry per recipient of a message, written inline in the transaction of the message, its cursor
+/// (<see cref="Sequence"/>) the recipient's next position, taken at commit (<see cref="ReadPositions"/>):
+/// a cursor never skips. Idempotent id, so each recipient has a message in their inbox exactly once.
 /// </summary>
 public sealed record InboxEntry(string Id, Guid UserId, Guid ConversationId, Guid MessageId, long Sequence, DateTimeOffset At)
 {
     public static string IdFor(Guid userId, Guid messageId) => $"{userId:N}:{messageId:N}";
 }
 
-public sealed partial class InboxProjection : EventProjection
+/// <summary>
+/// Inline: the inbox entries of a transaction's messages are written with it, each numbered on its recipient's head
+/// (<see cref="ReadPositions"/>: one statement for the whole transaction).
+/// </summary>
+public sealed class InboxProjection : IProjection
 {
-    public void Project(IEvent<MessagePosted> e, IDocumentOperations ops)
+    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        foreach (var recipient in e.Data.Recipients.Where(r => r != e.Data.SenderId))
+        foreach (var school in events.GroupBy(e => e.TenantId))
         {
-            ops.Store(new InboxEntry(InboxEntry.IdFor(recipient, e.Data.MessageId), recipient, e.Data.ConversationId, e.Data.MessageId, e.Sequence, e.Data.At));
+            var entries = new List<(Guid Reader, string Id, InboxEntry Entry)>();
+            foreach (var e in school)
+            {
+                if (e.Data is not MessagePosted m) continue;
+                foreach (var recipient in m.Recipients.Where(r => r != m.SenderId).Distinct())
+                {
+                    var id = InboxEntry.IdFor(recipient, m.MessageId);
+                    entries.Add((recipient, id, new InboxEntry(id, recipient, m.ConversationId, m.MessageId, 0, m.At)));
+                }
+            }
+
+            ReadPositions.Insert(operations, school.Key, entries);
         }
+
+        return Task.CompletedTask;
     }
 }
 

@@ -5,6 +5,7 @@ using ClassComms.Schools;
 using ClassComms.Students;
 using JasperFx.Events;
 using Marten;
+using ClassComms.Notifications;
 using Marten.Events.Projections;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -12,8 +13,8 @@ using Wolverine.Http;
 namespace ClassComms.Guardians;
 
 /// <summary>
-/// One feed item per point event, keyed by the event's global sequence. Built by the async daemon, which
-/// only advances past sequences that can no longer be filled in, so a cursor never skips an item.
+/// One feed item per point event, written inline in the transaction of the event. Its cursor (<see cref="Sequence"/>) is the
+/// school's next feed position, taken at commit (<see cref="ReadPositions"/>), so a cursor never skips an item.
 /// Filtering by guardian happens at read time, from the student's current links and restrictions.
 /// </summary>
 public sealed record FeedEntry(
@@ -35,16 +36,43 @@ public sealed record FeedEntry(
     public static string RemovedId(Guid pointId) => $"removed:{pointId}";
 }
 
-public sealed partial class FeedProjection : EventProjection
+/// <summary>
+/// Inline: the feed entries of a transaction's point events are written with it, numbered on the school's feed head
+/// (<see cref="ReadPositions"/>: one statement for the whole transaction).
+/// </summary>
+public sealed class FeedProjection : IProjection
 {
-    public FeedEntry Create(IEvent<PointAwarded> e) => new(FeedEntry.AwardedId(e.Data.PointId), e.Sequence, FeedKinds.PointAwarded,
-        e.Data.StudentId, e.Data.ClassId, e.Data.PointId, e.Data.SkillId, e.Data.SkillName, e.Data.Positive, e.Data.Value, e.Data.Note, e.Data.At);
+    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        foreach (var school in events.GroupBy(e => e.TenantId))
+        {
+            // Point events are always in a school's tenant; other tenants' events write no feed entry.
+            var schoolId = Guid.TryParse(school.Key, out var id) ? id : Guid.Empty;
+            var entries = new List<(Guid Reader, FeedEntry Entry)>();
+            foreach (var e in school)
+            {
+                switch (e.Data)
+                {
+                    case PointAwarded p:
+                        entries.Add((schoolId, new FeedEntry(FeedEntry.AwardedId(p.PointId), 0, FeedKinds.PointAwarded, p.StudentId, p.ClassId,
+                            p.PointId, p.SkillId, p.SkillName, p.Positive, p.Value, p.Note, p.At)));
+                        break;
+                    case PointRemoved p:
+                        entries.Add((schoolId, new FeedEntry(FeedEntry.RemovedId(p.PointId), 0, FeedKinds.PointRemoved, p.StudentId, p.ClassId,
+                            p.PointId, p.SkillId, null, p.Positive, p.Value, null, p.At)));
+                        break;
+                    case StudentErased erased:
+                        // Erasure purges the student's feed items (their notes were already unreadable).
+                        operations.DeleteWhere<FeedEntry>(x => x.StudentId == erased.StudentId);
+                        break;
+                }
+            }
 
-    public FeedEntry Create(IEvent<PointRemoved> e) => new(FeedEntry.RemovedId(e.Data.PointId), e.Sequence, FeedKinds.PointRemoved,
-        e.Data.StudentId, e.Data.ClassId, e.Data.PointId, e.Data.SkillId, null, e.Data.Positive, e.Data.Value, null, e.Data.At);
+            ReadPositions.Insert(operations, school.Key, entries.Select(x => (x.Reader, x.Entry.Id, x.Entry)).ToList());
+        }
 
-    /// <summary>Erasure purges the student's feed items (their notes were already unreadable).</summary>
-    public void Project(StudentErased e, IDocumentOperations ops) => ops.DeleteWhere<FeedEntry>(x => x.StudentId == e.StudentId);
+        return Task.CompletedTask;
+    }
 }
 
 public static class FeedKinds

@@ -15,7 +15,7 @@ public static class GuardiansConfiguration
     public static void ConfigureGuardians(this StoreOptions opts)
     {
         opts.Schema.For<FeedEntry>().MultiTenanted().Index(x => x.StudentId).Index(x => x.Sequence);
-        opts.Projections.Add<FeedProjection>(ProjectionLifecycle.Async);
+        opts.Projections.Add(new FeedProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<PendingRegistration>().SingleTenanted().Index(x => x.TokenHash!);
     }
 

@@ -8,13 +8,14 @@ public static class NotificationsConfiguration
     {
         opts.Schema.For<StaffPreferences>().MultiTenanted();
         opts.Schema.For<GuardianPreferences>().MultiTenanted();
+        // Head rows of the feed's and inbox's per-reader cursors (created with Marten's schema: resources setup).
+        opts.Storage.ExtendedSchemaObjects.Add(ReadPositions.HeadTable());
     }
 
-    /// <summary>The hub and the push pipeline (its queue is set up with the messaging: <see cref="PushReadinessConfiguration.UseClassCommsPushQueue"/>).</summary>
+    /// <summary>The hub and the push pipeline (its queue is set up with the messaging: <see cref="PushQueueConfiguration.UseClassCommsPushQueue"/>).</summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
         services.AddSignalR();
-        services.AddPushReadiness();
         return services;
     }
 }

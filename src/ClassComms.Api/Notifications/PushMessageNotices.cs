@@ -13,8 +13,8 @@ namespace ClassComms.Notifications;
 public sealed record DeliverMessageNotice(Guid SchoolId, Guid MessageId, Guid RecipientId);
 
 /// <summary>
-/// Runs after the message committed, and pushes once the recipients' inbox holds it (<see cref="PushReadiness"/>), each
-/// notice carrying the inbox cursor. Recipients are computed from current participation, links and restrictions. Staff in
+/// Runs after the message committed; the recipients' inbox holds it from that commit on (written in its transaction,
+/// <see cref="ReadPositions"/>), and each notice carries the inbox cursor. Recipients are computed from current participation, links and restrictions. Staff in
 /// quiet hours get the push when their quiet hours end; guardians who muted the class get none (the message is in their
 /// inbox either way). Urgent messages (leaders only) ignore both.
 /// </summary>
@@ -22,7 +22,7 @@ public static class PushMessageNoticesHandler
 {
     public static void Configure(HandlerChain chain) => PushRetries.Apply(chain);
 
-    public static async Task Handle(MessageChanged notice, IDocumentStore store, PushReadiness readiness,
+    public static async Task Handle(MessageChanged notice, IDocumentStore store,
         IHubContext<NotificationHub, INotificationClient> hub, IMessageContext bus, TimeProvider clock, BusinessMetrics metrics, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(notice.SchoolId));
@@ -31,15 +31,15 @@ public static class PushMessageNoticesHandler
         recipients.Remove(message.SenderId);
         if (message.Withdrawn)
         {
-            var withdrawn = await InboxCursorsAsync(store, session, readiness, message.Id, recipients, ct);
+            var withdrawn = await InboxCursorsAsync(session, message.Id, recipients, ct);
             await SendAsync(recipients.Append(message.SenderId), message, conversation, withdrawn,
                 "message.withdrawn", (clients, push) => clients.MessageWithdrawn(push), hub, metrics);
             return;
         }
 
-        // Decide who hears of it now and who later while the daemon projects the inbox (one round trip), then wait, then act:
-        // nothing is scheduled before the wait, so a retried wait schedules nothing twice.
+        // Decide who hears of it now and who later, and read the inbox cursors (one round trip), then act.
         var batch = session.CreateBatchQuery();
+        var inboxLoad = batch.LoadMany<InboxEntry>().ById(recipients.Select(r => InboxEntry.IdFor(r, message.Id)).ToArray());
         var schoolLoad = batch.Load<School>(notice.SchoolId);
         var accountsLoad = batch.LoadMany<UserAccount>().ByIdList(recipients);
         var staffLoad = batch.LoadMany<StaffPreferences>().ByIdList(recipients);
@@ -49,6 +49,7 @@ public static class PushMessageNoticesHandler
         var accounts = (await accountsLoad).ToDictionary(a => a.Id);
         var staffPrefs = (await staffLoad).ToDictionary(p => p.Id);
         var guardianPrefs = (await guardianLoad).ToDictionary(p => p.Id);
+        var cursors = (await inboxLoad).ToDictionary(e => e.UserId, e => e.Sequence);
         var now = clock.GetUtcNow();
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(school?.TimeZone ?? "UTC", out var z) ? z : TimeZoneInfo.Utc;
 
@@ -74,7 +75,6 @@ public static class PushMessageNoticesHandler
             else immediate.Add(recipient);
         }
 
-        var cursors = await InboxCursorsAsync(store, session, readiness, message.Id, recipients, ct);
         foreach (var (recipient, at) in later)
         {
             await bus.ScheduleAsync(new DeliverMessageNotice(notice.SchoolId, notice.MessageId, recipient), at);
@@ -84,14 +84,14 @@ public static class PushMessageNoticesHandler
         await SendAsync(immediate, message, conversation, cursors, "message.received", (clients, push) => clients.MessageReceived(push), hub, metrics);
     }
 
-    public static async Task Handle(DeliverMessageNotice notice, IDocumentStore store, PushReadiness readiness,
+    public static async Task Handle(DeliverMessageNotice notice, IDocumentStore store,
         IHubContext<NotificationHub, INotificationClient> hub, BusinessMetrics metrics, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(notice.SchoolId));
         var (message, conversation) = await LoadAsync(session, notice.MessageId, ct);
         if (message.Withdrawn) return;
         if (!(await ConversationAccess.RecipientsAsync(session, conversation, ct)).Contains(notice.RecipientId)) return;
-        var cursors = await InboxCursorsAsync(store, session, readiness, message.Id, [notice.RecipientId], ct);
+        var cursors = await InboxCursorsAsync(session, message.Id, [notice.RecipientId], ct);
         await SendAsync([notice.RecipientId], message, conversation, cursors, "message.received", (clients, push) => clients.MessageReceived(push), hub,
             metrics);
     }
@@ -118,14 +118,16 @@ public static class PushMessageNoticesHandler
         return (message, conversation);
     }
 
-    /// <summary>Waits until the inbox holds the message for <paramref name="recipients"/>; returns each one's inbox cursor.</summary>
-    private static async Task<IReadOnlyDictionary<Guid, long>> InboxCursorsAsync(IDocumentStore store, IQuerySession session,
-        PushReadiness readiness, Guid messageId, IReadOnlyCollection<Guid> recipients, CancellationToken ct)
+    /// <summary>
+    /// Each recipient's inbox cursor for the message; none for a recipient whose inbox does not hold it (not a recipient when
+    /// it was sent). The entries were written in the message's transaction, so there is nothing to wait for.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<Guid, long>> InboxCursorsAsync(IQuerySession session, Guid messageId,
+        IReadOnlyCollection<Guid> recipients, CancellationToken ct)
     {
-        var ids = recipients.ToDictionary(r => InboxEntry.IdFor(r, messageId));
-        var found = await readiness.WaitAsync(store, session, typeof(InboxProjection), ids.Keys, async (s, keys, token) =>
-            (await s.LoadManyAsync<InboxEntry>(token, keys)).ToDictionary(e => e.Id, e => e.Sequence), ct);
-        return found.ToDictionary(f => ids[f.Key], f => f.Value);
+        if (recipients.Count == 0) return new Dictionary<Guid, long>();
+        var entries = await session.LoadManyAsync<InboxEntry>(ct, recipients.Select(r => InboxEntry.IdFor(r, messageId)));
+        return entries.ToDictionary(e => e.UserId, e => e.Sequence);
     }
 
     /// <summary>One send per cursor: every entry of a message has the same one; people whose inbox lacks it get none.</summary>

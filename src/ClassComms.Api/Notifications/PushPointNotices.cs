@@ -10,22 +10,31 @@ using Wolverine.Runtime.Handlers;
 namespace ClassComms.Notifications;
 
 /// <summary>
-/// Runs after the award or removal committed (durable outbox, local durable queue), and pushes once the guardian feed
-/// holds the items (<see cref="PushReadiness"/>), each notice carrying its feed cursor. Recipients are computed then,
-/// from current links and restrictions: the student's visible guardians and the teacher who acted.
+/// Runs after the award or removal committed (durable outbox, local durable queue). The guardian feed holds the items from
+/// that commit on (written in its transaction, <see cref="ReadPositions"/>); each notice carries its feed cursor. Recipients
+/// are computed now, from current links and restrictions: the student's visible guardians and the teacher who acted.
 /// </summary>
 public static class PushPointNoticesHandler
 {
     public static void Configure(HandlerChain chain) => PushRetries.Apply(chain);
 
-    public static async Task Handle(PointsChanged message, IDocumentStore store, PushReadiness readiness,
+    public static async Task Handle(PointsChanged message, IDocumentStore store,
         IHubContext<NotificationHub, INotificationClient> hub, BusinessMetrics metrics, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(message.SchoolId));
         var entries = await session.LoadManyAsync<PointEntry>(ct, message.PointIds);
         if (entries.Count == 0) return;
-        var students = (await session.LoadManyAsync<Student>(ct, entries.Select(e => e.StudentId).Distinct())).ToDictionary(s => s.Id);
-        var cursors = await readiness.WaitAsync(store, session, typeof(FeedProjection), entries.Select(FeedId).ToList(), FeedCursorsAsync, ct);
+        var batch = session.CreateBatchQuery();
+        var studentsLoad = batch.LoadMany<Student>().ById(entries.Select(e => e.StudentId).Distinct().ToArray());
+        var feedLoad = batch.LoadMany<FeedEntry>().ById(entries.Select(FeedId).ToArray());
+        await batch.Execute(ct);
+        var students = (await studentsLoad).ToDictionary(s => s.Id);
+        var cursors = (await feedLoad).ToDictionary(e => e.Id, e => e.Sequence);
+        // Safety check: the feed entry of a student who still exists must be there (same transaction as the point).
+        if (entries.Any(e => !cursors.ContainsKey(FeedId(e)) && students.TryGetValue(e.StudentId, out var s) && !s.Erased))
+        {
+            throw new PushNotReadableYet(nameof(FeedEntry));
+        }
 
         foreach (var entry in entries)
         {
@@ -45,16 +54,12 @@ public static class PushPointNoticesHandler
     }
 
     private static string FeedId(PointEntry entry) => entry.Removed ? FeedEntry.RemovedId(entry.Id) : FeedEntry.AwardedId(entry.Id);
-
-    private static async Task<IReadOnlyDictionary<string, long>> FeedCursorsAsync(IQuerySession session, IReadOnlyCollection<string> ids,
-        CancellationToken ct) =>
-        (await session.LoadManyAsync<FeedEntry>(ct, ids)).ToDictionary(e => e.Id, e => e.Sequence);
 }
 
 /// <summary>Retry policy of push handlers.</summary>
 public static class PushRetries
 {
-    /// <summary>A read model that has not caught up (daemon stopped, rebuilding, elsewhere and slow) delays the push, durably, without limit.</summary>
+    /// <summary>A pushed item not readable yet delays the push, durably, without limit.</summary>
     public static void Apply(HandlerChain chain) =>
         chain.OnException<PushNotReadableYet>()
             .ScheduleRetryIndefinitely(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30));

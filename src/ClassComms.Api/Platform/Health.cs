@@ -53,9 +53,9 @@ public sealed class BlobStorageHealthCheck(BlobServiceClient blobs) : IHealthChe
 }
 
 /// <summary>
-/// The async daemon (feed, inbox, class statistics): the event store's last sequence number, the daemon's high-water mark,
-/// and each async projection's lag behind the last event. Degraded (still ready) past <see cref="HealthOptions.DaemonLagWarning"/>: pushes and reads of those
-/// projections are late, but the node serves. Which node runs the daemon is decided by HotCold leader election.
+/// The async daemon (class statistics): the event store's last sequence number, the daemon's high-water mark,
+/// and each async projection's lag behind the last event. Degraded (still ready) past <see cref="HealthOptions.DaemonLagWarning"/>: reads of those
+/// projections (class statistics) are late, but the node serves. Which node runs the daemon is decided by HotCold leader election.
 /// </summary>
 public sealed class AsyncDaemonHealthCheck(IDocumentStore store, IOptions<HealthOptions> options) : IHealthCheck
 {

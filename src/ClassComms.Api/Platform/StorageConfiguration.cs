@@ -39,8 +39,8 @@ public static class StorageConfiguration
                 // Upstream DistributedLock (the Patched.* redirect) refuses multiplexing with a DbDataSource.
                 opts.Events.UseAdvisoryLockTransaction = true;
                 opts.Events.StreamIdentity = StreamIdentity.AsGuid;
-                // Pushes wait for the feed and inbox projections (PushReadiness): wake the daemon on every append
-                // (LISTEN/NOTIFY) instead of waiting for its next poll, which is kept as the safety net.
+                // Wake the async daemon (class statistics) on every append (LISTEN/NOTIFY) instead of waiting for its
+                // next poll, which is kept as the safety net.
                 opts.Events.UseListenNotifyForEventAppends = true;
 
                 opts.ConfigureAccounts();

@@ -1,0 +1,64 @@
+using ClassComms.Conversations;
+using ClassComms.Guardians;
+using Marten;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace ClassComms.Notifications;
+
+/// <summary>
+/// Cursors of the feed and the inbox, taken at commit. <see cref="FeedProjection"/> and <see cref="InboxProjection"/> are
+/// inline: their entries are written in the transaction of the event, so an item is readable the moment its event is
+/// committed and a push needs no wait. An entry's cursor is a position counted per reader on a head row
+/// (<see cref="Table"/>): the school's for the feed (every guardian of the school reads one feed, filtered at read time by
+/// their children), the recipient's for the inbox. The statement that writes a transaction's entries first moves their
+/// readers' heads on with an upsert, which locks those rows until the transaction commits: two transactions for one reader
+/// take turns, so that reader's positions are given in commit order and a reader "after cursor X" never misses an item
+/// committed later with a smaller one. One statement per projection and transaction, head rows taken in id order (no
+/// deadlock between two transactions sharing readers), sent in the transaction's own batch (no extra round trip).
+/// </summary>
+public static class ReadPositions
+{
+    public const string Table = "classcomms.read_heads";
+
+    public static Table HeadTable()
+    {
+        var table = new Table(PostgresqlProvider.Instance.Parse(Table));
+        table.AddColumn<string>("tenant_id").AsPrimaryKey();
+        table.AddColumn<Guid>("owner_id").AsPrimaryKey();
+        table.AddColumn<long>("base").NotNull();
+        table.AddColumn<long>("position").NotNull();
+        return table;
+    }
+
+    /// <summary>
+    /// Queues one statement writing <paramref name="entries"/> (Marten documents of type <typeparamref name="T"/>, whose
+    /// <c>Sequence</c> it sets): each reader's head moves on by its number of entries (inserted at that number the first
+    /// time), head rows locked in reader order; the k-th of a reader's n entries, in the given order, gets head − n + k.
+    /// An entry that already exists is left as it was. A reader's count starts, at its first entry, above the event store's
+    /// last sequence number: cursors kept from before the feed and inbox were numbered per reader (they were event sequence
+    /// numbers) are all below it, so they hide nothing written since.
+    /// </summary>
+    public static void Insert<T>(IDocumentOperations operations, string tenant, IReadOnlyList<(Guid Reader, string Id, T Entry)> entries)
+    {
+        if (entries.Count == 0) return;
+        var serializer = operations.DocumentStore.Options.Serializer();
+        // Marten's table for the document type (schema classcomms, mt_doc_ + lower-case type name) and the columns it reads.
+        var documents = $"classcomms.mt_doc_{typeof(T).Name.ToLowerInvariant()}";
+        operations.QueueSqlCommand($$"""
+            with e as (select * from unnest(?::uuid[], ?::text[], ?::text[]) with ordinality as e(owner_id, id, data, ord)),
+            ranked as (select id, owner_id, data, row_number() over (partition by owner_id order by ord) as k,
+                              count(*) over (partition by owner_id) as n from e),
+            head as (insert into {{Table}} as h (tenant_id, owner_id, base, position)
+                     select ?, owner_id, (select last_value from classcomms.mt_events_sequence), count(*) from e group by owner_id order by owner_id
+                     on conflict (tenant_id, owner_id) do update set position = h.position + excluded.position
+                     returning h.owner_id, h.base + h.position as position)
+            insert into {{documents}} (tenant_id, id, data, mt_dotnet_type)
+            select ?, ranked.id, jsonb_set(ranked.data::jsonb, '{Sequence}', to_jsonb(head.position - ranked.n + ranked.k)), ?
+            from ranked join head on head.owner_id = ranked.owner_id
+            on conflict (tenant_id, id) do nothing
+            """,
+            entries.Select(x => x.Reader).ToArray(), entries.Select(x => x.Id).ToArray(),
+            entries.Select(x => serializer.ToJson(x.Entry!)).ToArray(), tenant, tenant, typeof(T).FullName!);
+    }
+}
