@@ -97,6 +97,7 @@ public sealed class AccountFactory(PersonalDataVault vault, BlindIndex index, Ti
             LoginId = login.Id,
             SchoolId = schoolId,
             Role = role,
+            SecurityStamp = SecurityStamps.New(),
             Name = sealedName ?? await vault.SealAsync(Ids.Tenant(schoolId), id, "account.name", name.Trim(), ct),
             CreatedAt = clock.GetUtcNow(),
         };

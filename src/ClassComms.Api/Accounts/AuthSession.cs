@@ -5,7 +5,8 @@ namespace ClassComms.Accounts;
 
 /// <summary>
 /// One sign-in of one membership (a refresh-token family): every access token issued for it carries its id (<c>sid</c>)
-/// and the login's security stamp at sign-in. Logout or detected refresh-token reuse revokes it; a changed stamp ends it too.
+/// and the login's and the membership's security stamps at sign-in. Logout or detected refresh-token reuse revokes it; a
+/// changed stamp (of the login or of this membership) ends it too.
 /// Ids only: no address, no device name.
 /// </summary>
 public sealed class AuthSession
@@ -16,6 +17,7 @@ public sealed class AuthSession
     public Guid LoginId { get; set; }
     public Guid SchoolId { get; set; }
     public string Stamp { get; set; } = "";
+    public string MembershipStamp { get; set; } = "";
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 }

@@ -12,7 +12,7 @@ public sealed record RefreshSession(string RefreshToken);
 /// <summary>
 /// Trades a refresh token for a new access token and a new refresh token (rotation). A refresh token works once: presenting
 /// a used one again (a stolen copy, or the thief's copy after the owner used it) revokes the whole session. Refused when the
-/// session is revoked or past its lifetime, the membership or login is erased, or the login has a new security stamp.
+/// session is revoked or past its lifetime, the membership or login is erased, or either has a new security stamp.
 /// </summary>
 public static class RefreshSessionEndpoint
 {
@@ -49,7 +49,8 @@ public static class RefreshSessionEndpoint
         var login = await loadLogin;
         var now = clock.GetUtcNow();
         if (auth is not { RevokedAt: null } || membership is not { ErasedAt: null } || login is not { ErasedAt: null }
-            || membership.LoginId != login.Id || login.SecurityStamp != auth.Stamp || token.ExpiresAt <= now)
+            || membership.LoginId != login.Id || login.SecurityStamp != auth.Stamp
+            || membership.SecurityStamp != auth.MembershipStamp || token.ExpiresAt <= now)
         {
             return Rejected();
         }

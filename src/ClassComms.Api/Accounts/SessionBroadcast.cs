@@ -21,7 +21,7 @@ public sealed class SessionBroadcast(ClassCommsDatabase database, SessionValidat
     private readonly CancellationTokenSource _stopping = new();
     private ChannelListener? _listener;
 
-    /// <summary>Payload for a changed membership (erasure): the receiver reads it to know whether its connections still hold.</summary>
+    /// <summary>Payload for a changed membership (stamp, erasure): the receiver reads it to know whether its connections still hold.</summary>
     public static string MembershipChanged(Guid userId) => $"m:{userId:N}";
 
     /// <summary>Payload for a changed login (stamp, erasure): the receiver reads it to know which connections still hold.</summary>
@@ -67,7 +67,7 @@ public sealed class SessionBroadcast(ClassCommsDatabase database, SessionValidat
                 if (!connections.HasAny(membershipId)) return;
                 await using var query = store.QuerySession();
                 var membership = await query.LoadAsync<UserAccount>(membershipId, _stopping.Token);
-                if (membership is not { ErasedAt: null }) connections.AbortUser(membershipId);
+                connections.AbortUser(membershipId, membership is { ErasedAt: null } ? membership.SecurityStamp : null);
             }
             else if (parts is ["l", var changedLogin] && Guid.TryParse(changedLogin, out var loginId))
             {

@@ -18,7 +18,7 @@ public sealed class SessionIssuer(TokenIssuer tokens, IOptions<AuthOptions> opti
         var auth = new AuthSession
         {
             Id = Guid.CreateVersion7(), UserId = membership.Id, LoginId = login.Id, SchoolId = membership.SchoolId, Stamp = login.SecurityStamp,
-            StartedAt = clock.GetUtcNow(),
+            MembershipStamp = membership.SecurityStamp, StartedAt = clock.GetUtcNow(),
         };
         session.Store(auth);
         return Continue(session, login, membership, auth, memberships);
@@ -62,23 +62,26 @@ public sealed class SessionIssuer(TokenIssuer tokens, IOptions<AuthOptions> opti
 }
 
 /// <summary>
-/// Ends every session of a login (in every school) at once: a new security stamp (every access token issued before fails
-/// its next request, refresh fails) and the refresh tokens deleted. Stage it in the transaction of the change that requires
-/// it (unlinking, restriction, password change); on commit, <see cref="SessionChanges"/> closes the login's SignalR
-/// connections. Erasure needs no call: an erased membership or login (<c>ErasedAt</c>) fails every check by itself.
+/// Ends sessions at once: a new security stamp (every access token issued before fails its next request, refresh fails) and
+/// the refresh tokens deleted. Stage it in the transaction of the change that requires it; on commit,
+/// <see cref="SessionChanges"/> closes the SignalR connections concerned. A change in one school (unlinking, restriction)
+/// ends the sessions of that membership only (<see cref="RevokeMembershipAsync"/>); a change of the login (password change
+/// or reset) ends every session of the login, in every school (<see cref="Revoke"/>). Erasure needs no call: an erased
+/// membership or login (<c>ErasedAt</c>) fails every check by itself.
 /// </summary>
 public sealed class SessionRevocation
 {
-    /// <summary>Ends every session of the login of membership <paramref name="userId"/>.</summary>
-    public async Task RevokeAsync(IDocumentSession session, Guid userId, CancellationToken ct)
+    /// <summary>Ends the sessions of membership <paramref name="userId"/> (its school only; the login's other memberships keep theirs).</summary>
+    public async Task RevokeMembershipAsync(IDocumentSession session, Guid userId, CancellationToken ct)
     {
         var membership = await session.LoadAsync<UserAccount>(userId, ct);
         if (membership is null) return;
-        var login = await session.LoadAsync<LoginAccount>(membership.LoginId, ct);
-        if (login is not null) Revoke(session, login);
+        membership.SecurityStamp = SecurityStamps.New();
+        session.Store(membership);
+        session.DeleteWhere<RefreshToken>(t => t.UserId == userId);
     }
 
-    /// <summary>For a caller that already holds (and will store) the login: changes its stamp in place.</summary>
+    /// <summary>Ends every session of the login, in every school; for a caller that already holds (and will store) it: changes its stamp in place.</summary>
     public void Revoke(IDocumentSession session, LoginAccount login)
     {
         login.SecurityStamp = SecurityStamps.New();
@@ -88,16 +91,16 @@ public sealed class SessionRevocation
 }
 
 /// <summary>
-/// The per-request check behind every bearer token (HTTP and SignalR): the membership exists, is not erased and belongs to
-/// the token's login; the login is not erased and still has the stamp the token was issued with; the token's session is
-/// not revoked. Answers are cached per node for <see cref="AuthOptions.SessionCheckCacheLifetime"/>; a commit on this node
+/// The per-request check behind every bearer token (HTTP and SignalR): the membership exists, is not erased, belongs to
+/// the token's login and still has the membership stamp the token was issued with; the login is not erased and still has
+/// the login stamp the token was issued with; the token's session is not revoked. Answers are cached per node for <see cref="AuthOptions.SessionCheckCacheLifetime"/>; a commit on this node
 /// evicts them at once (<see cref="SessionChanges"/>).
 /// </summary>
 public sealed class SessionValidator(IOptions<AuthOptions> options) : IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 200_000 });
 
-    private sealed record MembershipState(Guid LoginId, bool Live);
+    private sealed record MembershipState(Guid LoginId, string Stamp, bool Live);
 
     private sealed record LoginState(string Stamp, bool Live);
 
@@ -113,6 +116,8 @@ public sealed class SessionValidator(IOptions<AuthOptions> options) : IDisposabl
             return false;
         }
 
+        var membershipStamp = principal.FindFirstValue(TokenIssuer.MembershipStampClaim) ?? "";
+
         if (!_cache.TryGetValue(MembershipKey(userId), out MembershipState? membership)
             || !_cache.TryGetValue(LoginKey(loginId), out LoginState? login)
             || !_cache.TryGetValue(SessionKey(sessionId), out SessionState? auth))
@@ -126,7 +131,8 @@ public sealed class SessionValidator(IOptions<AuthOptions> options) : IDisposabl
             var loadedMembership = await loadMembership;
             var loadedLogin = await loadLogin;
             var loadedSession = await loadSession;
-            membership = new MembershipState(loadedMembership?.LoginId ?? Guid.Empty, loadedMembership is { ErasedAt: null });
+            membership = new MembershipState(loadedMembership?.LoginId ?? Guid.Empty, loadedMembership?.SecurityStamp ?? "",
+                loadedMembership is { ErasedAt: null });
             login = new LoginState(loadedLogin?.SecurityStamp ?? "", loadedLogin is { ErasedAt: null });
             auth = new SessionState(loadedSession?.UserId ?? Guid.Empty, loadedSession is { RevokedAt: null });
             Cache(MembershipKey(userId), membership);
@@ -134,7 +140,8 @@ public sealed class SessionValidator(IOptions<AuthOptions> options) : IDisposabl
             Cache(SessionKey(sessionId), auth);
         }
 
-        return membership!.Live && membership.LoginId == loginId && login!.Live && login.Stamp == stamp && auth!.Live && auth.UserId == userId;
+        return membership!.Live && membership.LoginId == loginId && membership.Stamp == membershipStamp
+               && login!.Live && login.Stamp == stamp && auth!.Live && auth.UserId == userId;
     }
 
     public void EvictMembership(Guid userId) => _cache.Remove(MembershipKey(userId));
@@ -161,7 +168,7 @@ public sealed class SessionValidator(IOptions<AuthOptions> options) : IDisposabl
 /// <summary>This node's open SignalR connections by membership, login and session, so a revocation can close them at once.</summary>
 public sealed class SessionConnections
 {
-    private sealed record Entry(HubCallerContext Context, Guid UserId, Guid LoginId, Guid SessionId, string Stamp);
+    private sealed record Entry(HubCallerContext Context, Guid UserId, Guid LoginId, Guid SessionId, string Stamp, string MembershipStamp);
 
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, Entry>> _byUser = new();
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, Entry>> _byLogin = new();
@@ -170,7 +177,8 @@ public sealed class SessionConnections
     {
         var user = context.User!;
         Guid.TryParse(user.FindFirstValue(TokenIssuer.SessionClaim), out var sessionId);
-        var entry = new Entry(context, userId, Caller.LoginIdOf(user) ?? Guid.Empty, sessionId, user.FindFirstValue(TokenIssuer.StampClaim) ?? "");
+        var entry = new Entry(context, userId, Caller.LoginIdOf(user) ?? Guid.Empty, sessionId, user.FindFirstValue(TokenIssuer.StampClaim) ?? "",
+            user.FindFirstValue(TokenIssuer.MembershipStampClaim) ?? "");
         _byUser.GetOrAdd(userId, _ => new()).TryAdd(context.ConnectionId, entry);
         _byLogin.GetOrAdd(entry.LoginId, _ => new()).TryAdd(context.ConnectionId, entry);
     }
@@ -190,8 +198,8 @@ public sealed class SessionConnections
         }
     }
 
-    /// <summary>Closes every connection of a membership (erased).</summary>
-    public void AbortUser(Guid userId) => Abort(_byUser, userId, _ => true);
+    /// <summary>Closes the membership's connections, except those whose token still carries <paramref name="liveStamp"/> (null: close all, erased).</summary>
+    public void AbortUser(Guid userId, string? liveStamp) => Abort(_byUser, userId, e => liveStamp is null || e.MembershipStamp != liveStamp);
 
     /// <summary>Closes the login's connections, except those whose token still carries <paramref name="liveStamp"/> (null: close all).</summary>
     public void AbortLogin(Guid loginId, string? liveStamp) => Abort(_byLogin, loginId, e => liveStamp is null || e.Stamp != liveStamp);
@@ -238,7 +246,7 @@ public sealed class SessionChanges(SessionValidator validator, SessionConnection
             {
                 case UserAccount membership:
                     validator.EvictMembership(membership.Id);
-                    if (membership.ErasedAt is not null) connections.AbortUser(membership.Id);
+                    connections.AbortUser(membership.Id, membership.ErasedAt is null ? membership.SecurityStamp : null);
                     break;
                 case LoginAccount login:
                     validator.EvictLogin(login.Id);

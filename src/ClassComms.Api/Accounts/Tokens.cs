@@ -42,6 +42,9 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
     /// <summary>The login's security stamp when the token was issued.</summary>
     public const string StampClaim = "stamp";
 
+    /// <summary>The membership's security stamp when the token was issued (absent from tokens issued before it existed: empty).</summary>
+    public const string MembershipStampClaim = "mstamp";
+
     private readonly JsonWebTokenHandler _handler = new();
     private readonly SigningCredentials _credentials = new(options.Value.Key(), SecurityAlgorithms.HmacSha256);
 
@@ -64,6 +67,7 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
                 new Claim(Caller.RoleClaim, account.Role.ToString().ToLowerInvariant()),
                 new Claim(SessionClaim, sessionId.ToString()),
                 new Claim(StampClaim, login.SecurityStamp),
+                new Claim(MembershipStampClaim, account.SecurityStamp),
                 new Claim(Caller.LoginClaim, login.Id.ToString()),
             ]),
         });

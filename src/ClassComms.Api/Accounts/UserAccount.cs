@@ -18,6 +18,13 @@ public sealed class UserAccount
     public Guid SchoolId { get; set; }
     public Role Role { get; set; }
     public Sealed Name { get; set; } = null!;
+
+    /// <summary>
+    /// Random; every access token of this membership carries it (<c>mstamp</c>). A change ends this membership's sessions
+    /// only (an unlinking or a restriction in its school), not those of the login's other memberships; the login's own
+    /// <see cref="LoginAccount.SecurityStamp"/> ends them all (password change or reset).
+    /// </summary>
+    public string SecurityStamp { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ErasedAt { get; set; }
 }
@@ -37,7 +44,7 @@ public sealed class LoginAccount
     public Sealed Email { get; set; } = null!;
     public string PasswordHash { get; set; } = "";
 
-    /// <summary>Random; every access token carries it and a change ends all the login's sessions (see <see cref="SessionRevocation"/>).</summary>
+    /// <summary>Random; every access token carries it and a change ends all the login's sessions, in every school (see <see cref="SessionRevocation"/>).</summary>
     public string SecurityStamp { get; set; } = "";
 
     /// <summary>The membership the last sign-in or switch chose; sign-in starts there.</summary>

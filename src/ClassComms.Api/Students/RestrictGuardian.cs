@@ -29,7 +29,7 @@ public static class RestrictGuardianEndpoint
         if (link.Restricted) return Results.NoContent();
 
         stream.AppendOne(new GuardianRestricted(studentId, caller.UserId, guardianId, clock.GetUtcNow()));
-        await revocation.RevokeAsync(session, guardianId, ct);
+        await revocation.RevokeMembershipAsync(session, guardianId, ct);
         return Results.NoContent();
     }
 }

@@ -22,7 +22,7 @@ public static class UnlinkGuardianEndpoint
         if (stream.Aggregate is not { } student) return Problems.NotFound("student");
         if (student.Guardians.All(g => g.GuardianId != guardianId)) return Problems.NotFound("guardian link");
         stream.AppendOne(new GuardianUnlinked(studentId, caller.UserId, guardianId, clock.GetUtcNow()));
-        await revocation.RevokeAsync(session, guardianId, ct);
+        await revocation.RevokeMembershipAsync(session, guardianId, ct);
         return Results.NoContent();
     }
 }

@@ -82,6 +82,57 @@ public sealed class when_access_is_revoked(AppFixture app) : IntegrationTest(app
         Assert.Equal(HttpStatusCode.Unauthorized, status);
     }
 
+    [Fact]
+    public async Task a_guardian_unlinked_in_one_school_keeps_their_session_and_connection_in_the_other()
+    {
+        var (mum, schoolA, inB) = await GuardianInTwoSchools();
+        await using var liveA = await LiveConnection.Open(Host.GetTestServer(), mum.Token);
+        await using var liveB = await LiveConnection.Open(Host.GetTestServer(), inB.Token);
+
+        await Api.Delete($"/api/students/{schoolA.Students[0]}/guardians/{mum.UserId}", schoolA.Leader);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.Send(HttpMethod.Get, "/api/guardians/me/children", null, mum)).Status);
+        await liveA.Closed.WaitAsync(Bound);
+        Assert.Equal(["Bea Beta"], (await Api.Get<List<ChildView>>("/api/guardians/me/children", inB)).Select(c => c.Name));
+        Assert.Equal(HubConnectionState.Connected, liveB.State);
+        await Api.Problem(HttpStatusCode.Unauthorized, HttpMethod.Post, "/api/auth/refresh", new RefreshSession(mum.RefreshToken), null);
+        await Api.Post<LoginSucceeded>("/api/auth/refresh", new RefreshSession(inB.RefreshToken), null, HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task a_guardian_restricted_in_one_school_keeps_their_session_in_the_other_and_a_password_change_ends_both()
+    {
+        var (mum, schoolA, inB) = await GuardianInTwoSchools();
+
+        await Api.RestrictGuardian(schoolA.Leader, schoolA.Students[0], mum.UserId);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.Send(HttpMethod.Get, "/api/guardians/me/children", null, mum)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Api.Send(HttpMethod.Get, "/api/guardians/me/children", null, inB)).Status);
+
+        // A change of the login itself still ends every session, in every school.
+        var again = await Api.Login(mum.Email);
+        await using var liveB = await LiveConnection.Open(Host.GetTestServer(), inB.Token);
+        await Api.Post<LoginSucceeded>("/api/auth/password", new ChangePassword(Support.Api.Password, "a brand new passphrase here"), again,
+            HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.Send(HttpMethod.Get, "/api/guardians/me/children", null, inB)).Status);
+        await liveB.Closed.WaitAsync(Bound);
+    }
+
+    /// <summary>A guardian of a child in school A and one in school B, signed in to each (two sessions); the first is returned as <c>Guardian</c>.</summary>
+    private async Task<(Session Guardian, World SchoolA, Session InB)> GuardianInTwoSchools()
+    {
+        var schoolA = await Api.CreateWorld("Ada Alpha");
+        var schoolB = await Api.CreateWorld("Bea Beta");
+        var (registered, signedIn) = await RegisterGuardian(schoolA.Teacher, schoolA.Students[0]);
+        var mum = registered with { RefreshToken = signedIn.RefreshToken };
+        var linked = await Api.Post<ChildLinked>("/api/guardians/me/children", new LinkChild((await Api.IssueCode(schoolB.Teacher, schoolB.Students[0])).Code),
+            mum, HttpStatusCode.OK);
+        var second = await Api.Login(mum.Email);
+        var switched = await Api.Post<LoginSucceeded>("/api/auth/switch-school", new SwitchSchool(schoolB.SchoolId), second, HttpStatusCode.OK);
+        Assert.Equal(linked.GuardianId, switched.UserId);
+        return (mum, schoolA, mum with { Token = switched.Token, UserId = switched.UserId, SchoolId = switched.SchoolId, RefreshToken = switched.RefreshToken });
+    }
+
     private async Task<(Session Guardian, LoginSucceeded SignedIn)> RegisterGuardian(Session teacher, Guid studentId)
     {
         var code = await Api.IssueCode(teacher, studentId);
