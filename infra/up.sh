@@ -34,6 +34,8 @@ export Demo__Seed=true
 export Auth__PasswordReset__OutboxPath="$REPO_ROOT/.data/outbox/password-resets.jsonl"
 # Development outbox of guardian-registration confirmation mails (the demo parent is confirmed from it).
 export Guardians__Registration__OutboxPath="$REPO_ROOT/.data/outbox/registrations.jsonl"
+# Development outbox of staff invitation mails (a leader invites staff; the invitee accepts with the token and sets a password).
+export Staff__Invitation__OutboxPath="$REPO_ROOT/.data/outbox/staff-invitations.jsonl"
 
 cat <<MSG
 ClassComms API:  http://127.0.0.1:$PORT

@@ -14,7 +14,8 @@ public sealed record Login(string Email, string Password);
 public sealed record LoginSucceeded(string Token, Guid UserId, Guid SchoolId, string Role);
 public sealed record NewPerson(string Name, string Email, string Password);
 public sealed record CreateSchool(string Name, NewPerson Leader);
-public sealed record CreateStaff(string Role, string Name, string Email, string Password);
+public sealed record CreateStaff(string Role, string Name, string Email);
+public sealed record AcceptStaffInvitation(string Token, string Password);
 public sealed record CreateClass(string Name, Guid? TeacherId);
 public sealed record ClassSkill(Guid Id, bool Positive);
 public sealed record ClassCreated(Guid ClassId, IReadOnlyList<ClassSkill> Skills);
@@ -29,6 +30,7 @@ public sealed record ParentCodeIssued(Guid CodeId, Guid StudentId, string Code);
 public sealed record RegisterGuardian(string Code, string Name, string Email, string Password);
 public sealed record ConfirmGuardianRegistration(string Token);
 public sealed record RegistrationMail(string Email, string Token);
+public sealed record StaffInvitationMail(string Email, string Token);
 public sealed record StartConversation(Guid StudentId, string Mode, string Text, bool Urgent);
 public sealed record StartedThread(Guid ConversationId, Guid MessageId, IReadOnlyList<Guid> GuardianIds);
 public sealed record ConversationsStarted(IReadOnlyList<StartedThread> Threads);
@@ -61,6 +63,7 @@ public sealed class ApiDriver : IAsyncDisposable
 
     /// <summary>The development outbox the API writes guardian-registration confirmation mails to (the driver confirms from it).</summary>
     private static readonly string RegistrationOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-bench-registrations-{Guid.NewGuid():N}.jsonl");
+    private static readonly string InvitationOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-bench-staff-invitations-{Guid.NewGuid():N}.jsonl");
 
     private ApiDriver(Process process, Uri baseAddress, string operatorKey)
     {
@@ -96,6 +99,7 @@ public sealed class ApiDriver : IAsyncDisposable
         env["ASPNETCORE_ENVIRONMENT"] = "Benchmark";
         env["DOTNET_ENVIRONMENT"] = "Benchmark";
         env["Guardians__Registration__OutboxPath"] = RegistrationOutbox;
+        env["Staff__Invitation__OutboxPath"] = InvitationOutbox;
         env["ConnectionStrings__Marten"] = martenConnection;
         env["ConnectionStrings__Blobs"] = blobConnection;
         env["PersonalData__MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -201,31 +205,37 @@ public sealed class ApiDriver : IAsyncDisposable
         return new Person(login.UserId, login.Token, NewClient(login.Token));
     }
 
-    private static async Task<string> RegistrationTokenFor(string email)
+    private static async Task<string> RegistrationTokenFor(string email) =>
+        (await MailTo<RegistrationMail>(RegistrationOutbox, m => m.Email == email)).Token;
+
+    private static async Task<string> InvitationTokenFor(string email) =>
+        (await MailTo<StaffInvitationMail>(InvitationOutbox, m => m.Email == email)).Token;
+
+    private static async Task<T> MailTo<T>(string outbox, Func<T, bool> match)
     {
         for (var i = 0; i < 600; i++)
         {
-            if (File.Exists(RegistrationOutbox))
+            if (File.Exists(outbox))
             {
                 string[] lines;
                 try
                 {
-                    lines = await File.ReadAllLinesAsync(RegistrationOutbox);
+                    lines = await File.ReadAllLinesAsync(outbox);
                 }
                 catch (IOException)
                 {
                     lines = [];
                 }
 
-                var mail = lines.Where(l => l.Length > 0).Select(l => System.Text.Json.JsonSerializer.Deserialize<RegistrationMail>(l,
-                    System.Text.Json.JsonSerializerOptions.Web)!).LastOrDefault(m => m.Email == email);
-                if (mail is not null) return mail.Token;
+                var mail = lines.Where(l => l.Length > 0).Select(l => System.Text.Json.JsonSerializer.Deserialize<T>(l,
+                    System.Text.Json.JsonSerializerOptions.Web)!).LastOrDefault(match);
+                if (mail is not null) return mail;
             }
 
             await Task.Delay(50);
         }
 
-        throw new InvalidOperationException("No registration mail reached the outbox.");
+        throw new InvalidOperationException($"No mail reached the outbox {Path.GetFileName(outbox)}.");
     }
 
     private static string NewEmail(string who) => $"{who}-{Guid.NewGuid():N}@bench.classcomms.test";
@@ -240,7 +250,8 @@ public sealed class ApiDriver : IAsyncDisposable
         var leader = await SignIn(leaderEmail);
 
         var teacherEmail = NewEmail("teacher");
-        await Post<object>(leader.Http, "/api/staff", new CreateStaff("teacher", "Tess Teacher", teacherEmail, Password));
+        await Post<object>(leader.Http, "/api/staff", new CreateStaff("teacher", "Tess Teacher", teacherEmail));
+        await Post<object>(anonymous, "/api/staff/invitations/accept", new AcceptStaffInvitation(await InvitationTokenFor(teacherEmail), Password));
         var teacher = await SignIn(teacherEmail);
 
         var created = await Post<ClassCreated>(teacher.Http, "/api/classes", new CreateClass("Benchmark class", null));

@@ -27,6 +27,7 @@ public static class AccountsConfiguration
         opts.Schema.For<AuthSession>().SingleTenanted().Index(s => s.UserId).Index(s => s.LoginId);
         opts.Schema.For<RefreshToken>().SingleTenanted().Index(t => t.SessionId).Index(t => t.LoginId);
         opts.Schema.For<PasswordReset>().SingleTenanted().Index(r => r.LoginId);
+        opts.Schema.For<StaffInvitation>().SingleTenanted().Index(i => i.TokenHash!);
         opts.Storage.ExtendedSchemaObjects.Add(LoginThrottleStore.SchemaObject());
     }
 
@@ -64,6 +65,16 @@ public static class AccountsConfiguration
             var environment = sp.GetRequiredService<IHostEnvironment>();
             if (environment.IsProduction()) throw new InvalidOperationException("Auth:PasswordReset:OutboxPath is for development only.");
             return new FileOutboxPasswordResetSender(Path.GetFullPath(outbox, environment.ContentRootPath));
+        });
+        services.AddOptions<StaffInvitationOptions>().Bind(configuration.GetSection(StaffInvitationOptions.Section));
+        services.TryAddSingleton<IStaffInvitationSender>(sp =>
+        {
+            if (sp.GetRequiredService<IOptions<SmtpOptions>>().Value.IsConfigured) return ActivatorUtilities.CreateInstance<SmtpStaffInvitationSender>(sp);
+            var outbox = sp.GetRequiredService<IOptions<StaffInvitationOptions>>().Value.OutboxPath;
+            if (string.IsNullOrWhiteSpace(outbox)) return ActivatorUtilities.CreateInstance<UnconfiguredStaffInvitationSender>(sp);
+            var environment = sp.GetRequiredService<IHostEnvironment>();
+            if (environment.IsProduction()) throw new InvalidOperationException("Staff:Invitation:OutboxPath is for development only.");
+            return new FileOutboxStaffInvitationSender(Path.GetFullPath(outbox, environment.ContentRootPath));
         });
         return services;
     }

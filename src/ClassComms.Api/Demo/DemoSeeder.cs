@@ -22,12 +22,13 @@ public sealed class DemoOptions
 }
 
 /// <summary>
-/// Seeds a demo school through the public API once the service is listening, only when <c>Demo:Seed</c> is true
+/// Seeds a demo school through the public API (staff excepted: see <see cref="SeedStaffAsync"/>) once the service is listening, only when <c>Demo:Seed</c> is true
 /// (never in production configuration). Idempotent: if the demo leader can sign in, it only prints the logins.
 /// <c>/health/ready</c> stays unhealthy until it is done, so a client that waits for ready can sign in with the demo logins.
 /// </summary>
 public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime, IOptions<PlatformOptions> platform,
-    IOptions<RegistrationOptions> registration, IHostEnvironment environment, ILogger<DemoSeeder> logger) : BackgroundService
+    IOptions<RegistrationOptions> registration, IHostEnvironment environment, Marten.IDocumentStore store, AccountFactory accounts,
+    ILogger<DemoSeeder> logger) : BackgroundService
 {
     public const string Password = "classcomms-demo";
     public const string Leader = "leader@demo.classcomms.test";
@@ -63,9 +64,8 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
         create.Headers.Add(CreateSchoolEndpoint.OperatorKeyHeader, platform.Value.OperatorKey);
         (await http.SendAsync(create, ct)).EnsureSuccessStatusCode();
 
-        await SignInAsync(http, Leader, ct);
-        await Post(http, "/api/staff", new CreateStaff("teacher", "Tom Teacher", Teacher, Password), ct);
-        await Post(http, "/api/staff", new CreateStaff("dpo", "Dana Protection", Dpo, Password), ct);
+        var leader = await SignInAsync(http, Leader, ct);
+        await SeedStaffAsync(leader.SchoolId, ct);
 
         await SignInAsync(http, Teacher, ct);
         var created = await Post<ClassCreatedResponse>(http, "/api/classes", new CreateClass("Grade 3 — Maple", null), ct);
@@ -88,6 +88,18 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
             new PostAnnouncement("Picture day is Thursday: please bring a smile.", null, false), ct);
         logger.LogInformation("Demo school seeded.");
         Print(address);
+    }
+
+    /// <summary>
+    /// The demo teacher and DPO, with the demo password. Written directly, not through <c>POST /api/staff</c>: staff are
+    /// invited there and choose their own password, which a demo with known logins cannot wait for.
+    /// </summary>
+    private async Task SeedStaffAsync(Guid schoolId, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(Ids.Tenant(schoolId));
+        await accounts.CreateAsync(session, schoolId, Role.Teacher, new NewPerson("Tom Teacher", Teacher, Password), ct);
+        await accounts.CreateAsync(session, schoolId, Role.Dpo, new NewPerson("Dana Protection", Dpo, Password), ct);
+        await session.SaveChangesAsync(ct);
     }
 
     /// <summary>Confirms the demo parent's registration with the token from the development outbox, as the parent would from their mail.</summary>
@@ -132,11 +144,12 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
         Console.WriteLine(lines);
     }
 
-    private static async Task SignInAsync(HttpClient http, string email, CancellationToken ct)
+    private static async Task<LoginSucceeded> SignInAsync(HttpClient http, string email, CancellationToken ct)
     {
         http.DefaultRequestHeaders.Authorization = null;
         var login = await Post<LoginSucceeded>(http, "/api/auth/login", new Login(email, Password), ct);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.Token);
+        return login;
     }
 
     private static async Task Post(HttpClient http, string url, object body, CancellationToken ct)

@@ -93,17 +93,15 @@ public sealed class when_unique_values_race(AppFixture app) : IntegrationTest(ap
     }
 
     [Fact]
-    public async Task two_staff_accounts_with_the_same_email_at_once_give_one_201_and_one_409()
+    public async Task two_staff_invitations_of_one_email_at_once_both_answer_201()
     {
         var leader = await Api.CreateSchool();
         var email = Support.Api.NewEmail("twin");
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => Api.Send(HttpMethod.Post, "/api/staff",
-            new CreateStaff("teacher", "Twin Teacher", email, Support.Api.Password), leader))));
+            new CreateStaff("teacher", "Twin Teacher", email), leader))));
 
-        var statuses = answers.Select(a => a.Status).Order().ToList();
-        Assert.True(statuses.SequenceEqual([HttpStatusCode.Created, HttpStatusCode.Conflict]),
-            string.Join(" | ", answers.Select(a => $"{(int)a.Status} {a.Body}")));
-        Assert.DoesNotContain(email, answers.Single(a => a.Status == HttpStatusCode.Conflict).Body);
+        Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.Created, $"{(int)a.Status} {a.Body}"));
+        Assert.All(answers, a => Assert.DoesNotContain(email, a.Body));
     }
 }

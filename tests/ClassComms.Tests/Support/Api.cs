@@ -95,11 +95,37 @@ public sealed class Api(IAlbaHost host)
         return await Login(email) with { Name = leaderName };
     }
 
+    /// <summary>
+    /// A leader invites a new staff member (201), who accepts with the token from the invitation mail in the development
+    /// outbox and sets <see cref="Password"/> (201), then signs in.
+    /// </summary>
     public async Task<Session> CreateStaff(Session leader, string role, string name)
     {
         var email = NewEmail(role);
-        await Post<StaffCreated>("/api/staff", new CreateStaff(role, name, email, Password), leader);
+        await Post<StaffInvited>("/api/staff", new CreateStaff(role, name, email), leader);
+        await AcceptInvitation(email);
         return await Login(email) with { Name = name };
+    }
+
+    /// <summary>Accepts the newest invitation mailed to <paramref name="email"/> (skipping <paramref name="seen"/> earlier ones); 201 expected.</summary>
+    public async Task<StaffInvitationAccepted> AcceptInvitation(string email, string? password = Password, Session? signedIn = null, int seen = 0) =>
+        await Expect<StaffInvitationAccepted>(HttpStatusCode.Created, HttpMethod.Post, "/api/staff/invitations/accept",
+            new AcceptStaffInvitation((await InvitationMailTo(email, seen)).Token, password), signedIn);
+
+    /// <summary>The staff invitation mails in the development outbox.</summary>
+    public static IReadOnlyList<StaffInvitationMail> InvitationOutbox() => ReadOutbox<StaffInvitationMail>(AppFixture.StaffInvitationOutbox);
+
+    /// <summary>Waits (bounded) for the handler to write an invitation mail to <paramref name="email"/> (skipping <paramref name="seen"/> earlier ones).</summary>
+    public static async Task<StaffInvitationMail> InvitationMailTo(string email, int seen = 0)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var mails = InvitationOutbox().Where(m => string.Equals(m.Email, email, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (mails.Count > seen) return mails[^1];
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("No staff invitation mail was written to the outbox.");
     }
 
     public Task<ClassCreatedResponse> CreateClass(Session teacher, string name = "Grade 3") =>
@@ -131,15 +157,17 @@ public sealed class Api(IAlbaHost host)
             new ConfirmGuardianRegistration((await RegistrationMailTo(email)).Token), null, FromNewAddress);
 
     /// <summary>The registration mails in the development outbox.</summary>
-    public static IReadOnlyList<RegistrationMail> RegistrationOutbox()
+    public static IReadOnlyList<RegistrationMail> RegistrationOutbox() => ReadOutbox<RegistrationMail>(AppFixture.RegistrationOutbox);
+
+    private static IReadOnlyList<T> ReadOutbox<T>(string path)
     {
-        if (!File.Exists(AppFixture.RegistrationOutbox)) return [];
-        var mails = new List<RegistrationMail>();
-        foreach (var line in File.ReadAllLines(AppFixture.RegistrationOutbox).Where(l => l.EndsWith('}')))
+        if (!File.Exists(path)) return [];
+        var mails = new List<T>();
+        foreach (var line in File.ReadAllLines(path).Where(l => l.EndsWith('}')))
         {
             try
             {
-                mails.Add(JsonSerializer.Deserialize<RegistrationMail>(line, Json)!);
+                mails.Add(JsonSerializer.Deserialize<T>(line, Json)!);
             }
             catch (JsonException)
             {

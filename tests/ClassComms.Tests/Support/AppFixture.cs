@@ -25,6 +25,7 @@ public sealed class AppFixture : IAsyncLifetime
     public const int LoginAttemptsPerAddress = 20;
     public static readonly string PasswordResetOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-password-resets-{Guid.NewGuid():N}.jsonl");
     public static readonly string RegistrationOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-registrations-{Guid.NewGuid():N}.jsonl");
+    public static readonly string StaffInvitationOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-staff-invitations-{Guid.NewGuid():N}.jsonl");
     public const long MaxImageBytes = 2 * 1024 * 1024;
     public const long MaxImagePixels = 1_000_000;
     public static readonly TimeSpan UnsendWindow = TimeSpan.FromSeconds(4);
@@ -94,6 +95,7 @@ public sealed class AppFixture : IAsyncLifetime
             ["Auth:Throttle:AddressAttempts"] = LoginAttemptsPerAddress.ToString(),
             ["Auth:PasswordReset:OutboxPath"] = PasswordResetOutbox,
             ["Guardians:Registration:OutboxPath"] = RegistrationOutbox,
+            ["Staff:Invitation:OutboxPath"] = StaffInvitationOutbox,
             ["Demo:Seed"] = "false",
             // The test build has no pre-generated handler code (infra/publish.sh makes it): a host started in Production
             // generates it at run time too. Platform/when_starting_outside_development.cs checks the Production default.
