@@ -24,15 +24,17 @@ public static class MessageDraft
     /// <summary>
     /// Seals the body for the sender and every student the conversation is about, and claims the attachments.
     /// Decides before it stages: every attachment is checked before any is claimed, so a refused message claims none.
-    /// An attachment already sent in another message is a 409. Two messages claiming the same attachment at the same
-    /// moment both pass this check, but <see cref="MediaObject"/> is stored with optimistic concurrency: the second commit
-    /// fails as a whole (409, nothing of it written or sent).
+    /// An attachment already sent in another message is a 409. The attachments are read under their
+    /// <see cref="AttachmentLocks"/> (held until this message's transaction ends), so a simultaneous claim by another message
+    /// or the unsent-attachment expiry waits and then sees this one's outcome.
     /// </summary>
     public static async Task<(Sealed Body, IReadOnlyList<AttachmentRef> Attachments, IResult? Problem)> SealAsync(IDocumentSession session,
         PersonalDataVault vault, Caller sender, Conversation conversation, string? text, IReadOnlyList<Guid>? attachmentIds, Guid messageId,
         CancellationToken ct)
     {
         var ids = attachmentIds ?? [];
+        // Waits for an expiry of any of them that is under way, and holds it off until this message commits or is refused.
+        await AttachmentLocks.SerialiseAsync(session, ids, ct);
         var found = ids.Count == 0 ? [] : (await session.LoadManyAsync<MediaObject>(ct, ids)).ToDictionary(m => m.Id);
         var claimed = new List<MediaObject>();
         foreach (var id in ids)
