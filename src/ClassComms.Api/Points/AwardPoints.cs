@@ -19,6 +19,12 @@ public sealed record PointsAwardedResponse(Guid AwardId, IReadOnlyList<AwardedPo
 /// <summary>Tells the notifier which points changed; ids only, so the outbox never holds personal data.</summary>
 public sealed record PointsChanged(Guid SchoolId, IReadOnlyList<Guid> PointIds);
 
+/// <summary>What <see cref="AwardPointsEndpoint.Target"/> decided: a skill and students, or the problem to answer.</summary>
+public sealed record AwardTarget(IResult? Problem, ClassSkill? Skill, IReadOnlyList<Guid> StudentIds)
+{
+    public static AwardTarget Refused(IResult problem) => new(problem, null, []);
+}
+
 public static class AwardPointsEndpoint
 {
     public const int MaxNoteLength = 500;
@@ -31,25 +37,12 @@ public static class AwardPointsEndpoint
     public static async Task<(IResult, OutgoingMessages)> Post(Guid classId, AwardPoints request, Caller caller,
         IDocumentSession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
-
-        var validation = new Validation().Optional(request.Note, "note", MaxNoteLength);
-        if (request.SkillId == Guid.Empty) validation.Add("skillId", "is required.");
-        var listed = request.StudentIds ?? [];
-        if (request.WholeClass && listed.Count > 0) validation.Add("studentIds", "must be empty when wholeClass is true.");
-        if (!request.WholeClass && listed.Count == 0) validation.Add("studentIds", "must name at least one student, or set wholeClass.");
-        if (listed.Any(s => s == Guid.Empty)) validation.Add("studentIds", "must not contain an empty id.");
-        if (listed.Distinct().Count() != listed.Count) validation.Add("studentIds", "must not repeat a student.");
-        if (!validation.IsValid) return (validation.ToResult(), []);
-
+        if (RequestProblem(request) is { } invalid) return (invalid, []);
         var schoolClass = await ClassAccess.ReadableAsync(session, caller, classId, ct);
-        if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return (Problems.NotFound("class"), []);
-        var skill = schoolClass.FindSkill(request.SkillId);
-        if (skill is null) return (Problems.Invalid("skillId", "is not a skill of this class."), []);
-
-        var targets = request.WholeClass ? schoolClass.StudentIds : listed;
-        if (targets.Count == 0) return (Problems.Invalid("wholeClass", "the class has no students yet."), []);
-        var notInClass = targets.Where(s => !schoolClass.StudentIds.Contains(s)).ToList();
-        if (notInClass.Count > 0) return (Problems.Invalid("studentIds", "contains students who are not in this class."), []);
+        var target = Target(request, caller, schoolClass);
+        if (target.Problem is not null) return (target.Problem, []);
+        var skill = target.Skill!;
+        var targets = target.StudentIds;
 
         var awardId = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
@@ -74,5 +67,33 @@ public static class AwardPointsEndpoint
 
         var messages = new OutgoingMessages { new PointsChanged(caller.SchoolId, points.Select(p => p.PointId).ToList()) };
         return (Results.Created($"/api/awards/{awardId}", new PointsAwardedResponse(awardId, points)), messages);
+    }
+
+    /// <summary>The request alone, before anything is read: a 400 naming each invalid field, or null. (Not named
+    /// <c>Validate</c>: Wolverine would run that as middleware.)</summary>
+    public static IResult? RequestProblem(AwardPoints request)
+    {
+        var validation = new Validation().Optional(request.Note, "note", MaxNoteLength);
+        if (request.SkillId == Guid.Empty) validation.Add("skillId", "is required.");
+        var listed = request.StudentIds ?? [];
+        if (request.WholeClass && listed.Count > 0) validation.Add("studentIds", "must be empty when wholeClass is true.");
+        if (!request.WholeClass && listed.Count == 0) validation.Add("studentIds", "must name at least one student, or set wholeClass.");
+        if (listed.Any(s => s == Guid.Empty)) validation.Add("studentIds", "must not contain an empty id.");
+        if (listed.Distinct().Count() != listed.Count) validation.Add("studentIds", "must not repeat a student.");
+        return validation.IsValid ? null : validation.ToResult();
+    }
+
+    /// <summary>Who gets the point, decided from the class as the caller may read it (null: unknown or not theirs): the skill and
+    /// the students, or the problem to answer. Pure, so the rules are tested without a database.</summary>
+    public static AwardTarget Target(AwardPoints request, Caller caller, SchoolClass? schoolClass)
+    {
+        if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return AwardTarget.Refused(Problems.NotFound("class"));
+        var skill = schoolClass.FindSkill(request.SkillId);
+        if (skill is null) return AwardTarget.Refused(Problems.Invalid("skillId", "is not a skill of this class."));
+        var targets = request.WholeClass ? schoolClass.StudentIds : request.StudentIds ?? [];
+        if (targets.Count == 0) return AwardTarget.Refused(Problems.Invalid("wholeClass", "the class has no students yet."));
+        if (targets.Any(s => !schoolClass.StudentIds.Contains(s)))
+            return AwardTarget.Refused(Problems.Invalid("studentIds", "contains students who are not in this class."));
+        return new AwardTarget(null, skill, targets);
     }
 }
