@@ -1,3 +1,4 @@
+using ClassComms.Platform;
 using ClassComms.Schools;
 using Marten;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -57,25 +58,11 @@ public static class AccountsConfiguration
             .Validate(o => !o.IsConfigured || (o.Port is > 0 and < 65536 && MailAddressIsValid(o.From)),
                 "Email:Smtp needs a Port and a valid From address.")
             .ValidateOnStart();
-        services.TryAddSingleton<IPasswordResetSender>(sp =>
-        {
-            if (sp.GetRequiredService<IOptions<SmtpOptions>>().Value.IsConfigured) return ActivatorUtilities.CreateInstance<SmtpPasswordResetSender>(sp);
-            var outbox = sp.GetRequiredService<IOptions<PasswordResetOptions>>().Value.OutboxPath;
-            if (string.IsNullOrWhiteSpace(outbox)) return ActivatorUtilities.CreateInstance<UnconfiguredPasswordResetSender>(sp);
-            var environment = sp.GetRequiredService<IHostEnvironment>();
-            if (environment.IsProduction()) throw new InvalidOperationException("Auth:PasswordReset:OutboxPath is for development only.");
-            return new FileOutboxPasswordResetSender(Path.GetFullPath(outbox, environment.ContentRootPath));
-        });
+        services.AddMailSender<PasswordResetMail, SmtpPasswordResetSender>(
+            sp => sp.GetRequiredService<IOptions<PasswordResetOptions>>().Value.OutboxPath, "Auth:PasswordReset:OutboxPath");
         services.AddOptions<StaffInvitationOptions>().Bind(configuration.GetSection(StaffInvitationOptions.Section));
-        services.TryAddSingleton<IStaffInvitationSender>(sp =>
-        {
-            if (sp.GetRequiredService<IOptions<SmtpOptions>>().Value.IsConfigured) return ActivatorUtilities.CreateInstance<SmtpStaffInvitationSender>(sp);
-            var outbox = sp.GetRequiredService<IOptions<StaffInvitationOptions>>().Value.OutboxPath;
-            if (string.IsNullOrWhiteSpace(outbox)) return ActivatorUtilities.CreateInstance<UnconfiguredStaffInvitationSender>(sp);
-            var environment = sp.GetRequiredService<IHostEnvironment>();
-            if (environment.IsProduction()) throw new InvalidOperationException("Staff:Invitation:OutboxPath is for development only.");
-            return new FileOutboxStaffInvitationSender(Path.GetFullPath(outbox, environment.ContentRootPath));
-        });
+        services.AddMailSender<StaffInvitationMail, SmtpStaffInvitationSender>(
+            sp => sp.GetRequiredService<IOptions<StaffInvitationOptions>>().Value.OutboxPath, "Staff:Invitation:OutboxPath");
         return services;
     }
 

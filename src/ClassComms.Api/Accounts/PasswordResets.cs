@@ -31,24 +31,3 @@ public sealed class PasswordReset
 /// <summary>What a sender delivers: to the login's e-mail address, the token to paste or put in a link.</summary>
 public sealed record PasswordResetMail(Guid LoginId, string Email, string Token, DateTimeOffset ExpiresAt);
 
-/// <summary>Delivers reset tokens (e-mail in production: register your own implementation).</summary>
-public interface IPasswordResetSender
-{
-    Task SendAsync(PasswordResetMail mail, CancellationToken ct);
-}
-
-/// <summary>Development outbox: appends each mail as one JSON line to <see cref="PasswordResetOptions.OutboxPath"/>.</summary>
-public sealed class FileOutboxPasswordResetSender(string path) : IPasswordResetSender
-{
-    public Task SendAsync(PasswordResetMail mail, CancellationToken ct) => JsonLinesOutbox.AppendAsync(path, mail, ct);
-}
-
-/// <summary>No sender configured: nothing is sent, and the operator is told (ids only).</summary>
-public sealed class UnconfiguredPasswordResetSender(ILogger<UnconfiguredPasswordResetSender> logger) : IPasswordResetSender
-{
-    public Task SendAsync(PasswordResetMail mail, CancellationToken ct)
-    {
-        logger.LogWarning("No password reset sender is configured; the reset for login {LoginId} was not sent.", mail.LoginId);
-        return Task.CompletedTask;
-    }
-}

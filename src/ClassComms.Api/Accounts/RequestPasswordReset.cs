@@ -17,7 +17,7 @@ public sealed record PasswordResetRequested(Guid? LoginId);
 /// <summary>
 /// Password reset, step one. Answers 202 whatever the e-mail and does the same work either way (one lookup, one queued
 /// message), so neither the answer nor its time tells whether an account exists; a handler then sends a token through
-/// <see cref="IPasswordResetSender"/>. Throttled per e-mail (blind index) and per client address like sign-in.
+/// an <see cref="IMailSender{TMail}"/> of <see cref="PasswordResetMail"/>. Throttled per e-mail (blind index) and per client address like sign-in.
 /// </summary>
 public static class RequestPasswordResetEndpoint
 {
@@ -47,7 +47,7 @@ public static class RequestPasswordResetEndpoint
 public static class PasswordResetRequestedHandler
 {
     public static async Task Handle(PasswordResetRequested message, IDocumentSession session, PersonalDataVault vault,
-        IPasswordResetSender sender, IOptions<PasswordResetOptions> options, TimeProvider clock, CancellationToken ct)
+        IMailSender<PasswordResetMail> sender, IOptions<PasswordResetOptions> options, TimeProvider clock, CancellationToken ct)
     {
         if (message.LoginId is not { } loginId) return;
         var login = await session.LoadAsync<LoginAccount>(loginId, ct);

@@ -34,7 +34,7 @@ public sealed class SmtpOptions
 /// Sends the reset token by SMTP (System.Net.Mail). Logs the login id only. A failure is rethrown without the SMTP
 /// library's message or inner exception, which can quote the recipient's address; Wolverine retries the message.
 /// </summary>
-public sealed class SmtpPasswordResetSender(IOptions<SmtpOptions> options, ILogger<SmtpPasswordResetSender> logger) : IPasswordResetSender
+public sealed class SmtpPasswordResetSender(IOptions<SmtpOptions> options, ILogger<SmtpPasswordResetSender> logger) : IMailSender<PasswordResetMail>
 {
     public async Task SendAsync(PasswordResetMail mail, CancellationToken ct)
     {

@@ -8,7 +8,7 @@ namespace ClassComms.Accounts;
 /// Sends staff invitations by SMTP with the relay of <c>Email:Smtp:*</c>; selected whenever it is configured. Logs the school
 /// id only. A failure is rethrown without the SMTP library's message (it can quote the address); Wolverine retries the message.
 /// </summary>
-public sealed class SmtpStaffInvitationSender(IOptions<SmtpOptions> options, ILogger<SmtpStaffInvitationSender> logger) : IStaffInvitationSender
+public sealed class SmtpStaffInvitationSender(IOptions<SmtpOptions> options, ILogger<SmtpStaffInvitationSender> logger) : IMailSender<StaffInvitationMail>
 {
     public async Task SendAsync(StaffInvitationMail mail, CancellationToken ct)
     {

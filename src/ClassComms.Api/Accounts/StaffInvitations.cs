@@ -45,28 +45,6 @@ public sealed class StaffInvitation
 /// </summary>
 public sealed record StaffInvitationMail(string Email, string Token, bool HasLogin, Guid SchoolId, string Role, DateTimeOffset ExpiresAt);
 
-/// <summary>Delivers staff invitations (e-mail in production).</summary>
-public interface IStaffInvitationSender
-{
-    Task SendAsync(StaffInvitationMail mail, CancellationToken ct);
-}
-
-/// <summary>Development outbox: appends each mail as one JSON line to <see cref="StaffInvitationOptions.OutboxPath"/>.</summary>
-public sealed class FileOutboxStaffInvitationSender(string path) : IStaffInvitationSender
-{
-    public Task SendAsync(StaffInvitationMail mail, CancellationToken ct) => JsonLinesOutbox.AppendAsync(path, mail, ct);
-}
-
-/// <summary>No sender configured: nothing is sent (invitations cannot be accepted), and the operator is told (ids only).</summary>
-public sealed class UnconfiguredStaffInvitationSender(ILogger<UnconfiguredStaffInvitationSender> logger) : IStaffInvitationSender
-{
-    public Task SendAsync(StaffInvitationMail mail, CancellationToken ct)
-    {
-        logger.LogWarning("No staff invitation sender is configured; an invitation for school {SchoolId} was not sent.", mail.SchoolId);
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>Queued with every invitation (ids only).</summary>
 public sealed record StaffInvitationRequested(Guid InvitationId);
 
@@ -77,7 +55,7 @@ public sealed record ExpireStaffInvitation(Guid InvitationId);
 public static class StaffInvitationRequestedHandler
 {
     public static async Task Handle(StaffInvitationRequested message, IDocumentSession session, PersonalDataVault vault, AccountFactory accounts,
-        IStaffInvitationSender sender, CancellationToken ct)
+        IMailSender<StaffInvitationMail> sender, CancellationToken ct)
     {
         var invitation = await session.LoadAsync<StaffInvitation>(message.InvitationId, ct);
         if (invitation is null || invitation.TokenHash is not null) return;

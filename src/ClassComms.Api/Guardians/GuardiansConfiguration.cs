@@ -25,19 +25,8 @@ public static class GuardiansConfiguration
         services.AddOptions<ParentCodeOptions>().Bind(configuration.GetSection(ParentCodeOptions.Section));
         services.AddSingleton<ParentCodeRedemption>();
         services.AddOptions<RegistrationOptions>().Bind(configuration.GetSection(RegistrationOptions.Section));
-        services.TryAddSingleton<IRegistrationMailSender>(sp =>
-        {
-            if (sp.GetRequiredService<IOptions<Accounts.SmtpOptions>>().Value.IsConfigured)
-            {
-                return ActivatorUtilities.CreateInstance<SmtpRegistrationMailSender>(sp);
-            }
-
-            var outbox = sp.GetRequiredService<IOptions<RegistrationOptions>>().Value.OutboxPath;
-            if (string.IsNullOrWhiteSpace(outbox)) return ActivatorUtilities.CreateInstance<UnconfiguredRegistrationMailSender>(sp);
-            var environment = sp.GetRequiredService<IHostEnvironment>();
-            if (environment.IsProduction()) throw new InvalidOperationException("Guardians:Registration:OutboxPath is for development only.");
-            return new FileOutboxRegistrationMailSender(Path.GetFullPath(outbox, environment.ContentRootPath));
-        });
+        services.AddMailSender<RegistrationMail, SmtpRegistrationMailSender>(
+            sp => sp.GetRequiredService<IOptions<RegistrationOptions>>().Value.OutboxPath, "Guardians:Registration:OutboxPath");
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -47,28 +47,6 @@ public sealed class PendingRegistration
 /// </summary>
 public sealed record RegistrationMail(string Email, string Token, bool HasLogin, Guid SchoolId, DateTimeOffset ExpiresAt);
 
-/// <summary>Delivers registration confirmations (e-mail in production: register your own implementation).</summary>
-public interface IRegistrationMailSender
-{
-    Task SendAsync(RegistrationMail mail, CancellationToken ct);
-}
-
-/// <summary>Development outbox: appends each mail as one JSON line to <see cref="RegistrationOptions.OutboxPath"/>.</summary>
-public sealed class FileOutboxRegistrationMailSender(string path) : IRegistrationMailSender
-{
-    public Task SendAsync(RegistrationMail mail, CancellationToken ct) => JsonLinesOutbox.AppendAsync(path, mail, ct);
-}
-
-/// <summary>No sender configured: nothing is sent (registrations cannot be confirmed), and the operator is told (ids only).</summary>
-public sealed class UnconfiguredRegistrationMailSender(ILogger<UnconfiguredRegistrationMailSender> logger) : IRegistrationMailSender
-{
-    public Task SendAsync(RegistrationMail mail, CancellationToken ct)
-    {
-        logger.LogWarning("No registration mail sender is configured; a confirmation for school {SchoolId} was not sent.", mail.SchoolId);
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>Queued for every registration that needs confirming (ids only).</summary>
 public sealed record RegistrationRequested(Guid PendingId);
 
@@ -79,7 +57,7 @@ public sealed record ExpirePendingRegistration(Guid PendingId);
 public static class RegistrationRequestedHandler
 {
     public static async Task Handle(RegistrationRequested message, IDocumentSession session, PersonalDataVault vault, AccountFactory accounts,
-        IRegistrationMailSender sender, CancellationToken ct)
+        IMailSender<RegistrationMail> sender, CancellationToken ct)
     {
         var pending = await session.LoadAsync<PendingRegistration>(message.PendingId, ct);
         if (pending is null || pending.TokenHash is not null) return;

@@ -10,7 +10,7 @@ namespace ClassComms.Guardians;
 /// configured. Logs the school id only. A failure is rethrown without the SMTP library's message (it can quote the
 /// address); Wolverine retries the message.
 /// </summary>
-public sealed class SmtpRegistrationMailSender(IOptions<SmtpOptions> options, ILogger<SmtpRegistrationMailSender> logger) : IRegistrationMailSender
+public sealed class SmtpRegistrationMailSender(IOptions<SmtpOptions> options, ILogger<SmtpRegistrationMailSender> logger) : IMailSender<RegistrationMail>
 {
     public async Task SendAsync(RegistrationMail mail, CancellationToken ct)
     {

@@ -3,11 +3,13 @@ using System.Net;
 using System.Net.Mail;
 using System.Text.Json;
 using ClassComms.Accounts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ClassComms.Platform;
 
 /// <summary>
-/// Plain-text mail by SMTP (System.Net.Mail) with the relay of <c>Email:Smtp:*</c>, for every sender (password resets,
+/// Plain-text mail by SMTP (System.Net.Mail) with the relay of <c>Email:Smtp:*</c>, for every sender (password resets, staff invitations,
 /// registration confirmations). A failure is rethrown as the caller's exception built from the SMTP status only: the
 /// library's own message and inner exception can quote the recipient's address.
 /// </summary>
@@ -61,5 +63,49 @@ public static class JsonLinesOutbox
         {
             gate.Release();
         }
+    }
+}
+
+/// <summary>Delivers one kind of mail (a registration confirmation, a password reset, a staff invitation).</summary>
+public interface IMailSender<in TMail>
+{
+    Task SendAsync(TMail mail, CancellationToken ct);
+}
+
+/// <summary>Development outbox: appends each mail as one JSON line to the kind's <c>OutboxPath</c>.</summary>
+public sealed class JsonLinesOutboxSender<TMail>(string path) : IMailSender<TMail>
+{
+    public Task SendAsync(TMail mail, CancellationToken ct) => JsonLinesOutbox.AppendAsync(path, mail, ct);
+}
+
+/// <summary>No sender configured: nothing is sent (the token cannot be used), and the operator is told which kind (no ids, no address).</summary>
+public sealed class UnsentMailSender<TMail>(ILogger<UnsentMailSender<TMail>> logger) : IMailSender<TMail>
+{
+    public Task SendAsync(TMail mail, CancellationToken ct)
+    {
+        logger.LogWarning("No mail sender is configured (Email:Smtp or a development outbox); a {MailKind} was not sent.", typeof(TMail).Name);
+        return Task.CompletedTask;
+    }
+}
+
+public static class MailSenders
+{
+    /// <summary>
+    /// One choice for every kind of mail: SMTP (<typeparamref name="TSmtp"/>) whenever <c>Email:Smtp</c> is configured, else the
+    /// development outbox at <paramref name="outboxPath"/> (refused in Production, named by <paramref name="outboxKey"/>), else none.
+    /// </summary>
+    public static IServiceCollection AddMailSender<TMail, TSmtp>(this IServiceCollection services, Func<IServiceProvider, string?> outboxPath,
+        string outboxKey) where TSmtp : class, IMailSender<TMail>
+    {
+        services.TryAddSingleton<IMailSender<TMail>>(sp =>
+        {
+            if (sp.GetRequiredService<IOptions<SmtpOptions>>().Value.IsConfigured) return ActivatorUtilities.CreateInstance<TSmtp>(sp);
+            var outbox = outboxPath(sp);
+            if (string.IsNullOrWhiteSpace(outbox)) return ActivatorUtilities.CreateInstance<UnsentMailSender<TMail>>(sp);
+            var environment = sp.GetRequiredService<IHostEnvironment>();
+            if (environment.IsProduction()) throw new InvalidOperationException($"{outboxKey} is for development only.");
+            return new JsonLinesOutboxSender<TMail>(Path.GetFullPath(outbox, environment.ContentRootPath));
+        });
+        return services;
     }
 }
