@@ -27,13 +27,24 @@ public static class UnsendMessageEndpoint
     {
         if (await ConversationAccess.ParticipantAsync(session, caller, conversationId, ct) is null) return (Problems.NotFound("conversation"), []);
         var message = await session.LoadAsync<MessageView>(messageId, ct);
-        if (message is null || message.ConversationId != conversationId) return (Problems.NotFound("message"), []);
-        if (message.SenderId != caller.UserId) return (Problems.Forbidden("Only the sender can unsend a message."), []);
-        if (message.Withdrawn) return (Problems.Conflict("The message was already unsent."), []);
-        var now = clock.GetUtcNow();
-        if (now - message.PostedAt > options.Value.UnsendWindow) return (Problems.Conflict("The time to unsend this message has passed."), []);
+        var decision = Decide(message, conversationId, caller, clock.GetUtcNow(), options.Value.UnsendWindow);
+        if (decision.Problem is not null) return (decision.Problem, []);
 
-        session.Events.Append(conversationId, new MessageWithdrawn(conversationId, caller.UserId, messageId, now));
+        session.Events.Append(conversationId, decision.Withdrawn!);
         return (Results.NoContent(), new OutgoingMessages { new MessageChanged(caller.SchoolId, messageId) });
     }
+
+    /// <summary>Whether the caller may unsend this message of this conversation now: the event to append, or the problem to answer.
+    /// Pure, so the rules are tested without a database.</summary>
+    public static UnsendDecision Decide(MessageView? message, Guid conversationId, Caller caller, DateTimeOffset now, TimeSpan window)
+    {
+        if (message is null || message.ConversationId != conversationId) return new(Problems.NotFound("message"), null);
+        if (message.SenderId != caller.UserId) return new(Problems.Forbidden("Only the sender can unsend a message."), null);
+        if (message.Withdrawn) return new(Problems.Conflict("The message was already unsent."), null);
+        if (now - message.PostedAt > window) return new(Problems.Conflict("The time to unsend this message has passed."), null);
+        return new(null, new MessageWithdrawn(conversationId, caller.UserId, message.Id, now));
+    }
 }
+
+/// <summary>What <see cref="UnsendMessageEndpoint.Decide"/> decided: the withdrawal to append, or the problem to answer.</summary>
+public sealed record UnsendDecision(IResult? Problem, MessageWithdrawn? Withdrawn);
