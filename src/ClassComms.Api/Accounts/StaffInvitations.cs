@@ -23,7 +23,7 @@ public sealed class StaffInvitationOptions
 /// <see cref="ExpiresAt"/>.
 /// </summary>
 [UseOptimisticConcurrency]
-public sealed class StaffInvitation
+public sealed class StaffInvitation : IPendingMembership
 {
     public Guid Id { get; set; }
     public Guid MembershipId { get; set; }
@@ -57,32 +57,16 @@ public static class StaffInvitationRequestedHandler
     public static async Task Handle(StaffInvitationRequested message, IDocumentSession session, PersonalDataVault vault, AccountFactory accounts,
         IMailSender<StaffInvitationMail> sender, CancellationToken ct)
     {
-        var invitation = await session.LoadAsync<StaffInvitation>(message.InvitationId, ct);
-        if (invitation is null || invitation.TokenHash is not null) return;
-        if (await vault.UnsealAsync(invitation.Email, ct) is not { } email) return;
-
-        var hasLogin = await accounts.FindLoginAsync(session, email, ct) is not null;
-        var (token, hash) = RefreshToken.New();
-        invitation.TokenHash = hash;
-        session.Store(invitation);
-        await session.SaveChangesAsync(ct);
-        await sender.SendAsync(new StaffInvitationMail(email, token, hasLogin, invitation.SchoolId, invitation.Role.ToString().ToLowerInvariant(),
-            invitation.ExpiresAt), ct);
+        if (await PendingMemberships.IssueTokenAsync<StaffInvitation>(session, vault, accounts, message.InvitationId, ct) is not { } issued) return;
+        var invitation = issued.Pending;
+        await sender.SendAsync(new StaffInvitationMail(issued.Email, issued.Token, issued.HasLogin, invitation.SchoolId,
+            invitation.Role.ToString().ToLowerInvariant(), invitation.ExpiresAt), ct);
     }
 }
 
 /// <summary>An invitation not accepted by its expiry is deleted, and the key of the membership it would have become destroyed.</summary>
 public static class ExpireStaffInvitationHandler
 {
-    public static async Task Handle(ExpireStaffInvitation message, IDocumentSession session, PersonalDataVault vault, CancellationToken ct)
-    {
-        var invitation = await session.LoadAsync<StaffInvitation>(message.InvitationId, ct);
-        if (invitation is null) return;
-        session.Delete(invitation);
-        await session.SaveChangesAsync(ct);
-        if (await session.LoadAsync<UserAccount>(invitation.MembershipId, ct) is null)
-        {
-            await vault.EraseAsync(Ids.Tenant(invitation.SchoolId), invitation.MembershipId, invitation.MembershipId, ct);
-        }
-    }
+    public static Task Handle(ExpireStaffInvitation message, IDocumentSession session, PersonalDataVault vault, CancellationToken ct) =>
+        PendingMemberships.ExpireAsync<StaffInvitation>(session, vault, message.InvitationId, ct);
 }

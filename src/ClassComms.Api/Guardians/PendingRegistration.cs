@@ -23,7 +23,7 @@ public sealed class RegistrationOptions
 /// has no login when the registration is confirmed. The token (sent by mail) is stored only as its SHA-256.
 /// </summary>
 [UseOptimisticConcurrency]
-public sealed class PendingRegistration
+public sealed class PendingRegistration : IPendingMembership
 {
     public Guid Id { get; set; }
     public Guid MembershipId { get; set; }
@@ -59,31 +59,14 @@ public static class RegistrationRequestedHandler
     public static async Task Handle(RegistrationRequested message, IDocumentSession session, PersonalDataVault vault, AccountFactory accounts,
         IMailSender<RegistrationMail> sender, CancellationToken ct)
     {
-        var pending = await session.LoadAsync<PendingRegistration>(message.PendingId, ct);
-        if (pending is null || pending.TokenHash is not null) return;
-        if (await vault.UnsealAsync(pending.Email, ct) is not { } email) return;
-
-        var hasLogin = await accounts.FindLoginAsync(session, email, ct) is not null;
-        var (token, hash) = RefreshToken.New();
-        pending.TokenHash = hash;
-        session.Store(pending);
-        await session.SaveChangesAsync(ct);
-        await sender.SendAsync(new RegistrationMail(email, token, hasLogin, pending.SchoolId, pending.ExpiresAt), ct);
+        if (await PendingMemberships.IssueTokenAsync<PendingRegistration>(session, vault, accounts, message.PendingId, ct) is not { } issued) return;
+        await sender.SendAsync(new RegistrationMail(issued.Email, issued.Token, issued.HasLogin, issued.Pending.SchoolId, issued.Pending.ExpiresAt), ct);
     }
 }
 
 /// <summary>An unconfirmed registration is deleted when it expires, and the key of the membership it would have become destroyed.</summary>
 public static class ExpirePendingRegistrationHandler
 {
-    public static async Task Handle(ExpirePendingRegistration message, IDocumentSession session, PersonalDataVault vault, CancellationToken ct)
-    {
-        var pending = await session.LoadAsync<PendingRegistration>(message.PendingId, ct);
-        if (pending is null) return;
-        session.Delete(pending);
-        await session.SaveChangesAsync(ct);
-        if (await session.LoadAsync<UserAccount>(pending.MembershipId, ct) is null)
-        {
-            await vault.EraseAsync(Ids.Tenant(pending.SchoolId), pending.MembershipId, pending.MembershipId, ct);
-        }
-    }
+    public static Task Handle(ExpirePendingRegistration message, IDocumentSession session, PersonalDataVault vault, CancellationToken ct) =>
+        PendingMemberships.ExpireAsync<PendingRegistration>(session, vault, message.PendingId, ct);
 }
