@@ -1,3 +1,4 @@
+using ClassComms.Consents;
 using ClassComms.PersonalData;
 
 namespace ClassComms.Students;
@@ -30,8 +31,14 @@ public sealed record Student(
     int PositivePoints,
     int NeedsWorkPoints,
     DateTimeOffset EnrolledAt,
-    DateTimeOffset? ErasedAt)
+    DateTimeOffset? ErasedAt,
+    IReadOnlyList<string>? Consents = null)
 {
+    /// <summary>Purposes (<see cref="ConsentPurposes"/>) the student's consent currently stands for.</summary>
+    public IReadOnlyList<string> ConsentsGiven => Consents ?? [];
+
+    public bool HasConsent(string purpose) => !Erased && ConsentsGiven.Contains(purpose);
+
     public bool Erased => ErasedAt is not null;
 
     public static Student Create(StudentEnrolled e) => new(e.StudentId, e.ClassId, e.Name, [], [], [], 0, 0, e.At, null);
@@ -63,7 +70,12 @@ public sealed record Student(
         ? this with { PositivePoints = PositivePoints - e.Value }
         : this with { NeedsWorkPoints = NeedsWorkPoints - e.Value };
 
-    public Student Apply(StudentErased e) => this with { Name = null, VisibleGuardianIds = [], ErasedAt = e.At };
+    public Student Apply(ConsentGiven e) =>
+        Erased || ConsentsGiven.Contains(e.Purpose) ? this : this with { Consents = ConsentsGiven.Append(e.Purpose).ToList() };
+
+    public Student Apply(ConsentWithdrawn e) => this with { Consents = ConsentsGiven.Where(p => p != e.Purpose).ToList() };
+
+    public Student Apply(StudentErased e) => this with { Name = null, VisibleGuardianIds = [], ErasedAt = e.At, Consents = [] };
 
     public bool IsVisibleTo(Guid guardianId) => !Erased && VisibleGuardianIds.Contains(guardianId);
 
