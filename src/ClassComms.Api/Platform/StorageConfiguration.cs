@@ -1,4 +1,5 @@
 using ClassComms.Accounts;
+using ClassComms.Audience;
 using ClassComms.Classes;
 using ClassComms.Conversations;
 using ClassComms.Guardians;
@@ -51,6 +52,7 @@ public static class StorageConfiguration
                 opts.ConfigureConversations();
                 opts.ConfigureMedia();
                 opts.ConfigureNotifications();
+                opts.ConfigureAudience();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()
