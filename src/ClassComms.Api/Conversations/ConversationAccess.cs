@@ -1,52 +1,64 @@
-using ClassComms.Classes;
+using ClassComms.Audience;
 using ClassComms.Platform;
-using ClassComms.Students;
 using Marten;
 
 namespace ClassComms.Conversations;
 
+/// <summary>A caller's part in a conversation: the messages posted from <see cref="VisibleFrom"/> on are theirs to read.</summary>
+public sealed record Participation(Conversation Conversation, DateTimeOffset VisibleFrom)
+{
+    public bool Shows(DateTimeOffset postedAt) => postedAt >= VisibleFrom;
+}
+
 /// <summary>
-/// Who may see a conversation, computed from current links and restrictions every time (reads and pushes
-/// alike), so an unlinked or restricted guardian stops seeing and receiving at once.
+/// Who may see a conversation and which of its messages: staff who take part in it see all of it; families by the one
+/// audience decision (<see cref="Visibility"/>) on their access document, so an unlinked or restricted guardian stops seeing
+/// and receiving at once, and a guardian linked later reads a shared thread from their joined-at on (reads and pushes alike).
 /// </summary>
 public static class ConversationAccess
 {
+    /// <summary>The conversation and from when on its messages are the caller's, if the caller currently takes part in it.</summary>
+    public static async Task<Participation?> ParticipationAsync(IQuerySession session, Caller caller, Guid conversationId, CancellationToken ct)
+    {
+        if (caller.IsTeacherOrLeader)
+        {
+            var conversation = await session.LoadAsync<Conversation>(conversationId, ct);
+            return conversation is not null && conversation.StaffIds.Contains(caller.UserId) ? new Participation(conversation, DateTimeOffset.MinValue) : null;
+        }
+
+        if (caller.Role is not (Role.Guardian or Role.Student)) return null;
+        var batch = session.CreateBatchQuery();
+        var conversationLoad = batch.Load<Conversation>(conversationId);
+        var accessLoad = batch.Load<AudienceAccess>(caller.UserId);
+        await batch.Execute(ct);
+        return await conversationLoad is { } found && Of(await accessLoad, found) is { } from ? new Participation(found, from) : null;
+    }
+
     /// <summary>The conversation if the caller currently takes part in it.</summary>
-    public static async Task<Conversation?> ParticipantAsync(IQuerySession session, Caller caller, Guid conversationId, CancellationToken ct)
+    public static async Task<Conversation?> ParticipantAsync(IQuerySession session, Caller caller, Guid conversationId, CancellationToken ct) =>
+        (await ParticipationAsync(session, caller, conversationId, ct))?.Conversation;
+
+    /// <summary>From when on a family member reads <paramref name="conversation"/>, or null when it is not theirs.</summary>
+    public static DateTimeOffset? Of(AudienceAccess? access, Conversation conversation) =>
+        Visibility.VisibleFrom(access, AudienceItem.Thread(conversation));
+
+    /// <summary>
+    /// The access documents of the guardians who may see a message of the conversation posted at <paramref name="at"/>: one
+    /// indexed query (those holding the student, or having a child in the announcement's class), then the decision.
+    /// </summary>
+    public static async Task<IReadOnlyList<AudienceAccess>> GuardianAudienceAsync(IQuerySession session, Conversation conversation,
+        DateTimeOffset at, CancellationToken ct)
     {
-        var conversation = await session.LoadAsync<Conversation>(conversationId, ct);
-        if (conversation is null) return null;
-        if (caller.IsTeacherOrLeader) return conversation.StaffIds.Contains(caller.UserId) ? conversation : null;
-        if (caller.Role != Role.Guardian) return null;
-        var recipients = await GuardianRecipientsAsync(session, conversation, ct);
-        return recipients.Contains(caller.UserId) ? conversation : null;
+        var candidates = conversation.Kind == ConversationKinds.Announcement
+            ? await AudienceAccess.OfClassAsync(session, conversation.ClassId, ct)
+            : await AudienceAccess.HoldingAnyAsync(session, [conversation.StudentId!.Value], ct);
+        var item = AudienceItem.Message(conversation, at);
+        return candidates.Where(a => a.Kind == AudienceKinds.Guardian && Visibility.CanSee(a, item)).ToList();
     }
 
-    /// <summary>Guardians who may see the conversation right now.</summary>
-    public static async Task<HashSet<Guid>> GuardianRecipientsAsync(IQuerySession session, Conversation conversation, CancellationToken ct)
-    {
-        if (conversation.Kind != ConversationKinds.Announcement)
-        {
-            var student = await session.LoadAsync<Student>(conversation.StudentId!.Value, ct);
-            if (student is null || student.Erased) return [];
-            var visible = student.VisibleGuardianIds.ToHashSet();
-            if (conversation.Kind == ConversationKinds.Private) visible.IntersectWith(conversation.GuardianIds);
-            return visible;
-        }
-
-        var schoolClass = await session.LoadAsync<SchoolClass>(conversation.ClassId, ct);
-        if (schoolClass is null) return [];
-        var students = await session.LoadManyAsync<Student>(ct, schoolClass.StudentIds.Union(conversation.AboutStudentIds));
-        var recipients = students.Where(s => schoolClass.StudentIds.Contains(s.Id) && !s.Erased)
-            .SelectMany(s => s.VisibleGuardianIds).ToHashSet();
-        // Restricted guardians receive nothing about that student, including announcements naming them.
-        foreach (var about in students.Where(s => conversation.AboutStudentIds.Contains(s.Id)))
-        {
-            recipients.ExceptWith(about.Guardians.Where(g => g.Restricted).Select(g => g.GuardianId));
-        }
-
-        return recipients;
-    }
+    /// <summary>Guardians who may see a message posted in the conversation now.</summary>
+    public static async Task<HashSet<Guid>> GuardianRecipientsAsync(IQuerySession session, Conversation conversation, CancellationToken ct) =>
+        (await GuardianAudienceAsync(session, conversation, DateTimeOffset.MaxValue, ct)).Select(a => a.Id).ToHashSet();
 
     /// <summary>Everyone who should hear of a new message now: staff participants and visible guardians (announcements: staff write only).</summary>
     public static async Task<HashSet<Guid>> RecipientsAsync(IQuerySession session, Conversation conversation, CancellationToken ct)

@@ -1,3 +1,4 @@
+using ClassComms.Audience;
 using ClassComms.Platform;
 using JasperFx.Events;
 using Marten;
@@ -68,13 +69,18 @@ public static class GetInboxEndpoint
 
         var entries = await session.Query<InboxEntry>().Where(x => x.UserId == caller.UserId && x.Sequence > from)
             .OrderBy(x => x.Sequence).Take(take).ToListAsync(ct);
-        var visible = new Dictionary<Guid, bool>();
-        foreach (var conversationId in entries.Select(e => e.ConversationId).Distinct())
-        {
-            visible[conversationId] = await ConversationAccess.ParticipantAsync(session, caller, conversationId, ct) is not null;
-        }
+        // One round trip for the conversations and the caller's access document, then the decision per entry (no query per conversation).
+        var batch = session.CreateBatchQuery();
+        var conversationsLoad = batch.LoadMany<Conversation>().ById(entries.Select(e => e.ConversationId).Distinct().ToArray());
+        var accessLoad = batch.Load<AudienceAccess>(caller.UserId);
+        await batch.Execute(ct);
+        var conversations = (await conversationsLoad).ToDictionary(c => c.Id);
+        var access = await accessLoad;
+        bool Visible(InboxEntry e) => conversations.TryGetValue(e.ConversationId, out var c) && (caller.IsTeacherOrLeader
+            ? c.StaffIds.Contains(caller.UserId)
+            : caller.Role is Role.Guardian or Role.Student && Visibility.CanSee(access, AudienceItem.Message(c, e.At)));
 
-        var shown = entries.Where(e => visible[e.ConversationId]).ToList();
+        var shown = entries.Where(Visible).ToList();
         var messages = (await session.LoadManyAsync<MessageView>(ct, shown.Select(e => e.MessageId))).ToDictionary(m => m.Id);
         var items = await reader.ReadAsync(session, caller.UserId, shown.Where(e => messages.ContainsKey(e.MessageId)).Select(e => messages[e.MessageId]).ToList(), ct);
         var byId = items.ToDictionary(i => i.MessageId);

@@ -13,7 +13,10 @@ public static class GetThreadEndpoint
     public const int MaxPageSize = 100;
 
     /// <summary>Read a thread's messages, newest first.</summary>
-    /// <remarks>The thread's messages, newest first; page with <c>before</c> (the <c>next</c> of the previous page).</remarks>
+    /// <remarks>
+    /// The thread's messages, newest first; page with <c>before</c> (the <c>next</c> of the previous page). A guardian linked to
+    /// the student after a shared thread began reads it from their link on.
+    /// </remarks>
     [ProducesResponseType<ThreadPage>(StatusCodes.Status200OK)]
     [WolverineGet("/api/conversations/{conversationId}/messages")]
     public static async Task<IResult> Get(Guid conversationId, Guid? before, int? limit, Caller caller, IQuerySession session,
@@ -21,14 +24,21 @@ public static class GetThreadEndpoint
     {
         var take = limit ?? 50;
         if (take is < 1 or > MaxPageSize) return Problems.Invalid("limit", $"must be between 1 and {MaxPageSize}.");
-        var conversation = await ConversationAccess.ParticipantAsync(session, caller, conversationId, ct);
-        if (conversation is null) return Problems.NotFound("conversation");
+        if (await ConversationAccess.ParticipationAsync(session, caller, conversationId, ct) is not { } participation) return Problems.NotFound("conversation");
+        var conversation = participation.Conversation;
 
+        // A guardian linked later reads a shared thread from their joined-at on (Audience/Visibility.cs).
+        var from = participation.VisibleFrom;
         var query = session.Query<MessageView>().Where(m => m.ConversationId == conversationId);
+        if (from > DateTimeOffset.MinValue) query = query.Where(m => m.PostedAt >= from);
         if (before is { } cursor)
         {
             var last = await session.LoadAsync<MessageView>(cursor, ct);
-            if (last is null || last.ConversationId != conversationId) return Problems.Invalid("before", "is not a message of this conversation.");
+            if (last is null || last.ConversationId != conversationId || !participation.Shows(last.PostedAt))
+            {
+                return Problems.Invalid("before", "is not a message of this conversation.");
+            }
+
             query = query.Where(m => m.PostedAt < last.PostedAt);
         }
 

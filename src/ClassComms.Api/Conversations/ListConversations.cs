@@ -1,4 +1,4 @@
-using ClassComms.Guardians;
+using ClassComms.Audience;
 using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -24,19 +24,20 @@ public static class ListConversationsEndpoint
         List<Conversation> candidates;
         if (caller.Role == Role.Guardian)
         {
-            var children = await GetMyChildrenEndpoint.VisibleChildrenAsync(session, caller.UserId, ct);
-            var studentIds = children.Select(c => c.Id).ToArray();
-            var classIds = children.Select(c => c.ClassId).Distinct().ToArray();
-            candidates = (await session.Query<Conversation>()
-                .Where(c => c.StudentId.IsOneOf(studentIds.Cast<Guid?>().ToArray()) || (c.Kind == ConversationKinds.Announcement && c.ClassId.IsOneOf(classIds)))
-                .ToListAsync(ct)).ToList();
-            var visible = new List<Conversation>();
-            foreach (var c in candidates)
-            {
-                if ((await ConversationAccess.GuardianRecipientsAsync(session, c, ct)).Contains(caller.UserId)) visible.Add(c);
-            }
-
-            candidates = visible;
+            // The access document names the children and classes (one load); the decision says which conversations and from when.
+            var access = await session.LoadAsync<AudienceAccess>(caller.UserId, ct);
+            if (access is null) return Results.Ok(new List<ConversationSummary>());
+            var studentIds = access.VisibleChildren.Select(c => (Guid?)c.StudentId).ToArray();
+            var classIds = access.ClassIds.ToArray();
+            var found = await session.Query<Conversation>()
+                .Where(c => c.StudentId.IsOneOf(studentIds) || (c.Kind == ConversationKinds.Announcement && c.ClassId.IsOneOf(classIds)))
+                .ToListAsync(ct);
+            // A shared thread whose last message came before the guardian joined shows their joined-at: nothing newer is theirs.
+            return Results.Ok(found.Select(c => (Conversation: c, From: ConversationAccess.Of(access, c)))
+                .Where(x => x.From is not null)
+                .Select(x => new ConversationSummary(x.Conversation.Id, x.Conversation.Kind, x.Conversation.ClassId, x.Conversation.StudentId,
+                    x.Conversation.LastMessageAt >= x.From!.Value ? x.Conversation.LastMessageAt : x.From.Value, true))
+                .OrderByDescending(s => s.LastMessageAt).ToList());
         }
         else if (caller.Role == Role.Leader && classId is { } cid)
         {
@@ -52,7 +53,6 @@ public static class ListConversationsEndpoint
         }
 
         return Results.Ok(candidates.OrderByDescending(c => c.LastMessageAt)
-            .Select(c => new ConversationSummary(c.Id, c.Kind, c.ClassId, c.StudentId, c.LastMessageAt,
-                caller.Role == Role.Guardian || c.StaffIds.Contains(caller.UserId))).ToList());
+            .Select(c => new ConversationSummary(c.Id, c.Kind, c.ClassId, c.StudentId, c.LastMessageAt, c.StaffIds.Contains(caller.UserId))).ToList());
     }
 }

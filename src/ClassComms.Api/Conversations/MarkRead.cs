@@ -19,10 +19,10 @@ public static class MarkReadEndpoint
     {
         var ids = request.MessageIds ?? [];
         if (ids.Count is 0 or > 200) return (Problems.Invalid("messageIds", "must list between 1 and 200 messages."), []);
-        if (await ConversationAccess.ParticipantAsync(session, caller, conversationId, ct) is null) return (Problems.NotFound("conversation"), []);
+        if (await ConversationAccess.ParticipationAsync(session, caller, conversationId, ct) is not { } participation) return (Problems.NotFound("conversation"), []);
 
         var messages = await session.LoadManyAsync<MessageView>(ct, ids.Distinct());
-        if (messages.Count != ids.Distinct().Count() || messages.Any(m => m.ConversationId != conversationId))
+        if (messages.Count != ids.Distinct().Count() || messages.Any(m => m.ConversationId != conversationId || !participation.Shows(m.PostedAt)))
         {
             return (Problems.Invalid("messageIds", "contains messages that are not in this conversation."), []);
         }

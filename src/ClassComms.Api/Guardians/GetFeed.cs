@@ -1,3 +1,4 @@
+using ClassComms.Audience;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Points;
@@ -15,7 +16,7 @@ namespace ClassComms.Guardians;
 /// <summary>
 /// One feed item per point event, written inline in the transaction of the event. Its cursor (<see cref="Sequence"/>) is the
 /// school's next feed position, taken at commit (<see cref="ReadPositions"/>), so a cursor never skips an item.
-/// Filtering by guardian happens at read time, from the student's current links and restrictions.
+/// Filtering by guardian happens at read time, from their access document (<see cref="Audience.Visibility"/>: a child's whole record).
 /// </summary>
 public sealed record FeedEntry(
     string Id,
@@ -107,7 +108,7 @@ public static class GetFeedEndpoint
         var take = limit ?? 50;
         if (take is < 1 or > MaxPageSize) return Problems.Invalid("limit", $"must be between 1 and {MaxPageSize}.");
 
-        var children = (await GetMyChildrenEndpoint.VisibleChildrenAsync(session, caller.UserId, ct)).Select(c => c.Id).ToArray();
+        var children = GetMyChildrenEndpoint.VisibleChildIds(await session.LoadAsync<AudienceAccess>(caller.UserId, ct)).ToArray();
         if (children.Length == 0) return Results.Ok(new FeedPage([], from));
 
         var entries = await session.Query<FeedEntry>()

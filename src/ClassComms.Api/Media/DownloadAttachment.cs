@@ -28,9 +28,9 @@ public static class DownloadAttachmentEndpoint
         if (stored is null) return Problems.NotFound("attachment");
         if (stored.MessageId is { } messageId)
         {
-            if (await ConversationAccess.ParticipantAsync(session, caller, stored.ConversationId, ct) is null) return Problems.NotFound("attachment");
+            if (await ConversationAccess.ParticipationAsync(session, caller, stored.ConversationId, ct) is not { } participation) return Problems.NotFound("attachment");
             var message = await session.LoadAsync<MessageView>(messageId, ct);
-            if (message is null || message.Withdrawn) return Problems.NotFound("attachment");
+            if (message is null || message.Withdrawn || !participation.Shows(message.PostedAt)) return Problems.NotFound("attachment");
         }
         else if (stored.UploadedBy != caller.UserId)
         {

@@ -1,3 +1,4 @@
+using ClassComms.Audience;
 using ClassComms.Classes;
 using ClassComms.Platform;
 using Marten;
@@ -7,12 +8,24 @@ namespace ClassComms.Students;
 /// <summary>Object-level authorization for students. Sessions are already scoped to the caller's school.</summary>
 public static class StudentAccess
 {
-    /// <summary>The student if the caller may see them: a visible (linked, unrestricted) guardian, or staff of the class.</summary>
+    /// <summary>
+    /// The student if the caller may see their record: a guardian or student account whose access document allows it
+    /// (<see cref="Visibility"/>; loaded with the student in one round trip), or staff of the class.
+    /// </summary>
     public static async Task<Student?> ReadableAsync(IQuerySession session, Caller caller, Guid studentId, CancellationToken ct)
     {
+        if (caller.Role is Role.Guardian or Role.Student)
+        {
+            var batch = session.CreateBatchQuery();
+            var studentLoad = batch.Load<Student>(studentId);
+            var accessLoad = batch.Load<AudienceAccess>(caller.UserId);
+            await batch.Execute(ct);
+            var found = await studentLoad;
+            return found is { Erased: false } && Visibility.CanSee(await accessLoad, AudienceItem.Record(found.Id, found.ClassId)) ? found : null;
+        }
+
         var student = await session.LoadAsync<Student>(studentId, ct);
         if (student is null) return null;
-        if (caller.Role == Role.Guardian) return student.IsVisibleTo(caller.UserId) ? student : null;
         if (!caller.IsStaff) return null;
         return await ClassAccess.ReadableAsync(session, caller, student.ClassId, ct) is null ? null : student;
     }
