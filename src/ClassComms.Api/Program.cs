@@ -1,4 +1,5 @@
 using ClassComms.Accounts;
+using ClassComms.Consents;
 using ClassComms.Conversations;
 using ClassComms.Demo;
 using ClassComms.Guardians;
@@ -33,6 +34,7 @@ builder.Services.AddConversations(builder.Configuration);
 builder.Services.AddMedia(builder.Configuration);
 builder.Services.AddNotifications(); // the hub and the pushes
 builder.Services.AddPrivacy(builder.Configuration);
+builder.Services.AddConsents(builder.Configuration); // consents, dates of birth, age of consent (Consents/)
 
 // Health, OpenAPI, ProblemDetails.
 builder.Services.AddClassCommsHealth();

@@ -40,3 +40,18 @@ public sealed record ConsentGiven(Guid StudentId, string Purpose, Guid RecordedB
 
 /// <summary>Consent for one purpose was withdrawn: from now on nothing needing it is shown (past items included).</summary>
 public sealed record ConsentWithdrawn(Guid StudentId, string Purpose, Guid RecordedBy, ConsentSource Source, Sealed? Evidence, DateTimeOffset At);
+
+/// <summary>
+/// Staff recorded the student's date of birth (personal data: <paramref name="BirthDate"/> is the ISO date <c>yyyy-MM-dd</c>, sealed
+/// for the student). It decides when the student reaches the age of consent of the school's jurisdiction.
+/// </summary>
+public sealed record StudentBirthDateRecorded(Guid StudentId, Guid RecordedBy, Sealed BirthDate, DateTimeOffset At);
+
+/// <summary>
+/// The student reached the age of consent of the school's jurisdiction (<see cref="AgeOfConsent"/>): from now on their own consent
+/// counts and their guardians' changes are refused. <paramref name="Reasked"/> are the consents given before that birthday, which
+/// stay in force until the student confirms (gives again) or withdraws them. Appended by the scheduled step
+/// (<see cref="ReachAgeOfConsentHandler"/>), once.
+/// </summary>
+public sealed record StudentReachedAgeOfConsent(Guid StudentId, string Jurisdiction, int AgeOfConsent, IReadOnlyList<string> Reasked,
+    DateTimeOffset At);

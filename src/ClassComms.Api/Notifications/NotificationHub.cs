@@ -18,6 +18,9 @@ public interface INotificationClient
     Task MessageWithdrawn(MessageNotice notice);
 
     Task MessagesRead(ReadNotice notice);
+
+    /// <summary>To a student's guardians: the student reached the age of consent and now decides (Consents/ReachAgeOfConsent.cs).</summary>
+    Task AgeOfConsentReached(Consents.AgeOfConsentNotice notice);
 }
 
 /// <summary>

@@ -18,6 +18,9 @@ public sealed class School
     /// <summary>Quiet hours for staff who have not set their own; null = none.</summary>
     public Notifications.QuietHours? DefaultQuietHours { get; set; }
 
+    /// <summary>Code of the jurisdiction whose age of consent applies (<see cref="Consents.ConsentOptions"/>); null = none chosen yet.</summary>
+    public string? ConsentJurisdiction { get; set; }
+
     /// <summary>The name for a reader; null once the school's key is destroyed.</summary>
     public ValueTask<string?> NameAsync(PersonalDataVault vault, CancellationToken ct) => vault.OpenAsync(Name, Id, ct);
 }

@@ -32,10 +32,16 @@ public sealed record Student(
     int NeedsWorkPoints,
     DateTimeOffset EnrolledAt,
     DateTimeOffset? ErasedAt,
-    IReadOnlyList<string>? Consents = null)
+    IReadOnlyList<string>? Consents = null,
+    Sealed? BirthDate = null,
+    DateTimeOffset? AgeOfConsentReachedAt = null,
+    IReadOnlyList<string>? ConsentsToConfirm = null)
 {
     /// <summary>Purposes (<see cref="ConsentPurposes"/>) the student's consent currently stands for.</summary>
     public IReadOnlyList<string> ConsentsGiven => Consents ?? [];
+
+    /// <summary>Consents given before the student's age of consent, still in force, that the student has not yet confirmed or withdrawn.</summary>
+    public IReadOnlyList<string> ConsentsAwaitingStudent => ConsentsToConfirm ?? [];
 
     public bool HasConsent(string purpose) => !Erased && ConsentsGiven.Contains(purpose);
 
@@ -70,12 +76,32 @@ public sealed record Student(
         ? this with { PositivePoints = PositivePoints - e.Value }
         : this with { NeedsWorkPoints = NeedsWorkPoints - e.Value };
 
-    public Student Apply(ConsentGiven e) =>
-        Erased || ConsentsGiven.Contains(e.Purpose) ? this : this with { Consents = ConsentsGiven.Append(e.Purpose).ToList() };
+    public Student Apply(ConsentGiven e)
+    {
+        if (Erased) return this;
+        // From the age of consent, a change by anyone but a guardian is the student's own answer: a re-asked consent is confirmed.
+        var confirmed = AgeOfConsentReachedAt is not null && e.Source != ConsentSource.Guardian
+            ? this with { ConsentsToConfirm = ConsentsAwaitingStudent.Where(p => p != e.Purpose).ToList() }
+            : this;
+        return ConsentsGiven.Contains(e.Purpose) ? confirmed : confirmed with { Consents = ConsentsGiven.Append(e.Purpose).ToList() };
+    }
 
-    public Student Apply(ConsentWithdrawn e) => this with { Consents = ConsentsGiven.Where(p => p != e.Purpose).ToList() };
+    public Student Apply(ConsentWithdrawn e) => this with
+    {
+        Consents = ConsentsGiven.Where(p => p != e.Purpose).ToList(),
+        ConsentsToConfirm = ConsentsAwaitingStudent.Where(p => p != e.Purpose).ToList(),
+    };
 
-    public Student Apply(StudentErased e) => this with { Name = null, VisibleGuardianIds = [], ErasedAt = e.At, Consents = [] };
+    public Student Apply(StudentBirthDateRecorded e) => Erased ? this : this with { BirthDate = e.BirthDate };
+
+    public Student Apply(StudentReachedAgeOfConsent e) => Erased || AgeOfConsentReachedAt is not null
+        ? this
+        : this with { AgeOfConsentReachedAt = e.At, ConsentsToConfirm = e.Reasked.Where(ConsentsGiven.Contains).ToList() };
+
+    public Student Apply(StudentErased e) => this with
+    {
+        Name = null, VisibleGuardianIds = [], ErasedAt = e.At, Consents = [], BirthDate = null, ConsentsToConfirm = [],
+    };
 
     public bool IsVisibleTo(Guid guardianId) => !Erased && VisibleGuardianIds.Contains(guardianId);
 
