@@ -3,7 +3,6 @@ using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Schools;
 using ClassComms.Students;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ClassComms.Consents;
@@ -86,7 +85,6 @@ public static class ConsentsConfiguration
     {
         services.Configure<ConsentOptions>(configuration.GetSection(ConsentOptions.Section));
         services.AddSingleton<AgeOfConsent>();
-        services.TryAddSingleton<IStudentOfMembership, NoStudentAccounts>();
         return services;
     }
 }

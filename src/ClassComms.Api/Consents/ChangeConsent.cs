@@ -1,3 +1,4 @@
+using ClassComms.Audience;
 using ClassComms.Classes;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -21,9 +22,9 @@ public sealed record ConsentChanged(Guid StudentId, string Purpose, bool Given, 
 /// <summary>What the caller is to the student, found before <see cref="ChangeConsentEndpoint.Decide"/>.</summary>
 /// <param name="Student">The student, null when unknown.</param>
 /// <param name="TeachesClass">The caller teaches the student's class or leads the school.</param>
-/// <param name="IsTheStudent">The caller is the student's own account.</param>
+/// <param name="Access">The caller's access document (guardians and student accounts; <see cref="AudienceAccess"/>), or null.</param>
 /// <param name="StudentDecides">The student has reached the age of consent (<see cref="AgeOfConsent.StudentDecidesAsync"/>).</param>
-public sealed record ConsentContext(Student? Student, bool TeachesClass, bool IsTheStudent, bool StudentDecides);
+public sealed record ConsentContext(Student? Student, bool TeachesClass, AudienceAccess? Access, bool StudentDecides);
 
 /// <summary>The decision: a problem to answer, or the event to append (null: it already stands so, nothing to record).</summary>
 public sealed record ConsentDecision(IResult? Problem, ConsentSource Source, bool Record)
@@ -46,21 +47,21 @@ public static class ChangeConsentEndpoint
     [ProducesProblems(403, 409, 410)]
     [WolverinePost("/api/students/{studentId}/consents")]
     public static async Task<IResult> Post(Guid studentId, ChangeConsent request, Caller caller, IDocumentSession session,
-        PersonalDataVault vault, AgeOfConsent ages, IStudentOfMembership students, TimeProvider clock, CancellationToken ct)
+        PersonalDataVault vault, AgeOfConsent ages, TimeProvider clock, CancellationToken ct)
     {
         if (RequestProblem(request, caller) is { } invalid) return invalid;
 
         var stream = await session.Events.FetchForWriting<Student>(studentId, ct);
         var student = stream.Aggregate;
         var now = clock.GetUtcNow();
-        var context = new ConsentContext(student, false, false, false);
+        var context = new ConsentContext(student, false, null, false);
         if (student is not null)
         {
             var teaches = caller.IsTeacherOrLeader && await session.LoadAsync<SchoolClass>(student.ClassId, ct) is { } schoolClass
                                                    && ClassAccess.CanTeach(caller, schoolClass);
-            var isTheStudent = await ConsentReaders.IsStudentAsync(students, session, caller, studentId, ct);
+            var access = caller.Role is Role.Guardian or Role.Student ? await session.LoadAsync<AudienceAccess>(caller.UserId, ct) : null;
             var school = await session.LoadAsync<School>(caller.SchoolId, ct);
-            context = new ConsentContext(student, teaches, isTheStudent, await ages.StudentDecidesAsync(student, school, now, ct));
+            context = new ConsentContext(student, teaches, access, await ages.StudentDecidesAsync(student, school, now, ct));
         }
 
         var decision = Decide(request, caller, context);
@@ -104,10 +105,12 @@ public static class ChangeConsentEndpoint
     {
         var student = context.Student;
         if (student is null) return ConsentDecision.Refused(Problems.NotFound("student"));
+        // A guardian or a student account: the one audience decision on the child's own record (linked, unrestricted; themself).
+        var family = !student.Erased && Visibility.CanSee(context.Access, AudienceItem.Record(student.Id, student.ClassId));
         ConsentSource source;
         switch (caller.Role)
         {
-            case Role.Guardian when student.IsVisibleTo(caller.UserId):
+            case Role.Guardian when family && context.Access!.Kind == AudienceKinds.Guardian:
                 if (context.StudentDecides)
                 {
                     return ConsentDecision.Refused(Problems.Conflict(
@@ -120,7 +123,7 @@ public static class ChangeConsentEndpoint
                 if (student.Erased) return ConsentDecision.Refused(Problems.Gone("The student has been erased."));
                 source = ConsentSource.PaperForm;
                 break;
-            case Role.Student when context.IsTheStudent && !student.Erased:
+            case Role.Student when family && context.Access!.Kind == AudienceKinds.Student:
                 if (!context.StudentDecides)
                 {
                     return ConsentDecision.Refused(Problems.Conflict(

@@ -29,9 +29,9 @@ public static class GetConsentHistoryEndpoint
     [ProducesResponseType<ConsentHistoryView>(StatusCodes.Status200OK)]
     [WolverineGet("/api/students/{studentId}/consents/history")]
     public static async Task<IResult> Get(Guid studentId, Caller caller, IQuerySession session, PersonalDataVault vault,
-        IStudentOfMembership students, CancellationToken ct)
+        CancellationToken ct)
     {
-        var student = await GetConsentsEndpoint.ReadableAsync(session, caller, studentId, students, ct);
+        var student = await StudentAccess.ReadableAsync(session, caller, studentId, ct);
         if (student is null) return Problems.NotFound("student");
 
         // The student's stream holds points too; a school year of them is a few hundred events, read once per history request.

@@ -29,10 +29,9 @@ public static class GetConsentsEndpoint
     /// </remarks>
     [ProducesResponseType<StudentConsentsView>(StatusCodes.Status200OK)]
     [WolverineGet("/api/students/{studentId}/consents")]
-    public static async Task<IResult> Get(Guid studentId, Caller caller, IQuerySession session, AgeOfConsent ages,
-        IStudentOfMembership students, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Get(Guid studentId, Caller caller, IQuerySession session, AgeOfConsent ages, TimeProvider clock, CancellationToken ct)
     {
-        var student = await ReadableAsync(session, caller, studentId, students, ct);
+        var student = await StudentAccess.ReadableAsync(session, caller, studentId, ct);
         if (student is null) return Problems.NotFound("student");
         var school = await session.LoadAsync<School>(caller.SchoolId, ct);
         var studentDecides = await ages.StudentDecidesAsync(student, school, clock.GetUtcNow(), ct);
@@ -48,19 +47,5 @@ public static class GetConsentsEndpoint
 
         return Results.Ok(new StudentConsentsView(studentId, studentDecides ? TheStudent : Guardians, student.AgeOfConsentReachedAt, consents,
             birthDate, from));
-    }
-
-    /// <summary>The student if the caller may read their consents: a visible guardian, staff of the class (leaders, the DPO), or the student.</summary>
-    public static async Task<Student?> ReadableAsync(IQuerySession session, Caller caller, Guid studentId, IStudentOfMembership students,
-        CancellationToken ct)
-    {
-        if (caller.Role == Role.Student)
-        {
-            if (!await ConsentReaders.IsStudentAsync(students, session, caller, studentId, ct)) return null;
-            var own = await session.LoadAsync<Student>(studentId, ct);
-            return own is { Erased: false } ? own : null;
-        }
-
-        return await StudentAccess.ReadableAsync(session, caller, studentId, ct);
     }
 }

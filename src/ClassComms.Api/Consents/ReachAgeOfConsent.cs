@@ -1,3 +1,4 @@
+using ClassComms.Audience;
 using ClassComms.Notifications;
 using ClassComms.Platform;
 using ClassComms.Schools;
@@ -94,7 +95,10 @@ public static class ReachAgeOfConsentHandler
     }
 }
 
-/// <summary>After the commit: the student's linked, unrestricted guardians are told that the student now decides.</summary>
+/// <summary>
+/// After the commit: everyone in the family who may see the student's record (<see cref="Visibility"/>: linked, unrestricted guardians,
+/// and the student's own account) is told that the student now decides.
+/// </summary>
 public static class PushAgeOfConsentNoticeHandler
 {
     public static void Configure(HandlerChain chain) => PushRetries.Apply(chain);
@@ -106,7 +110,9 @@ public static class PushAgeOfConsentNoticeHandler
         var student = await session.LoadAsync<Student>(message.StudentId, ct);
         if (student is not { Erased: false, AgeOfConsentReachedAt: { } at }) return;
         var notice = new AgeOfConsentNotice(student.Id, student.ConsentsAwaitingStudent, at);
-        var groups = student.VisibleGuardianIds.Select(NotificationHub.UserGroup).ToList();
+        var record = AudienceItem.Record(student.Id, student.ClassId);
+        var groups = (await AudienceAccess.HoldingAnyAsync(session, [student.Id], ct)).Where(a => Visibility.CanSee(a, record))
+            .Select(a => NotificationHub.UserGroup(a.Id)).ToList();
         if (groups.Count == 0) return;
         await metrics.PushAsync("consent.age_reached", groups.Count, () => hub.Clients.Groups(groups).AgeOfConsentReached(notice));
     }

@@ -1,3 +1,4 @@
+using ClassComms.Audience;
 using ClassComms.Consents;
 using ClassComms.Platform;
 using ClassComms.Students;
@@ -13,11 +14,20 @@ public sealed class when_deciding_a_consent_change
     private static readonly Guid RestrictedDad = Guid.NewGuid();
     private static readonly DateTimeOffset Now = new(2026, 9, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static Student NewStudent() =>
-        Student.Create(new StudentEnrolled(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), null!, Now))
-            .Apply(new GuardianLinked(Guid.Empty, Mum, Guid.NewGuid(), Now))
-            .Apply(new GuardianLinked(Guid.Empty, RestrictedDad, Guid.NewGuid(), Now))
-            .Apply(new GuardianRestricted(Guid.Empty, Guid.NewGuid(), RestrictedDad, Now));
+    private static readonly Guid StudentId = Guid.NewGuid();
+    private static readonly Guid ClassId = Guid.NewGuid();
+
+    private static Student NewStudent() => Student.Create(new StudentEnrolled(StudentId, Guid.NewGuid(), ClassId, null!, Now));
+
+    /// <summary>The access documents (Audience) of the guardians and of the student's own account.</summary>
+    private static AudienceAccess Access(Guid id, string kind, bool restricted = false, Guid? studentId = null) =>
+        AudienceAccess.Empty(id, kind).WithChildren([new AudienceChild(studentId ?? StudentId, ClassId, restricted, Now, restricted ? Now : null, [])]);
+
+    private static readonly AudienceAccess MumsAccess = Access(Mum, AudienceKinds.Guardian);
+    private static readonly AudienceAccess DadsAccess = Access(RestrictedDad, AudienceKinds.Guardian, restricted: true);
+    private static readonly Guid StudentAccount = Guid.NewGuid();
+    private static readonly AudienceAccess OwnAccount = Access(StudentAccount, AudienceKinds.Student);
+    private static readonly AudienceAccess OtherStudentsAccount = Access(Guid.NewGuid(), AudienceKinds.Student, studentId: Guid.NewGuid());
 
     private static Caller As(Role role, Guid? id = null) => new(id ?? Guid.NewGuid(), School, role);
 
@@ -44,8 +54,14 @@ public sealed class when_deciding_a_consent_change
     public void who_may_change_a_consent(string who, Role role, bool teaches, bool isTheStudent, bool studentDecides, int? status,
         ConsentSource? source)
     {
-        var caller = role == Role.Guardian ? As(role, Mum) : As(role);
-        var decision = ChangeConsentEndpoint.Decide(Give(), caller, new ConsentContext(NewStudent(), teaches, isTheStudent, studentDecides));
+        var caller = role switch { Role.Guardian => As(role, Mum), Role.Student when isTheStudent => As(role, StudentAccount), _ => As(role) };
+        var access = role switch
+        {
+            Role.Guardian => MumsAccess,
+            Role.Student => isTheStudent ? OwnAccount : OtherStudentsAccount,
+            _ => null,
+        };
+        var decision = ChangeConsentEndpoint.Decide(Give(), caller, new ConsentContext(NewStudent(), teaches, access, studentDecides));
 
         Assert.True(status == Status(decision), $"{who}: expected {status}, got {Status(decision)}");
         if (source is not null)
@@ -58,33 +74,37 @@ public sealed class when_deciding_a_consent_change
     [Fact]
     public void a_restricted_guardian_an_unknown_student_and_an_erased_student_are_refused()
     {
-        Assert.Equal(404, Status(ChangeConsentEndpoint.Decide(Give(), As(Role.Guardian, RestrictedDad), new(NewStudent(), false, false, false))));
-        Assert.Equal(404, Status(ChangeConsentEndpoint.Decide(Give(), As(Role.Guardian, Mum), new(null, false, false, false))));
-        var erased = NewStudent().Apply(new StudentErased(Guid.Empty, Guid.NewGuid(), Now));
-        Assert.Equal(404, Status(ChangeConsentEndpoint.Decide(Give(), As(Role.Guardian, Mum), new(erased, false, false, false))));
-        Assert.Equal(410, Status(ChangeConsentEndpoint.Decide(Give(), As(Role.Leader), new(erased, true, false, false))));
-        Assert.Equal(404, Status(ChangeConsentEndpoint.Decide(Give(), As(Role.Student), new(erased, false, true, true))));
+        Assert.Equal(404, Status(ChangeConsentEndpoint.Decide(Give(), As(Role.Guardian, RestrictedDad), new(NewStudent(), false, DadsAccess, false))));
+        Assert.Equal(404, Status(ChangeConsentEndpoint.Decide(Give(), As(Role.Guardian, Mum), new(NewStudent(), false, null, false))));
+        Assert.Equal(404, Status(ChangeConsentEndpoint.Decide(Give(), As(Role.Guardian, Mum), new(null, false, MumsAccess, false))));
+        // A student account's document does not make a guardian of it, nor a guardian's a student.
+        Assert.Equal(404, Status(ChangeConsentEndpoint.Decide(Give(), As(Role.Guardian, Mum), new(NewStudent(), false, OwnAccount, false))));
+        Assert.Equal(404, Status(ChangeConsentEndpoint.Decide(Give(), As(Role.Student), new(NewStudent(), false, MumsAccess, true))));
+        var erased = NewStudent().Apply(new StudentErased(StudentId, Guid.NewGuid(), Now));
+        Assert.Equal(404, Status(ChangeConsentEndpoint.Decide(Give(), As(Role.Guardian, Mum), new(erased, false, MumsAccess, false))));
+        Assert.Equal(410, Status(ChangeConsentEndpoint.Decide(Give(), As(Role.Leader), new(erased, true, null, false))));
+        Assert.Equal(404, Status(ChangeConsentEndpoint.Decide(Give(), As(Role.Student, StudentAccount), new(erased, false, OwnAccount, true))));
     }
 
     [Fact]
     public void a_repeat_records_nothing_except_the_students_answer_to_a_reasked_consent()
     {
         var student = NewStudent().Apply(new ConsentGiven(Guid.Empty, ConsentPurposes.ClassStoryMedia, Mum, ConsentSource.Guardian, null, Now));
-        Assert.False(ChangeConsentEndpoint.Decide(Give(), As(Role.Guardian, Mum), new(student, false, false, false)).Record);
+        Assert.False(ChangeConsentEndpoint.Decide(Give(), As(Role.Guardian, Mum), new(student, false, MumsAccess, false)).Record);
         Assert.True(ChangeConsentEndpoint.Decide(new ChangeConsent(ConsentPurposes.ClassStoryMedia, false, null), As(Role.Guardian, Mum),
-            new(student, false, false, false)).Record);
+            new(student, false, MumsAccess, false)).Record);
 
         var ofAge = student.Apply(new StudentReachedAgeOfConsent(Guid.Empty, "CA-QC", 14, [ConsentPurposes.ClassStoryMedia], Now));
         Assert.True(ofAge.HasConsent(ConsentPurposes.ClassStoryMedia)); // stays in force until the student answers
         Assert.Equal([ConsentPurposes.ClassStoryMedia], ofAge.ConsentsAwaitingStudent);
-        var confirm = ChangeConsentEndpoint.Decide(Give(), As(Role.Student), new(ofAge, false, true, true));
+        var confirm = ChangeConsentEndpoint.Decide(Give(), As(Role.Student, StudentAccount), new(ofAge, false, OwnAccount, true));
         Assert.True(confirm.Record);
         Assert.Equal(ConsentSource.Student, confirm.Source);
 
         var confirmed = ofAge.Apply(new ConsentGiven(Guid.Empty, ConsentPurposes.ClassStoryMedia, Guid.NewGuid(), ConsentSource.Student, null, Now));
         Assert.Empty(confirmed.ConsentsAwaitingStudent);
         Assert.True(confirmed.HasConsent(ConsentPurposes.ClassStoryMedia));
-        Assert.False(ChangeConsentEndpoint.Decide(Give(), As(Role.Student), new(confirmed, false, true, true)).Record);
+        Assert.False(ChangeConsentEndpoint.Decide(Give(), As(Role.Student, StudentAccount), new(confirmed, false, OwnAccount, true)).Record);
 
         var withdrawn = ofAge.Apply(new ConsentWithdrawn(Guid.Empty, ConsentPurposes.ClassStoryMedia, Guid.NewGuid(), ConsentSource.Student, null, Now));
         Assert.Empty(withdrawn.ConsentsAwaitingStudent);
