@@ -1,6 +1,7 @@
 using ClassComms.Conversations;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
+using ClassComms.Stories;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -26,7 +27,13 @@ public static class DownloadAttachmentEndpoint
     {
         var stored = await session.LoadAsync<MediaObject>(attachmentId, ct);
         if (stored is null) return Problems.NotFound("attachment");
-        if (stored.MessageId is { } messageId)
+        if (stored.StoryPostId is { } postId)
+        {
+            // Served only while the post's view still holds the item: consent withdrawn or a tagged student erased takes it down.
+            if (await StoryAccess.ReadablePostAsync(session, caller, postId, ct) is not { } found
+                || found.Post.Media.All(m => m.Attachment.AttachmentId != stored.Id)) return Problems.NotFound("attachment");
+        }
+        else if (stored.MessageId is { } messageId)
         {
             if (await ConversationAccess.ParticipationAsync(session, caller, stored.ConversationId, ct) is not { } participation) return Problems.NotFound("attachment");
             var message = await session.LoadAsync<MessageView>(messageId, ct);

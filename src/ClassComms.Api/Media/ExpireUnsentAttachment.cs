@@ -25,7 +25,7 @@ public static class ExpireUnsentAttachmentHandler
         {
             await AttachmentLocks.SerialiseAsync(session, [command.AttachmentId], ct);
             item = await session.LoadAsync<MediaObject>(command.AttachmentId, ct);
-            if (item is null || item.MessageId is not null) return;
+            if (item is null || item.IsClaimed()) return;
             if (item.DeletedAt is null)
             {
                 item.DeletedAt = clock.GetUtcNow();

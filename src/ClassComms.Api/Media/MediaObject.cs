@@ -13,6 +13,12 @@ public sealed class MediaObject
     public Guid ConversationId { get; set; }
     public Guid UploadedBy { get; set; }
     public Guid? MessageId { get; set; }
+
+    /// <summary>The story an upload for a story post went into (a class id or the school id); null for conversation attachments.</summary>
+    public Guid? StoryId { get; set; }
+
+    /// <summary>The story post that holds it, once posted (<see cref="Stories.PostToStoryEndpoint"/>).</summary>
+    public Guid? StoryPostId { get; set; }
     public string Kind { get; set; } = "";
     public string ContentType { get; set; } = "";
     public long Size { get; set; }
@@ -24,6 +30,9 @@ public sealed class MediaObject
     public string BlobName { get; set; } = "";
     public DateTimeOffset UploadedAt { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
+
+    /// <summary>Sent in a message or posted in a story: no longer the uploader's alone, and never expired.</summary>
+    public bool IsClaimed() => MessageId is not null || StoryPostId is not null;
 
     public AttachmentRef ToRef() => new(Id, Kind, ContentType, Size, Width, Height, FileName);
 }

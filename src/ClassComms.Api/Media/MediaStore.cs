@@ -177,6 +177,20 @@ public sealed class MediaStore
     }
 
     /// <summary>
+    /// Seals the media's content key and file name again for <paramref name="subjects"/> (e.g. the uploader and the students a story
+    /// post tags in it), so erasing any of them shreds it and the erasure deletes its blob. The blob itself is unchanged.
+    /// </summary>
+    public async Task ResealAsync(string tenant, MediaObject media, IReadOnlyList<Guid> subjects, CancellationToken ct)
+    {
+        var key = await _vault.UnsealBytesAsync(media.Subjects, KeyField, Record(media.Id), Convert.FromBase64String(media.ContentKey), ct)
+                  ?? throw new MediaIntegrityException(media.Id, "its content key does not open");
+        var name = await _vault.UnsealAsync(media.FileName, Record(media.Id), ct) ?? "";
+        media.ContentKey = Convert.ToBase64String(await _vault.SealBytesAsync(tenant, subjects, KeyField, Record(media.Id), key, ct));
+        media.FileName = await _vault.SealForAllAsync(tenant, subjects, FileNameField, Record(media.Id), name, ct);
+        media.Subjects = subjects.Distinct().ToList();
+    }
+
+    /// <summary>
     /// A seekable stream of the decrypted content (only the segments read are fetched and decrypted; a segment that fails
     /// authentication throws <see cref="System.Security.Cryptography.CryptographicException"/> before any of it is
     /// returned), or null when a subject was erased (the key is gone) or the blob was deleted. Throws

@@ -35,6 +35,17 @@ public static class UploadAttachmentEndpoint
         var conversation = await WritableAsync(session, caller, conversationId, ct);
         if (conversation.Problem is not null) return conversation.Problem;
 
+        return await ReceiveAsync(http, caller, session, media, bus, conversationId, null, [caller.UserId, .. conversation.Conversation!.SubjectStudents], ct);
+    }
+
+    /// <summary>
+    /// Reads the multipart form's <c>file</c>, ingests it (<see cref="MediaStore.IngestAsync"/>) for <paramref name="subjects"/>, and commits
+    /// its document with the quota settlement and the scheduled expiry; 201 with what was stored. Uploads into a conversation
+    /// (<paramref name="conversationId"/>) and into a story (<paramref name="storyId"/>, conversation id empty) share it.
+    /// </summary>
+    public static async Task<IResult> ReceiveAsync(HttpContext http, Caller caller, IDocumentSession session, MediaStore media, IMessageBus bus,
+        Guid conversationId, Guid? storyId, IReadOnlyList<Guid> subjects, CancellationToken ct)
+    {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = media.Options.MaxBytes + 64 * 1024;
         if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
@@ -54,8 +65,7 @@ public static class UploadAttachmentEndpoint
                     continue;
                 }
 
-                var (ingested, problem) = await media.IngestAsync(caller, conversationId, [caller.UserId, .. conversation.Conversation!.SubjectStudents],
-                    file.FileName, file.FileStream!, Field, ct);
+                var (ingested, problem) = await media.IngestAsync(caller, conversationId, subjects, file.FileName, file.FileStream!, Field, ct);
                 if (problem is not null) return problem;
                 stored = ingested;
             }
@@ -72,6 +82,7 @@ public static class UploadAttachmentEndpoint
         }
 
         if (stored is null) return Problems.Invalid(Field, "is required and must not be empty.");
+        stored.StoryId = storyId;
         session.Store(stored);
         session.QueueSqlCommand(UploadReservations.SettleSql, stored.Id);
         await bus.ScheduleAsync(new ExpireUnsentAttachment(caller.SchoolId, stored.Id), media.Options.UnsentAttachmentLifetime);

@@ -21,6 +21,8 @@ public interface INotificationClient
 
     /// <summary>To a student's guardians: the student reached the age of consent and now decides (Consents/ReachAgeOfConsent.cs).</summary>
     Task AgeOfConsentReached(Consents.AgeOfConsentNotice notice);
+
+    Task StoryPostPublished(StoryNotice notice);
 }
 
 /// <summary>
@@ -42,6 +44,12 @@ public sealed record ReadNotice(Guid ConversationId, Guid ReaderId, IReadOnlyLis
 /// </summary>
 public sealed record PointNotice(Guid PointId, Guid AwardId, Guid StudentId, Guid ClassId, Guid SkillId, bool Positive,
     int Value, bool HasNote, DateTimeOffset At, long? Cursor = null);
+
+/// <summary>
+/// A new story post the recipient may see: ids and counts only (the text is fetched from the story). Sent once the story holds
+/// it: <c>Cursor</c> is its position in the story (<c>GET /api/stories/{StoryId}/posts?after={Cursor - 1}</c> returns it first).
+/// </summary>
+public sealed record StoryNotice(Guid PostId, Guid StoryId, string Kind, Guid AuthorId, int Media, DateTimeOffset At, long Cursor);
 
 /// <summary>
 /// Authorized hub. Each connection joins only its own user group, computed on the server from the token;

@@ -27,5 +27,6 @@ public static class PushQueueConfiguration
         opts.PublishMessage<DeliverMessageNotice>().ToLocalQueue(PushQueue);
         opts.PublishMessage<MessagesReadNotice>().ToLocalQueue(PushQueue);
         opts.PublishMessage<PointsChanged>().ToLocalQueue(PushQueue);
+        opts.PublishMessage<Stories.StoryPostChanged>().ToLocalQueue(PushQueue);
     }
 }

@@ -8,6 +8,7 @@ using ClassComms.Notifications;
 using ClassComms.PersonalData;
 using ClassComms.Points;
 using ClassComms.Schools;
+using ClassComms.Stories;
 using ClassComms.Students;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
@@ -53,6 +54,7 @@ public static class StorageConfiguration
                 opts.ConfigureMedia();
                 opts.ConfigureNotifications();
                 opts.ConfigureAudience();
+                opts.ConfigureStories();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()

@@ -42,6 +42,7 @@ public sealed class Api(IAlbaHost host)
         {
             if (method == HttpMethod.Get) s.Get.Url(url);
             else if (method == HttpMethod.Delete) s.Delete.Url(url);
+            else if (method == HttpMethod.Put) s.Put.Json(body ?? new { }).ToUrl(url);
             else if (body is null) s.Post.Url(url);
             else s.Post.Json(body).ToUrl(url);
             if (caller is not null) s.WithRequestHeader("Authorization", $"Bearer {caller.Token}");

@@ -1,0 +1,22 @@
+using ClassComms.Platform;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace ClassComms.Stories;
+
+public static class DeleteStoryPostEndpoint
+{
+    /// <summary>The author (or a school leader) deletes a post: it leaves every view, with its comments and likes.</summary>
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesProblems(403)]
+    [WolverineDelete("/api/stories/posts/{postId}")]
+    public static async Task<IResult> Delete(Guid postId, Caller caller, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        await StoryLocks.PostsAsync(session, [postId], ct);
+        if (await StoryAccess.ReadablePostAsync(session, caller, postId, ct) is not { } found) return Problems.NotFound("story post");
+        if (found.Post.AuthorId != caller.UserId && caller.Role != Role.Leader) return Problems.Forbidden("Only the author or a school leader deletes a post.");
+        session.Events.Append(postId, new StoryPostDeleted(postId, caller.UserId, clock.GetUtcNow()));
+        return Results.NoContent();
+    }
+}

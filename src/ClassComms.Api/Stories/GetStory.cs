@@ -1,0 +1,230 @@
+using ClassComms.Accounts;
+using ClassComms.Consents;
+using ClassComms.Notifications;
+using ClassComms.PersonalData;
+using ClassComms.Platform;
+using ClassComms.Students;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace ClassComms.Stories;
+
+/// <summary>
+/// One story post as every reader sees it, written inline in the transaction of its events. <see cref="Media"/> holds only the
+/// items every reader may see: an item leaves it for good (and <see cref="RemovedMediaCount"/> counts it) when a student tagged
+/// in it withdraws the story's consent or is erased; the rest of the post stays. <see cref="StudentIds"/> lists every student
+/// still named in an item (tagged or excluded), for the projection to find the posts a student's event changes.
+/// <see cref="Sequence"/> is the post's cursor: the story's next position, taken at commit (<see cref="ReadPositions"/>).
+/// </summary>
+public sealed record StoryPostView(
+    string Id,
+    Guid PostId,
+    Guid StoryId,
+    string Kind,
+    Guid AuthorId,
+    Sealed? Text,
+    IReadOnlyList<StoryMedia> Media,
+    IReadOnlyList<Guid> StudentIds,
+    int RemovedMediaCount,
+    bool CommentsNeedApproval,
+    long Sequence,
+    DateTimeOffset PostedAt,
+    DateTimeOffset? EditedAt)
+{
+    public static string IdFor(Guid postId) => postId.ToString();
+
+    public static StoryPostView Create(StoryPostPublished e) =>
+        new(IdFor(e.PostId), e.PostId, e.StoryId, e.Kind, e.AuthorId, e.Text, e.Media, Students(e.Media), 0, e.CommentsNeedApproval, 0, e.At, null);
+
+    public StoryPostView Apply(StoryPostEdited e) =>
+        Keep(m => !e.RemovedAttachmentIds.Contains(m.Attachment.AttachmentId), countRemoved: false) with { Text = e.Text, EditedAt = e.At };
+
+    /// <summary>A student withdrew the consent this story needs: every item they are tagged in goes.</summary>
+    public StoryPostView WithoutAppearancesOf(Guid studentId) => Keep(m => !m.TaggedStudentIds.Contains(studentId), countRemoved: true);
+
+    /// <summary>A student was erased: every item they are tagged in goes, and they are no longer named as excluded anywhere.</summary>
+    public StoryPostView WithoutStudent(Guid studentId)
+    {
+        var kept = WithoutAppearancesOf(studentId);
+        var media = kept.Media.Select(m => m with { ExcludedStudentIds = m.ExcludedStudentIds.Where(s => s != studentId).ToList() }).ToList();
+        return kept with { Media = media, StudentIds = Students(media) };
+    }
+
+    private StoryPostView Keep(Func<StoryMedia, bool> keep, bool countRemoved)
+    {
+        var media = Media.Where(keep).ToList();
+        return this with
+        {
+            Media = media,
+            StudentIds = Students(media),
+            RemovedMediaCount = RemovedMediaCount + (countRemoved ? Media.Count - media.Count : 0),
+        };
+    }
+
+    private static List<Guid> Students(IEnumerable<StoryMedia> media) =>
+        media.SelectMany(m => m.TaggedStudentIds.Concat(m.ExcludedStudentIds)).Distinct().ToList();
+}
+
+/// <summary>
+/// Inline: story posts are written with their events, numbered on their story's head (<see cref="ReadPositions"/>), and changed
+/// in the transaction of whatever changes them: an edit or a deletion on the post's stream, and a
+/// <see cref="ConsentWithdrawn"/> or <see cref="StudentErased"/> on a student's stream, which removes that student's tagged
+/// media from every post of the stories concerned, past posts included. Reads never filter media by consent: the view holds
+/// only what may be shown. Giving consent again does not bring removed media back (the author can post it again).
+/// </summary>
+public sealed class StoryProjection : IProjection
+{
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        foreach (var school in events.GroupBy(e => e.TenantId))
+        {
+            var inserts = new List<(Guid Reader, string Id, StoryPostView Entry)>();
+            var changed = new Dictionary<Guid, StoryPostView>();
+            foreach (var e in school)
+            {
+                switch (e.Data)
+                {
+                    case StoryPostPublished p:
+                        inserts.Add((p.StoryId, StoryPostView.IdFor(p.PostId), StoryPostView.Create(p)));
+                        break;
+                    case StoryPostEdited x:
+                        if (await LoadAsync(operations, changed, x.PostId, cancellation) is { } edited) changed[x.PostId] = edited.Apply(x);
+                        break;
+                    case StoryPostDeleted d:
+                        changed.Remove(d.PostId);
+                        operations.Delete<StoryPostView>(StoryPostView.IdFor(d.PostId));
+                        break;
+                    case ConsentWithdrawn w when w.Purpose is ConsentPurposes.ClassStoryMedia or ConsentPurposes.SchoolStoryMedia:
+                        var kind = w.Purpose == ConsentPurposes.SchoolStoryMedia ? StoryKinds.School : StoryKinds.Class;
+                        foreach (var view in await AppearancesAsync(operations, changed, w.StudentId, kind, cancellation))
+                        {
+                            changed[view.PostId] = view.WithoutAppearancesOf(w.StudentId);
+                        }
+
+                        break;
+                    case StudentErased erased:
+                        foreach (var view in await AppearancesAsync(operations, changed, erased.StudentId, null, cancellation))
+                        {
+                            changed[view.PostId] = view.WithoutStudent(erased.StudentId);
+                        }
+
+                        break;
+                }
+            }
+
+            foreach (var view in changed.Values) operations.Store(view);
+            ReadPositions.Insert(operations, school.Key, inserts);
+        }
+    }
+
+    private static async Task<StoryPostView?> LoadAsync(IDocumentOperations operations, Dictionary<Guid, StoryPostView> changed, Guid postId,
+        CancellationToken ct) =>
+        changed.TryGetValue(postId, out var view) ? view : await operations.LoadAsync<StoryPostView>(StoryPostView.IdFor(postId), ct);
+
+    /// <summary>
+    /// The posts (of stories of <paramref name="kind"/>, or all) naming the student, read under the student's lock and then
+    /// again under their posts' locks (<see cref="StoryLocks"/>), so no post committing meanwhile is missed or overwritten.
+    /// </summary>
+    private static async Task<IReadOnlyList<StoryPostView>> AppearancesAsync(IDocumentOperations operations, Dictionary<Guid, StoryPostView> changed,
+        Guid studentId, string? kind, CancellationToken ct)
+    {
+        await StoryLocks.StudentsAsync(operations, [studentId], ct);
+        var ids = await operations.Query<StoryPostView>().Where(v => v.StudentIds.Contains(studentId)).Select(v => v.PostId).ToListAsync(ct);
+        if (ids.Count == 0) return [];
+        await StoryLocks.PostsAsync(operations, ids, ct);
+        var views = new List<StoryPostView>();
+        foreach (var stored in await operations.Query<StoryPostView>().Where(v => v.StudentIds.Contains(studentId)).ToListAsync(ct))
+        {
+            var view = changed.TryGetValue(stored.PostId, out var pending) ? pending : stored;
+            if (kind is null || view.Kind == kind) views.Add(view);
+        }
+
+        return views;
+    }
+}
+
+public sealed record StoryMediaItem(Guid AttachmentId, string Kind, string ContentType, long Size, int? Width, int? Height,
+    IReadOnlyList<Guid> TaggedStudentIds, IReadOnlyList<Guid> ExcludedStudentIds);
+
+/// <summary>
+/// A post as the caller reads it. Guardians see among the tags only their own children's ids; staff see all.
+/// <c>Text</c> is null once its author was erased (<c>Erased</c>). <c>RemovedMedia</c> counts items taken down after posting
+/// (consent withdrawn, a tagged student erased).
+/// </summary>
+public sealed record StoryPostItem(Guid PostId, Guid StoryId, string Kind, long Cursor, Guid AuthorId, string? AuthorName, string? Text, bool Erased,
+    IReadOnlyList<StoryMediaItem> Media, int RemovedMedia, bool CommentsNeedApproval, DateTimeOffset PostedAt, DateTimeOffset? EditedAt);
+
+/// <summary><c>Cursor</c>: with <c>after</c>, the last post's (pass it as <c>after</c> next time); with <c>before</c>, the oldest post's.</summary>
+public sealed record StoryPage(IReadOnlyList<StoryPostItem> Posts, long Cursor);
+
+public static class GetStoryEndpoint
+{
+    public const int MaxPageSize = 50;
+
+    /// <summary>Read a story's posts: newest first (page back with `before`), or oldest first after a cursor (`after`, catch-up).</summary>
+    /// <remarks>
+    /// The story id is a class id (its Class Story) or the school id (the School Story). Without <c>after</c>, the newest posts
+    /// come first and <c>before</c> pages back; with <c>after</c> (0 = the start), the posts committed after that cursor come
+    /// oldest first, so a client that kept the cursor of a push catches up without losing any.
+    /// </remarks>
+    [ProducesResponseType<StoryPage>(StatusCodes.Status200OK)]
+    [WolverineGet("/api/stories/{storyId}/posts")]
+    public static async Task<IResult> Get(Guid storyId, long? after, long? before, int? limit, Caller caller, IQuerySession session,
+        PersonalDataVault vault, CancellationToken ct)
+    {
+        var take = limit ?? 20;
+        if (take is < 1 or > MaxPageSize) return Problems.Invalid("limit", $"must be between 1 and {MaxPageSize}.");
+        if (after is < 0) return Problems.Invalid("after", "must be zero or a cursor from a previous page.");
+        if (before is < 1) return Problems.Invalid("before", "must be a cursor from a previous page.");
+        if (after is not null && before is not null) return Problems.Invalid("before", "cannot be combined with 'after'.");
+        var story = await StoryAccess.ReadableAsync(session, caller, storyId, ct);
+        if (story is null) return Problems.NotFound("story");
+
+        var query = session.Query<StoryPostView>().Where(p => p.StoryId == storyId);
+        List<StoryPostView> posts;
+        if (after is { } from) posts = (await query.Where(p => p.Sequence > from).OrderBy(p => p.Sequence).Take(take).ToListAsync(ct)).ToList();
+        else if (before is { } until) posts = (await query.Where(p => p.Sequence < until).OrderByDescending(p => p.Sequence).Take(take).ToListAsync(ct)).ToList();
+        else posts = (await query.OrderByDescending(p => p.Sequence).Take(take).ToListAsync(ct)).ToList();
+
+        var items = await StoryReader.ReadAsync(session, vault, caller, posts, ct);
+        var cursor = items.Count == 0 ? after ?? before ?? 0 : after is not null ? items[^1].Cursor : items[^1].Cursor;
+        return Results.Ok(new StoryPage(items, cursor));
+    }
+}
+
+/// <summary>Turns post views into what the caller may read: unsealed at serve time, tags narrowed for guardians.</summary>
+public static class StoryReader
+{
+    public static async Task<List<StoryPostItem>> ReadAsync(IQuerySession session, PersonalDataVault vault, Caller caller,
+        IReadOnlyList<StoryPostView> posts, CancellationToken ct)
+    {
+        var authors = (await session.LoadManyAsync<UserAccount>(ct, posts.Select(p => p.AuthorId).Distinct())).ToDictionary(a => a.Id);
+        HashSet<Guid>? ownChildren = null;
+        if (caller.Role == Role.Guardian)
+        {
+            ownChildren = (await session.Query<Student>().Where(s => s.VisibleGuardianIds.Contains(caller.UserId)).ToListAsync(ct))
+                .Where(s => s.IsVisibleTo(caller.UserId)).Select(s => s.Id).ToHashSet();
+        }
+
+        await vault.PreloadAsync([caller.SchoolId, .. authors.Keys], ct);
+        var items = new List<StoryPostItem>();
+        foreach (var p in posts)
+        {
+            authors.TryGetValue(p.AuthorId, out var author);
+            var authorName = author is null || author.ErasedAt is not null ? null : await vault.UnsealAsync(author.Name, ct);
+            var text = await vault.UnsealAsync(p.Text, p.PostId.ToString(), ct);
+            var media = p.Media.Select(m => new StoryMediaItem(m.Attachment.AttachmentId, m.Attachment.Kind, m.Attachment.ContentType, m.Attachment.Size,
+                m.Attachment.Width, m.Attachment.Height, Narrow(m.TaggedStudentIds, ownChildren), Narrow(m.ExcludedStudentIds, ownChildren))).ToList();
+            items.Add(new StoryPostItem(p.PostId, p.StoryId, p.Kind, p.Sequence, p.AuthorId, authorName, text, text is null, media, p.RemovedMediaCount,
+                p.CommentsNeedApproval, p.PostedAt, p.EditedAt));
+        }
+
+        return items;
+    }
+
+    private static IReadOnlyList<Guid> Narrow(IReadOnlyList<Guid> students, HashSet<Guid>? ownChildren) =>
+        ownChildren is null ? students : students.Where(ownChildren.Contains).ToList();
+}

@@ -1,0 +1,30 @@
+using ClassComms.Notifications;
+using ClassComms.Platform;
+using Marten;
+using Microsoft.AspNetCore.SignalR;
+using Wolverine.Runtime.Handlers;
+
+namespace ClassComms.Stories;
+
+/// <summary>
+/// Runs after the post committed (durable outbox, the push queue). The story holds the post from that commit on (written in its
+/// transaction, <see cref="ReadPositions"/>), so the notice carries its cursor and there is nothing to wait for. Recipients are
+/// computed now (<see cref="StoryAccess.AudienceAsync"/>), plus the author's own sessions. A post deleted meanwhile is not pushed.
+/// </summary>
+public static class PushStoryNoticesHandler
+{
+    public static void Configure(HandlerChain chain) => PushRetries.Apply(chain);
+
+    public static async Task Handle(StoryPostChanged message, IDocumentStore store, IHubContext<NotificationHub, INotificationClient> hub,
+        BusinessMetrics metrics, CancellationToken ct)
+    {
+        await using var session = store.QuerySession(Ids.Tenant(message.SchoolId));
+        var post = await session.LoadAsync<StoryPostView>(StoryPostView.IdFor(message.PostId), ct);
+        if (post is null) return;
+        var recipients = await StoryAccess.AudienceAsync(session, message.SchoolId, post.StoryId, post.Kind, ct);
+        recipients.Add(post.AuthorId);
+        var notice = new StoryNotice(post.PostId, post.StoryId, post.Kind, post.AuthorId, post.Media.Count, post.PostedAt, post.Sequence);
+        var groups = recipients.Select(NotificationHub.UserGroup).ToList();
+        await metrics.PushAsync("story.posted", groups.Count, () => hub.Clients.Groups(groups).StoryPostPublished(notice));
+    }
+}

@@ -1,0 +1,36 @@
+using Marten;
+
+namespace ClassComms.Stories;
+
+/// <summary>
+/// Transaction-scoped advisory locks that keep the story views right under concurrency (taken in id order, in one statement,
+/// held until commit):
+/// <list type="bullet">
+/// <item><b>Student</b>: a post that tags students takes theirs before it reads their consents; the story projection takes it
+/// when it applies a <see cref="Consents.ConsentWithdrawn"/> or <see cref="Students.StudentErased"/> before it looks for the
+/// posts to change. So a withdrawal either commits first (the post then reads it and is refused) or finds the post committed
+/// (and removes its media): never a post showing media whose consent was withdrawn while it was being posted.</item>
+/// <item><b>Post</b>: whatever changes a post's view (edit, delete, a withdrawal's removal) takes it before loading the view,
+/// so two changes of one view cannot overwrite each other.</item>
+/// </list>
+/// Order: attachments (<see cref="Media.AttachmentLocks"/>), then students, then posts.
+/// </summary>
+public static class StoryLocks
+{
+    public static Task StudentsAsync(IDocumentOperations session, IEnumerable<Guid> studentIds, CancellationToken ct) =>
+        LockAsync(session, "classcomms.student-consent/", studentIds, ct);
+
+    public static Task PostsAsync(IDocumentOperations session, IEnumerable<Guid> postIds, CancellationToken ct) =>
+        LockAsync(session, "classcomms.story-post/", postIds, ct);
+
+    private static async Task LockAsync(IDocumentOperations session, string prefix, IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var keys = ids.Distinct().Order().Select(id => prefix + id).ToArray();
+        if (keys.Length == 0) return;
+        // An inline projection runs inside the saving transaction; an endpoint opens it here so the lock lasts until commit.
+        if (session is IDocumentSession documents) await documents.BeginTransactionAsync(ct);
+        await session.QueryAsync<long>(
+            "select count(l) from (select pg_advisory_xact_lock(hashtextextended(k, 0)) as l from (select unnest(?::text[]) as k order by 1) o) s",
+            ct, new object[] { keys });
+    }
+}

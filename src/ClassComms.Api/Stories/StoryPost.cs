@@ -1,0 +1,42 @@
+using ClassComms.Media;
+using ClassComms.PersonalData;
+
+namespace ClassComms.Stories;
+
+/// <summary>
+/// A story is addressed by one id: a class's id for its Class Story, the school's id for the School Story. Each post is its
+/// own stream (stream id = post id).
+/// </summary>
+public static class StoryKinds
+{
+    /// <summary>The Class Story: the class's teacher (or a leader) posts; the class's guardians and its staff read.</summary>
+    public const string Class = "class";
+
+    /// <summary>The School Story: leaders post; every guardian of the school and every member of staff reads.</summary>
+    public const string School = "school";
+
+    /// <summary>The consent a student needs to appear in a media item of a story of this kind.</summary>
+    public static string ConsentPurpose(string kind) =>
+        kind == School ? Consents.ConsentPurposes.SchoolStoryMedia : Consents.ConsentPurposes.ClassStoryMedia;
+}
+
+/// <summary>
+/// A photo or video of a post. <paramref name="TaggedStudentIds"/> appear in it (each needed consent when it was posted, and
+/// the item leaves every view when one of them withdraws it or is erased); <paramref name="ExcludedStudentIds"/> were marked by
+/// the author as excluded or blurred (not identifiable), so no consent was needed.
+/// </summary>
+public sealed record StoryMedia(AttachmentRef Attachment, IReadOnlyList<Guid> TaggedStudentIds, IReadOnlyList<Guid> ExcludedStudentIds);
+
+// Events of the story post stream (stream id = post id).
+
+/// <summary>The text is sealed for the author and the school (erasing the author or shredding the school shreds it).</summary>
+public sealed record StoryPostPublished(Guid PostId, Guid AuthorId, Guid StoryId, string Kind, Sealed Text, IReadOnlyList<StoryMedia> Media,
+    bool CommentsNeedApproval, DateTimeOffset At);
+
+/// <summary>The author replaced the text and removed the media items <paramref name="RemovedAttachmentIds"/>.</summary>
+public sealed record StoryPostEdited(Guid PostId, Guid EditorId, Sealed Text, IReadOnlyList<Guid> RemovedAttachmentIds, DateTimeOffset At);
+
+public sealed record StoryPostDeleted(Guid PostId, Guid DeletedBy, DateTimeOffset At);
+
+/// <summary>Not an event: tells the push handler, after commit, that a post was published (ids only).</summary>
+public sealed record StoryPostChanged(Guid SchoolId, Guid PostId);
