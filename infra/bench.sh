@@ -4,6 +4,10 @@
 #   infra/bench.sh            messaging latency (below)
 #   infra/bench.sh media      media memory: the API's resident-memory growth for a 200 MB upload and download
 #                             (tests/ClassComms.Benchmarks/MediaMemory.cs; writes .data/bench/media-memory.md)
+#   infra/bench.sh stories    a 4-photo Class Story post to 30 families (POST → every guardian's push) beside a 30-family
+#                             announcement in the same run, and a consent withdrawal for a student tagged in 200 posts
+#                             (tests/ClassComms.Benchmarks/StoryLatency.cs; CLASSCOMMS_BENCH_N_S posts, default 50;
+#                             writes .data/bench/story-latency.md)
 #
 # What it measures: the time from just before a teacher's HTTP POST to the moment a guardian's SignalR client
 # receives MessageReceived for that message id, through the whole real path: Kestrel → Wolverine.Http endpoint →

@@ -286,6 +286,7 @@ public sealed class ApiDriver : IAsyncDisposable
             .Build();
         hub.On<MessageNotice>("MessageReceived", n => receipts.Arrived(receiver, n.MessageId));
         hub.On<PointNotice>("PointAwarded", n => receipts.Arrived(receiver, n.PointId));
+        hub.On<StoryNotice>("StoryPostPublished", n => receipts.Arrived(receiver, n.PostId));
         await hub.StartAsync();
         lock (_hubs) _hubs.Add(hub);
     }

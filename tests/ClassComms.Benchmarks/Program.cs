@@ -41,6 +41,13 @@ if (args is ["media", ..]) // media memory benchmark (MediaMemory.cs): infra/ben
     return await MediaMemory.RunAsync(apiDll, pg, blobs, Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "media-memory.md"));
 }
 
+if (args is ["stories", ..]) // story post and consent withdrawal benchmark (StoryLatency.cs): infra/bench.sh stories
+{
+    await PrepareDatabaseAsync(pg);
+    return await StoryLatency.RunAsync(apiDll, pg, blobs, Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "story-latency.md"),
+        EnvInt("CLASSCOMMS_BENCH_N_S", 50), receiptTimeout);
+}
+
 var output = Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "messaging-latency.md");
 var rawOutput = Path.ChangeExtension(output, ".csv");
 var raw = new List<string> { "scenario,iteration,receiver,request_ms,receipt_ms" };

@@ -31,7 +31,7 @@ public static class DownloadAttachmentEndpoint
         {
             // Served only while the post's view still holds the item: consent withdrawn or a tagged student erased takes it down.
             if (await StoryAccess.ReadablePostAsync(session, caller, postId, ct) is not { } found
-                || found.Post.Media.All(m => m.Attachment.AttachmentId != stored.Id)) return Problems.NotFound("attachment");
+                || !found.Post.Media.Any(m => m.Attachment.AttachmentId == stored.Id && found.Story.CanSee(found.Post, m))) return Problems.NotFound("attachment");
         }
         else if (stored.MessageId is { } messageId)
         {

@@ -23,6 +23,8 @@ public interface INotificationClient
     Task AgeOfConsentReached(Consents.AgeOfConsentNotice notice);
 
     Task StoryPostPublished(StoryNotice notice);
+
+    Task StoryCommentPublished(StoryCommentNotice notice);
 }
 
 /// <summary>
@@ -50,6 +52,12 @@ public sealed record PointNotice(Guid PointId, Guid AwardId, Guid StudentId, Gui
 /// it: <c>Cursor</c> is its position in the story (<c>GET /api/stories/{StoryId}/posts?after={Cursor - 1}</c> returns it first).
 /// </summary>
 public sealed record StoryNotice(Guid PostId, Guid StoryId, string Kind, Guid AuthorId, int Media, DateTimeOffset At, long Cursor);
+
+/// <summary>
+/// A comment now shown on a story post (added, or approved): ids only. <c>Cursor</c> is its position in the post's comments
+/// (<c>GET /api/stories/posts/{PostId}/comments?after={Cursor - 1}</c> returns it first).
+/// </summary>
+public sealed record StoryCommentNotice(Guid CommentId, Guid PostId, Guid StoryId, Guid AuthorId, DateTimeOffset At, long Cursor);
 
 /// <summary>
 /// Authorized hub. Each connection joins only its own user group, computed on the server from the token;

@@ -28,5 +28,6 @@ public static class PushQueueConfiguration
         opts.PublishMessage<MessagesReadNotice>().ToLocalQueue(PushQueue);
         opts.PublishMessage<PointsChanged>().ToLocalQueue(PushQueue);
         opts.PublishMessage<Stories.StoryPostChanged>().ToLocalQueue(PushQueue);
+        opts.PublishMessage<Stories.StoryCommentChanged>().ToLocalQueue(PushQueue);
     }
 }

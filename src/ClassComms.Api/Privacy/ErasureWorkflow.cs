@@ -211,6 +211,7 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
         }
 
         session.Delete<GuardianPreferences>(guardianId);
+        await Stories.StoryContributions.ForgetAsync(session, guardianId, now, ct);
         foreach (var student in await session.Query<Student>().Where(s => s.GuardianIds.Contains(guardianId)).ToListAsync(ct))
         {
             var stream = await session.Events.FetchForWriting<Student>(student.Id, ct);

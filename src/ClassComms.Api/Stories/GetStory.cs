@@ -82,7 +82,9 @@ public sealed class StoryProjection : IProjection
         foreach (var school in events.GroupBy(e => e.TenantId))
         {
             var inserts = new List<(Guid Reader, string Id, StoryPostView Entry)>();
+            var comments = new List<(Guid Reader, string Id, StoryComment Entry)>();
             var changed = new Dictionary<Guid, StoryPostView>();
+            var changedComments = new Dictionary<Guid, StoryComment>();
             foreach (var e in school)
             {
                 switch (e.Data)
@@ -96,6 +98,55 @@ public sealed class StoryProjection : IProjection
                     case StoryPostDeleted d:
                         changed.Remove(d.PostId);
                         operations.Delete<StoryPostView>(StoryPostView.IdFor(d.PostId));
+                        operations.DeleteWhere<StoryComment>(c => c.PostId == d.PostId);
+                        operations.DeleteWhere<PendingStoryComment>(c => c.PostId == d.PostId);
+                        operations.DeleteWhere<StoryLike>(l => l.PostId == d.PostId);
+                        break;
+                    case StoryCommentAdded c when c.Pending:
+                        operations.Store(new PendingStoryComment(c.CommentId, c.PostId, c.StoryId, c.AuthorId, c.Body, c.At));
+                        break;
+                    case StoryCommentAdded c:
+                        comments.Add((c.StoryId, StoryComment.IdFor(c.CommentId),
+                            new StoryComment(StoryComment.IdFor(c.CommentId), c.CommentId, c.PostId, c.StoryId, c.AuthorId, c.Body, false, [], 0, c.At)));
+                        break;
+                    case StoryCommentApproved a:
+                        if (await operations.LoadAsync<PendingStoryComment>(a.CommentId, cancellation) is { } pending)
+                        {
+                            operations.Delete<PendingStoryComment>(a.CommentId);
+                            comments.Add((pending.StoryId, StoryComment.IdFor(a.CommentId), new StoryComment(StoryComment.IdFor(a.CommentId), a.CommentId,
+                                pending.PostId, pending.StoryId, pending.AuthorId, pending.Body, false, [], 0, pending.At)));
+                        }
+
+                        break;
+                    case StoryCommentHidden h:
+                        if (await LoadCommentAsync(operations, changedComments, h.CommentId, cancellation) is { } hidden)
+                        {
+                            changedComments[h.CommentId] = hidden with { Hidden = true };
+                        }
+
+                        break;
+                    case StoryCommentReported r:
+                        if (await LoadCommentAsync(operations, changedComments, r.CommentId, cancellation) is { } reported && !reported.ReportedBy.Contains(r.ReportedBy))
+                        {
+                            changedComments[r.CommentId] = reported with { ReportedBy = [.. reported.ReportedBy, r.ReportedBy] };
+                        }
+
+                        break;
+                    case StoryPostLiked l:
+                        operations.Store(new StoryLike(StoryLike.IdFor(l.PostId, l.PersonId), l.PostId, l.PersonId, l.At));
+                        break;
+                    case StoryPostUnliked u:
+                        operations.Delete<StoryLike>(StoryLike.IdFor(u.PostId, u.PersonId));
+                        break;
+                    case StoryContributionsErased x:
+                        foreach (var id in changedComments.Where(c => c.Value.PostId == x.PostId && c.Value.AuthorId == x.PersonId).Select(c => c.Key).ToList())
+                        {
+                            changedComments.Remove(id);
+                        }
+
+                        operations.DeleteWhere<StoryComment>(c => c.PostId == x.PostId && c.AuthorId == x.PersonId);
+                        operations.DeleteWhere<PendingStoryComment>(c => c.PostId == x.PostId && c.AuthorId == x.PersonId);
+                        operations.Delete<StoryLike>(StoryLike.IdFor(x.PostId, x.PersonId));
                         break;
                     case ConsentWithdrawn w when w.Purpose is ConsentPurposes.ClassStoryMedia or ConsentPurposes.SchoolStoryMedia:
                         var kind = w.Purpose == ConsentPurposes.SchoolStoryMedia ? StoryKinds.School : StoryKinds.Class;
@@ -116,13 +167,19 @@ public sealed class StoryProjection : IProjection
             }
 
             foreach (var view in changed.Values) operations.Store(view);
+            foreach (var comment in changedComments.Values) operations.Store(comment);
             ReadPositions.Insert(operations, school.Key, inserts);
+            ReadPositions.Insert(operations, school.Key, comments);
         }
     }
 
     private static async Task<StoryPostView?> LoadAsync(IDocumentOperations operations, Dictionary<Guid, StoryPostView> changed, Guid postId,
         CancellationToken ct) =>
         changed.TryGetValue(postId, out var view) ? view : await operations.LoadAsync<StoryPostView>(StoryPostView.IdFor(postId), ct);
+
+    private static async Task<StoryComment?> LoadCommentAsync(IDocumentOperations operations, Dictionary<Guid, StoryComment> changed, Guid commentId,
+        CancellationToken ct) =>
+        changed.TryGetValue(commentId, out var comment) ? comment : await operations.LoadAsync<StoryComment>(StoryComment.IdFor(commentId), ct);
 
     /// <summary>
     /// The posts (of stories of <paramref name="kind"/>, or all) naming the student, read under the student's lock and then
@@ -150,12 +207,13 @@ public sealed record StoryMediaItem(Guid AttachmentId, string Kind, string Conte
     IReadOnlyList<Guid> TaggedStudentIds, IReadOnlyList<Guid> ExcludedStudentIds);
 
 /// <summary>
-/// A post as the caller reads it. Guardians see among the tags only their own children's ids; staff see all.
+/// A post as the caller reads it. Family members see among the tags only their own children's ids; staff see all.
 /// <c>Text</c> is null once its author was erased (<c>Erased</c>). <c>RemovedMedia</c> counts items taken down after posting
 /// (consent withdrawn, a tagged student erased).
 /// </summary>
 public sealed record StoryPostItem(Guid PostId, Guid StoryId, string Kind, long Cursor, Guid AuthorId, string? AuthorName, string? Text, bool Erased,
-    IReadOnlyList<StoryMediaItem> Media, int RemovedMedia, bool CommentsNeedApproval, DateTimeOffset PostedAt, DateTimeOffset? EditedAt);
+    IReadOnlyList<StoryMediaItem> Media, int RemovedMedia, bool CommentsNeedApproval, int Likes, bool LikedByMe, int Comments, DateTimeOffset PostedAt,
+    DateTimeOffset? EditedAt);
 
 /// <summary><c>Cursor</c>: with <c>after</c>, the last post's (pass it as <c>after</c> next time); with <c>before</c>, the oldest post's.</summary>
 public sealed record StoryPage(IReadOnlyList<StoryPostItem> Posts, long Cursor);
@@ -189,26 +247,28 @@ public static class GetStoryEndpoint
         else if (before is { } until) posts = (await query.Where(p => p.Sequence < until).OrderByDescending(p => p.Sequence).Take(take).ToListAsync(ct)).ToList();
         else posts = (await query.OrderByDescending(p => p.Sequence).Take(take).ToListAsync(ct)).ToList();
 
-        var items = await StoryReader.ReadAsync(session, vault, caller, posts, ct);
+        var items = await StoryReader.ReadAsync(session, vault, caller, story, posts, ct);
         var cursor = items.Count == 0 ? after ?? before ?? 0 : after is not null ? items[^1].Cursor : items[^1].Cursor;
         return Results.Ok(new StoryPage(items, cursor));
     }
 }
 
-/// <summary>Turns post views into what the caller may read: unsealed at serve time, tags narrowed for guardians.</summary>
+/// <summary>
+/// Turns post views into what the caller may read: unsealed at serve time; for family members, each media item as the one
+/// audience decision allows (<see cref="StoryRef.CanSee"/>: nothing tagging a child they are restricted from) and tags narrowed
+/// to their own children.
+/// </summary>
 public static class StoryReader
 {
-    public static async Task<List<StoryPostItem>> ReadAsync(IQuerySession session, PersonalDataVault vault, Caller caller,
+    public static async Task<List<StoryPostItem>> ReadAsync(IQuerySession session, PersonalDataVault vault, Caller caller, StoryRef story,
         IReadOnlyList<StoryPostView> posts, CancellationToken ct)
     {
         var authors = (await session.LoadManyAsync<UserAccount>(ct, posts.Select(p => p.AuthorId).Distinct())).ToDictionary(a => a.Id);
-        HashSet<Guid>? ownChildren = null;
-        if (caller.Role == Role.Guardian)
-        {
-            ownChildren = (await session.Query<Student>().Where(s => s.VisibleGuardianIds.Contains(caller.UserId)).ToListAsync(ct))
-                .Where(s => s.IsVisibleTo(caller.UserId)).Select(s => s.Id).ToHashSet();
-        }
+        var ownChildren = story.Access?.VisibleChildren.Select(c => c.StudentId).ToHashSet();
 
+        var ids = posts.Select(p => p.PostId).ToArray();
+        var likes = ids.Length == 0 ? [] : await session.Query<StoryLike>().Where(l => l.PostId.IsOneOf(ids)).ToListAsync(ct);
+        var shown = ids.Length == 0 ? [] : await session.Query<StoryComment>().Where(c => c.PostId.IsOneOf(ids) && !c.Hidden).Select(c => c.PostId).ToListAsync(ct);
         await vault.PreloadAsync([caller.SchoolId, .. authors.Keys], ct);
         var items = new List<StoryPostItem>();
         foreach (var p in posts)
@@ -216,10 +276,11 @@ public static class StoryReader
             authors.TryGetValue(p.AuthorId, out var author);
             var authorName = author is null || author.ErasedAt is not null ? null : await vault.UnsealAsync(author.Name, ct);
             var text = await vault.UnsealAsync(p.Text, p.PostId.ToString(), ct);
-            var media = p.Media.Select(m => new StoryMediaItem(m.Attachment.AttachmentId, m.Attachment.Kind, m.Attachment.ContentType, m.Attachment.Size,
+            var media = p.Media.Where(m => story.CanSee(p, m)).Select(m => new StoryMediaItem(m.Attachment.AttachmentId, m.Attachment.Kind, m.Attachment.ContentType, m.Attachment.Size,
                 m.Attachment.Width, m.Attachment.Height, Narrow(m.TaggedStudentIds, ownChildren), Narrow(m.ExcludedStudentIds, ownChildren))).ToList();
             items.Add(new StoryPostItem(p.PostId, p.StoryId, p.Kind, p.Sequence, p.AuthorId, authorName, text, text is null, media, p.RemovedMediaCount,
-                p.CommentsNeedApproval, p.PostedAt, p.EditedAt));
+                p.CommentsNeedApproval, likes.Count(l => l.PostId == p.PostId), likes.Any(l => l.PostId == p.PostId && l.PersonId == caller.UserId),
+                shown.Count(c => c == p.PostId), p.PostedAt, p.EditedAt));
         }
 
         return items;

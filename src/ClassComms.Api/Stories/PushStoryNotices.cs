@@ -27,4 +27,23 @@ public static class PushStoryNoticesHandler
         var groups = recipients.Select(NotificationHub.UserGroup).ToList();
         await metrics.PushAsync("story.posted", groups.Count, () => hub.Clients.Groups(groups).StoryPostPublished(notice));
     }
+
+    /// <summary>A comment now shown: to the story's audience, the post's author and the comment's. A hidden or removed one is not pushed.</summary>
+    public static async Task Handle(StoryCommentChanged message, IDocumentStore store, IHubContext<NotificationHub, INotificationClient> hub,
+        BusinessMetrics metrics, CancellationToken ct)
+    {
+        await using var session = store.QuerySession(Ids.Tenant(message.SchoolId));
+        var batch = session.CreateBatchQuery();
+        var postLoad = batch.Load<StoryPostView>(StoryPostView.IdFor(message.PostId));
+        var commentLoad = batch.Load<StoryComment>(StoryComment.IdFor(message.CommentId));
+        await batch.Execute(ct);
+        var (post, comment) = (await postLoad, await commentLoad);
+        if (post is null || comment is null || comment.Hidden) return;
+        var recipients = await StoryAccess.AudienceAsync(session, message.SchoolId, post.StoryId, post.Kind, ct);
+        recipients.Add(post.AuthorId);
+        recipients.Add(comment.AuthorId);
+        var notice = new StoryCommentNotice(comment.CommentId, post.PostId, post.StoryId, comment.AuthorId, comment.At, comment.Sequence);
+        var groups = recipients.Select(NotificationHub.UserGroup).ToList();
+        await metrics.PushAsync("story.commented", groups.Count, () => hub.Clients.Groups(groups).StoryCommentPublished(notice));
+    }
 }

@@ -1,18 +1,33 @@
 using ClassComms.Accounts;
+using ClassComms.Audience;
 using ClassComms.Classes;
 using ClassComms.Platform;
-using ClassComms.Students;
 using Marten;
 
 namespace ClassComms.Stories;
 
-/// <summary>A story as the caller reaches it: the School Story (id = school id) or a Class Story (id = class id).</summary>
-public sealed record StoryRef(Guid Id, string Kind, SchoolClass? Class);
+/// <summary>
+/// A story as the caller reaches it: the School Story (id = school id) or a Class Story (id = class id). <see cref="Access"/>: the
+/// caller's audience document when they read as a family member (guardian, student account); null for staff.
+/// </summary>
+public sealed record StoryRef(Guid Id, string Kind, SchoolClass? Class, AudienceAccess? Access = null)
+{
+    /// <summary>
+    /// Whether the caller may see this media item of a post of this story: staff always; a family member as the one audience
+    /// decision says (<see cref="Visibility.CanSee"/>: in the story's audience, not restricted from a tagged child, every tagged
+    /// student's consent standing). The view holds only items whose tagged students' consent stands (<see cref="StoryProjection"/>),
+    /// so its tags are the consented students.
+    /// </summary>
+    public bool CanSee(StoryPostView post, StoryMedia media) =>
+        Access is null || Visibility.CanSee(Access, AudienceItem.StoryMedia(Kind == StoryKinds.Class ? Id : null, media.TaggedStudentIds,
+            media.TaggedStudentIds, post.PostedAt));
+}
 
 /// <summary>
 /// Who reads and who writes a story. Sessions are already scoped to the caller's school. Readers: the staff of the class
-/// (its teacher, leaders, the DPO) and every guardian with a linked, unrestricted child in the class; for the School Story,
-/// all staff and every guardian with such a child in the school. Writers: the class's teacher or a leader; leaders only for
+/// (its teacher, leaders, the DPO) and every family member (guardian, student account) whose audience document
+/// (<see cref="AudienceAccess"/>) has an unrestricted child in the class; for the School Story, all staff and every family
+/// member with such a child in the school. Writers: the class's teacher or a leader; leaders only for
 /// the School Story.
 /// </summary>
 public static class StoryAccess
@@ -20,22 +35,22 @@ public static class StoryAccess
     /// <summary>The story if the caller may read it, else null (answer 404).</summary>
     public static async Task<StoryRef?> ReadableAsync(IQuerySession session, Caller caller, Guid storyId, CancellationToken ct)
     {
-        if (storyId == caller.SchoolId)
+        if (caller.IsStaff)
         {
-            var school = new StoryRef(storyId, StoryKinds.School, null);
-            if (caller.IsStaff) return school;
-            if (caller.Role != Role.Guardian) return null;
-            var children = await session.Query<Student>().Where(s => s.VisibleGuardianIds.Contains(caller.UserId)).ToListAsync(ct);
-            return children.Any(c => c.IsVisibleTo(caller.UserId)) ? school : null;
+            if (storyId == caller.SchoolId) return new StoryRef(storyId, StoryKinds.School, null);
+            var taught = await session.LoadAsync<SchoolClass>(storyId, ct);
+            return taught is not null && (caller.Role is Role.Leader or Role.Dpo || taught.TeacherId == caller.UserId)
+                ? new StoryRef(storyId, StoryKinds.Class, taught)
+                : null;
         }
 
+        if (caller.Role is not (Role.Guardian or Role.Student)) return null;
+        var access = await session.LoadAsync<AudienceAccess>(caller.UserId, ct);
+        if (access is null) return null;
+        if (storyId == caller.SchoolId) return access.ClassIds.Count > 0 ? new StoryRef(storyId, StoryKinds.School, null, access) : null;
+        if (!access.ClassIds.Contains(storyId)) return null;
         var schoolClass = await session.LoadAsync<SchoolClass>(storyId, ct);
-        if (schoolClass is null) return null;
-        var story = new StoryRef(storyId, StoryKinds.Class, schoolClass);
-        if (caller.IsStaff) return caller.Role is Role.Leader or Role.Dpo || schoolClass.TeacherId == caller.UserId ? story : null;
-        if (caller.Role != Role.Guardian) return null;
-        var inClass = await session.Query<Student>().Where(s => s.ClassId == storyId && s.VisibleGuardianIds.Contains(caller.UserId)).ToListAsync(ct);
-        return inClass.Any(c => c.IsVisibleTo(caller.UserId)) ? story : null;
+        return schoolClass is null ? null : new StoryRef(storyId, StoryKinds.Class, schoolClass, access);
     }
 
     /// <summary>The story if the caller may post to it; otherwise the problem to answer (404 unknown or not theirs, 403 a teacher on the School Story).</summary>
@@ -65,15 +80,16 @@ public static class StoryAccess
     }
 
     /// <summary>
-    /// Who is told of a new item of the story (pushes): the class's visible guardians and its teacher; for the School Story, every
-    /// visible guardian of the school and every member of staff. Leaders and the DPO read Class Stories but are not pushed them.
+    /// Who is told of a new item of the story (pushes), from the same audience documents as the reads: every family member
+    /// with an unrestricted child in the class, and its teacher; for the School Story, every family member with such a child in
+    /// the school and every member of staff. Leaders and the DPO read Class Stories but are not pushed them.
     /// </summary>
     public static async Task<HashSet<Guid>> AudienceAsync(IQuerySession session, Guid schoolId, Guid storyId, string kind, CancellationToken ct)
     {
         var audience = new HashSet<Guid>();
         if (kind == StoryKinds.School)
         {
-            foreach (var s in await session.Query<Student>().Where(s => s.ErasedAt == null).ToListAsync(ct)) audience.UnionWith(s.VisibleGuardianIds);
+            audience.UnionWith(await session.Query<AudienceAccess>().Where(x => x.ClassIds.Any()).Select(x => x.Id).ToListAsync(ct));
             var staff = await session.Query<UserAccount>()
                 .Where(a => a.SchoolId == schoolId && a.ErasedAt == null && a.Role != Role.Guardian && a.Role != Role.Student).Select(a => a.Id).ToListAsync(ct);
             audience.UnionWith(staff);
@@ -83,11 +99,7 @@ public static class StoryAccess
         var schoolClass = await session.LoadAsync<SchoolClass>(storyId, ct);
         if (schoolClass is null) return audience;
         audience.Add(schoolClass.TeacherId);
-        foreach (var s in await session.Query<Student>().Where(s => s.ClassId == storyId && s.ErasedAt == null).ToListAsync(ct))
-        {
-            audience.UnionWith(s.VisibleGuardianIds);
-        }
-
+        audience.UnionWith((await AudienceAccess.OfClassAsync(session, storyId, ct)).Select(x => x.Id));
         return audience;
     }
 }

@@ -123,4 +123,28 @@ public sealed class when_posting_to_a_story(AppFixture app) : IntegrationTest(ap
         Assert.Empty(nothing.Posts);
         Assert.Equal(after.Cursor, nothing.Cursor);
     }
+
+    [Fact]
+    public async Task a_guardian_restricted_from_a_child_no_longer_sees_media_tagging_that_child_but_still_reads_the_story_through_another()
+    {
+        var world = await Api.CreateWorld();
+        var (ada, ben) = (world.Students[0], world.Students[1]);
+        var parent = await Api.GuardianOf(world.Teacher, ada);
+        await Api.Post<ClassComms.Guardians.ChildLinked>("/api/guardians/me/children",
+            new ClassComms.Guardians.LinkChild((await Api.IssueCode(world.Teacher, ben)).Code), parent, HttpStatusCode.OK);
+        foreach (var s in new[] { ada, ben }) await GiveConsent(Store, world.SchoolId, s, ConsentPurposes.ClassStoryMedia, world.Leader.UserId);
+        var adaPhoto = await Host.Photo(world.Teacher, world.ClassId);
+        var benPhoto = await Host.Photo(world.Teacher, world.ClassId);
+        await Api.PostStory(world.Teacher, world.ClassId, "Class photo day", Tagging(adaPhoto, ada), Tagging(benPhoto, ben));
+        Assert.Equal(2, Assert.Single((await Api.Story(parent, world.ClassId)).Posts).Media.Count);
+
+        await Api.RestrictGuardian(world.Leader, ada, parent.UserId);
+        parent = await Api.SignInAgain(parent);
+
+        var post = Assert.Single((await Api.Story(parent, world.ClassId)).Posts);
+        Assert.Equal("Class photo day", post.Text);
+        Assert.Equal(benPhoto, Assert.Single(post.Media).AttachmentId);
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.Download(parent, adaPhoto)).Status);
+        Assert.Equal(2, Assert.Single((await Api.Story(world.Teacher, world.ClassId)).Posts).Media.Count);
+    }
 }

@@ -21,6 +21,8 @@ public sealed class HubClient : IAsyncDisposable
         Listen<MessageNotice>(nameof(INotificationClient.MessageReceived));
         Listen<MessageNotice>(nameof(INotificationClient.MessageWithdrawn));
         Listen<ReadNotice>(nameof(INotificationClient.MessagesRead));
+        Listen<StoryNotice>(nameof(INotificationClient.StoryPostPublished));
+        Listen<StoryCommentNotice>(nameof(INotificationClient.StoryCommentPublished));
     }
 
     public static Task<HubClient> Connect(AppFixture app, Session? who) => Connect(app.Host.GetTestServer(), who);
