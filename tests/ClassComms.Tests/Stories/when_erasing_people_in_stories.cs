@@ -41,7 +41,7 @@ public sealed class when_erasing_people_in_stories(AppFixture app) : Integration
         await using var session = Store.QuerySession(Ids.Tenant(world.SchoolId));
         var media = await session.LoadAsync<MediaObject>(together);
         Assert.NotNull(media!.DeletedAt);
-        Assert.False(await Host.Services.GetRequiredService<MediaStore>().Media.GetBlobClient(media.BlobName).ExistsAsync()).Value);
+        Assert.False((await Host.Services.GetRequiredService<MediaStore>().Media.GetBlobClient(media.BlobName).ExistsAsync()).Value);
         Assert.Equal(post.PostId, media.StoryPostId);
     }
 
