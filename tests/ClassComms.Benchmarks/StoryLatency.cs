@@ -62,7 +62,7 @@ public static class StoryLatency
             for (var p = 0; p < PhotosPerPost; p++)
             {
                 var photo = await Upload(teacher.Http, world.ClassId, Png(16, 16));
-                media.Add(new StoryMediaRequest(photo, [world.Students[(i + 5) * PhotosPerPost % Families + p]], []));
+                media.Add(new StoryMediaRequest(photo, [world.Students[((i + 5) * PhotosPerPost + p) % Families]], []));
             }
 
             var t0 = Clock.Now();
