@@ -37,8 +37,12 @@ public sealed record MessagesRead(Guid ConversationId, Guid ReaderId, IReadOnlyL
 /// <summary>
 /// Not an event: the message to the push handler that a message was posted or withdrawn (<see cref="MessagePosted"/>,
 /// <see cref="MessageWithdrawn"/>), sent after commit. Ids only: the handler loads the message and pushes what it now is.
+/// <paramref name="ConversationId"/>, <paramref name="ClassId"/> and <paramref name="StudentId"/> (the student of a thread,
+/// null for an announcement) never change for a message and say where its audience is found, so the handler reads the
+/// message, the conversation and the candidate guardians in one round trip; a notice without them (queued by an older
+/// build) costs two more.
 /// </summary>
-public sealed record MessageChanged(Guid SchoolId, Guid MessageId);
+public sealed record MessageChanged(Guid SchoolId, Guid MessageId, Guid? ConversationId = null, Guid? ClassId = null, Guid? StudentId = null);
 
 /// <summary>The conversation aggregate and inline snapshot: who takes part and what it is about (ids only).</summary>
 public sealed record Conversation(

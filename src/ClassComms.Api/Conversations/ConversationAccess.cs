@@ -52,6 +52,12 @@ public static class ConversationAccess
         var candidates = conversation.Kind == ConversationKinds.Announcement
             ? await AudienceAccess.OfClassAsync(session, conversation.ClassId, ct)
             : await AudienceAccess.HoldingAnyAsync(session, [conversation.StudentId!.Value], ct);
+        return GuardianAudience(conversation, candidates, at);
+    }
+
+    /// <summary><see cref="GuardianAudienceAsync"/> from candidates already read (the push handler reads them in its batch).</summary>
+    public static IReadOnlyList<AudienceAccess> GuardianAudience(Conversation conversation, IEnumerable<AudienceAccess> candidates, DateTimeOffset at)
+    {
         var item = AudienceItem.Message(conversation, at);
         return candidates.Where(a => a.Kind == AudienceKinds.Guardian && Visibility.CanSee(a, item)).ToList();
     }

@@ -41,6 +41,6 @@ public static class PostAnnouncementEndpoint
         session.Events.StartStream<Conversation>(conversation.Id, started,
             new MessagePosted(conversation.Id, caller.UserId, messageId, body, attachments, request.Urgent, recipients.ToList(), now));
         return (Results.Created($"/api/conversations/{conversation.Id}", new AnnouncementPosted(conversation.Id, messageId, recipients.Count)),
-            new OutgoingMessages { new MessageChanged(caller.SchoolId, messageId) });
+            new OutgoingMessages { new MessageChanged(caller.SchoolId, messageId, conversation.Id, classId, conversation.StudentId) });
     }
 }

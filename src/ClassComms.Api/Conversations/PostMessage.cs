@@ -41,6 +41,6 @@ public static class PostMessageEndpoint
         recipients.Remove(caller.UserId);
         session.Events.Append(conversationId, new MessagePosted(conversationId, caller.UserId, messageId, body, attachments, request.Urgent, recipients.ToList(), clock.GetUtcNow()));
         return (Results.Created($"/api/conversations/{conversationId}/messages/{messageId}", new MessageAccepted(conversationId, messageId)),
-            new OutgoingMessages { new MessageChanged(caller.SchoolId, messageId) });
+            new OutgoingMessages { new MessageChanged(caller.SchoolId, messageId, conversationId, conversation.ClassId, conversation.StudentId) });
     }
 }

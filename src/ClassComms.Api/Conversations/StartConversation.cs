@@ -54,7 +54,7 @@ public static class StartConversationEndpoint
             var (body, attachments, _) = await MessageDraft.SealAsync(session, vault, caller, conversation, request.Text, null, messageId, ct);
             session.Events.StartStream<Conversation>(conversation.Id, started,
                 new MessagePosted(conversation.Id, caller.UserId, messageId, body, attachments, request.Urgent, group, now));
-            messages.Add(new MessageChanged(caller.SchoolId, messageId));
+            messages.Add(new MessageChanged(caller.SchoolId, messageId, conversation.Id, conversation.ClassId, conversation.StudentId));
             threads.Add(new StartedThread(conversation.Id, messageId, group));
         }
 

@@ -25,13 +25,14 @@ public static class UnsendMessageEndpoint
     public static async Task<(IResult, OutgoingMessages)> Delete(Guid conversationId, Guid messageId, Caller caller,
         IDocumentSession session, IOptions<MessagingOptions> options, TimeProvider clock, CancellationToken ct)
     {
-        if (await ConversationAccess.ParticipantAsync(session, caller, conversationId, ct) is null) return (Problems.NotFound("conversation"), []);
+        var conversation = await ConversationAccess.ParticipantAsync(session, caller, conversationId, ct);
+        if (conversation is null) return (Problems.NotFound("conversation"), []);
         var message = await session.LoadAsync<MessageView>(messageId, ct);
         var decision = Decide(message, conversationId, caller, clock.GetUtcNow(), options.Value.UnsendWindow);
         if (decision.Problem is not null) return (decision.Problem, []);
 
         session.Events.Append(conversationId, decision.Withdrawn!);
-        return (Results.NoContent(), new OutgoingMessages { new MessageChanged(caller.SchoolId, messageId) });
+        return (Results.NoContent(), new OutgoingMessages { new MessageChanged(caller.SchoolId, messageId, conversationId, conversation.ClassId, conversation.StudentId) });
     }
 
     /// <summary>Whether the caller may unsend this message of this conversation now: the event to append, or the problem to answer.

@@ -1,4 +1,5 @@
 using ClassComms.Accounts;
+using ClassComms.Audience;
 using ClassComms.Conversations;
 using ClassComms.Platform;
 using ClassComms.Schools;
@@ -26,8 +27,28 @@ public static class PushMessageNoticesHandler
         IHubContext<NotificationHub, INotificationClient> hub, IMessageContext bus, TimeProvider clock, BusinessMetrics metrics, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(notice.SchoolId));
-        var (message, conversation) = await LoadAsync(session, notice.MessageId, ct);
-        var recipients = await ConversationAccess.RecipientsAsync(session, conversation, ct);
+        // Round trip 1: the message, its conversation, the school and the candidate guardians (the notice says where the
+        // audience is found; an older notice does not, and the conversation is read first).
+        var hint = notice is { ConversationId: { } c, ClassId: { } k } ? new AudienceHint(c, k, notice.StudentId) : await AudienceOfAsync(session, notice.MessageId, ct);
+        var read = session.CreateBatchQuery();
+        var messageLoad = read.Load<MessageView>(notice.MessageId);
+        var conversationLoad = read.Load<Conversation>(hint.ConversationId);
+        var schoolLoad = read.Load<School>(notice.SchoolId);
+        var candidatesLoad = hint.StudentId is { } studentId
+            ? read.Query<AudienceAccess>().Where(x => x.StudentIds.Contains(studentId)).ToList()
+            : read.Query<AudienceAccess>().Where(x => x.ClassIds.Contains(hint.ClassId)).ToList();
+        await read.Execute(ct);
+        var message = await messageLoad ?? throw new InvalidOperationException($"Message {notice.MessageId} does not exist in this school.");
+        var conversation = await conversationLoad is { } named && named.Id == message.ConversationId
+            ? named
+            : (await LoadAsync(session, notice.MessageId, ct)).Conversation;
+        var school = await schoolLoad;
+        // The candidates are those ConversationAccess.GuardianAudienceAsync would read, unless the hint was not this conversation's.
+        var audience = hint == new AudienceHint(conversation.Id, conversation.ClassId, conversation.StudentId)
+            ? ConversationAccess.GuardianAudience(conversation, await candidatesLoad, DateTimeOffset.MaxValue)
+            : await ConversationAccess.GuardianAudienceAsync(session, conversation, DateTimeOffset.MaxValue, ct);
+        var recipients = audience.Select(a => a.Id).ToHashSet();
+        recipients.UnionWith(conversation.StaffIds);
         recipients.Remove(message.SenderId);
         if (message.Withdrawn)
         {
@@ -40,12 +61,10 @@ public static class PushMessageNoticesHandler
         // Decide who hears of it now and who later, and read the inbox cursors (one round trip), then act.
         var batch = session.CreateBatchQuery();
         var inboxLoad = batch.LoadMany<InboxEntry>().ById(recipients.Select(r => InboxEntry.IdFor(r, message.Id)).ToArray());
-        var schoolLoad = batch.Load<School>(notice.SchoolId);
         var accountsLoad = batch.LoadMany<UserAccount>().ByIdList(recipients);
         var staffLoad = batch.LoadMany<StaffPreferences>().ByIdList(recipients);
         var guardianLoad = batch.LoadMany<GuardianPreferences>().ByIdList(recipients);
         await batch.Execute(ct);
-        var school = await schoolLoad;
         var accounts = (await accountsLoad).ToDictionary(a => a.Id);
         var staffPrefs = (await staffLoad).ToDictionary(p => p.Id);
         var guardianPrefs = (await guardianLoad).ToDictionary(p => p.Id);
@@ -108,8 +127,17 @@ public static class PushMessageNoticesHandler
         }
     }
 
+    /// <summary>Where the audience of a message is found (conversation, class, thread student), for a notice that does not say.</summary>
+    private static async Task<AudienceHint> AudienceOfAsync(IQuerySession session, Guid messageId, CancellationToken ct)
+    {
+        var (_, conversation) = await LoadAsync(session, messageId, ct);
+        return new AudienceHint(conversation.Id, conversation.ClassId, conversation.StudentId);
+    }
+
+    private sealed record AudienceHint(Guid ConversationId, Guid ClassId, Guid? StudentId);
+
     /// <summary>A notice for a message that does not exist in its school is a fault: it goes to the dead-letter queue (ids only).</summary>
-    private static async Task<(MessageView, Conversation)> LoadAsync(IQuerySession session, Guid messageId, CancellationToken ct)
+    private static async Task<(MessageView Message, Conversation Conversation)> LoadAsync(IQuerySession session, Guid messageId, CancellationToken ct)
     {
         var message = await session.LoadAsync<MessageView>(messageId, ct)
                       ?? throw new InvalidOperationException($"Message {messageId} does not exist in this school.");

@@ -22,12 +22,17 @@ public static class PushPointNoticesHandler
         IHubContext<NotificationHub, INotificationClient> hub, BusinessMetrics metrics, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(message.SchoolId));
-        var entries = await session.LoadManyAsync<PointEntry>(ct, message.PointIds);
-        if (entries.Count == 0) return;
+        // One round trip: the points, their students and the feed entries of either kind (award or removal).
+        var pointIds = message.PointIds.ToArray();
         var batch = session.CreateBatchQuery();
-        var studentsLoad = batch.LoadMany<Student>().ById(entries.Select(e => e.StudentId).Distinct().ToArray());
-        var feedLoad = batch.LoadMany<FeedEntry>().ById(entries.Select(FeedId).ToArray());
+        var entriesLoad = batch.LoadMany<PointEntry>().ById(pointIds);
+        var studentsLoad = batch.Query<Student>(
+            $"where tenant_id = ? and id in (select (p.data ->> 'StudentId')::uuid from {ReadPositions.DocumentTable<PointEntry>()} p where p.tenant_id = ? and p.id = any(?))",
+            session.TenantId, session.TenantId, pointIds);
+        var feedLoad = batch.LoadMany<FeedEntry>().ById(pointIds.SelectMany(p => new[] { FeedEntry.AwardedId(p), FeedEntry.RemovedId(p) }).ToArray());
         await batch.Execute(ct);
+        var entries = await entriesLoad;
+        if (entries.Count == 0) return;
         var students = (await studentsLoad).ToDictionary(s => s.Id);
         var cursors = (await feedLoad).ToDictionary(e => e.Id, e => e.Sequence);
         // Safety check: the feed entry of a student who still exists must be there (same transaction as the point).

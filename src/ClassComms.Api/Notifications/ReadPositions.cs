@@ -31,6 +31,9 @@ public static class ReadPositions
         return table;
     }
 
+    /// <summary>Marten's table for a document type (schema classcomms, mt_doc_ + lower-case type name).</summary>
+    public static string DocumentTable<T>() => $"classcomms.mt_doc_{typeof(T).Name.ToLowerInvariant()}";
+
     /// <summary>
     /// Queues one statement writing <paramref name="entries"/> (Marten documents of type <typeparamref name="T"/>, whose
     /// <c>Sequence</c> it sets): each reader's head moves on by its number of entries (inserted at that number the first
@@ -43,8 +46,8 @@ public static class ReadPositions
     {
         if (entries.Count == 0) return;
         var serializer = operations.DocumentStore.Options.Serializer();
-        // Marten's table for the document type (schema classcomms, mt_doc_ + lower-case type name) and the columns it reads.
-        var documents = $"classcomms.mt_doc_{typeof(T).Name.ToLowerInvariant()}";
+        // Marten's table for the document type and the columns it reads.
+        var documents = DocumentTable<T>();
         operations.QueueSqlCommand($$"""
             with e as (select * from unnest(?::uuid[], ?::text[], ?::text[]) with ordinality as e(owner_id, id, data, ord)),
             ranked as (select id, owner_id, data, row_number() over (partition by owner_id order by ord) as k,
