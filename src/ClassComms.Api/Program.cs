@@ -8,6 +8,7 @@ using ClassComms.Notifications;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Privacy;
+using ClassComms.StudentAccounts;
 using JasperFx;
 using Wolverine;
 using Wolverine.Http;
@@ -35,6 +36,7 @@ builder.Services.AddMedia(builder.Configuration);
 builder.Services.AddNotifications(); // the hub and the pushes
 builder.Services.AddPrivacy(builder.Configuration);
 builder.Services.AddConsents(builder.Configuration); // consents, dates of birth, age of consent (Consents/)
+builder.Services.AddStudentAccounts();
 
 // Health, OpenAPI, ProblemDetails.
 builder.Services.AddClassCommsHealth();

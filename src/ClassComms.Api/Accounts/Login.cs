@@ -15,7 +15,7 @@ public sealed record Login(string Email, string Password);
 /// (<see cref="UserId"/> in <see cref="SchoolId"/>), and every school context of the login (<c>POST /api/auth/switch-school</c>).
 /// </summary>
 public sealed record LoginSucceeded(string Token, DateTimeOffset ExpiresAt, string RefreshToken, DateTimeOffset RefreshExpiresAt, Guid UserId,
-    Guid SchoolId, string Role, Guid LoginId, IReadOnlyList<MembershipView> Memberships);
+    Guid SchoolId, string Role, Guid LoginId, IReadOnlyList<MembershipView> Memberships, Guid? StudentId = null);
 
 /// <summary>
 /// Signs in. Throttled per login and per client address with growing waits (429 + Retry-After); a wrong password,

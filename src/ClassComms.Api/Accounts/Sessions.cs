@@ -37,7 +37,7 @@ public sealed class SessionIssuer(TokenIssuer tokens, IOptions<AuthOptions> opti
         });
         var (token, expires) = tokens.Issue(login, membership, auth.Id);
         return new LoginSucceeded(token, expires, refresh, refreshExpires, membership.Id, membership.SchoolId,
-            membership.Role.ToString().ToLowerInvariant(), login.Id, memberships);
+            membership.Role.ToString().ToLowerInvariant(), login.Id, memberships, membership.StudentId);
     }
 
     /// <summary>Revokes one session in its own transaction (refresh-token reuse: the answer is a 401, the revocation must stand).</summary>

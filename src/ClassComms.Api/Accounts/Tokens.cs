@@ -52,6 +52,17 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
     {
         var now = clock.GetUtcNow();
         var expires = now + options.Value.TokenLifetime;
+        var claims = new List<Claim>
+        {
+            new(Caller.SubjectClaim, account.Id.ToString()),
+            new(Caller.SchoolClaim, account.SchoolId.ToString()),
+            new(Caller.RoleClaim, account.Role.ToString().ToLowerInvariant()),
+            new(SessionClaim, sessionId.ToString()),
+            new(StampClaim, login.SecurityStamp),
+            new(MembershipStampClaim, account.SecurityStamp),
+            new(Caller.LoginClaim, login.Id.ToString()),
+        };
+        if (account.StudentId is { } studentId) claims.Add(new Claim(Caller.StudentClaim, studentId.ToString()));
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = options.Value.Issuer,
@@ -60,16 +71,7 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
             SigningCredentials = _credentials,
-            Subject = new ClaimsIdentity(
-            [
-                new Claim(Caller.SubjectClaim, account.Id.ToString()),
-                new Claim(Caller.SchoolClaim, account.SchoolId.ToString()),
-                new Claim(Caller.RoleClaim, account.Role.ToString().ToLowerInvariant()),
-                new Claim(SessionClaim, sessionId.ToString()),
-                new Claim(StampClaim, login.SecurityStamp),
-                new Claim(MembershipStampClaim, account.SecurityStamp),
-                new Claim(Caller.LoginClaim, login.Id.ToString()),
-            ]),
+            Subject = new ClaimsIdentity(claims),
         });
         return (token, expires);
     }

@@ -17,6 +17,9 @@ public sealed class UserAccount
     public Guid LoginId { get; set; }
     public Guid SchoolId { get; set; }
     public Role Role { get; set; }
+
+    /// <summary>The student a <see cref="Role.Student"/> membership belongs to (StudentAccounts/); null for everyone else.</summary>
+    public Guid? StudentId { get; set; }
     public Sealed Name { get; set; } = null!;
 
     /// <summary>
@@ -41,7 +44,9 @@ public sealed class LoginAccount
 
     public Guid Id { get; set; }
     public string EmailIndex { get; set; } = "";
-    public Sealed Email { get; set; } = null!;
+
+    /// <summary>Null for a student's login, which has no e-mail (it signs in with a login code, StudentAccounts/).</summary>
+    public Sealed? Email { get; set; }
     public string PasswordHash { get; set; } = "";
 
     /// <summary>Random; every access token carries it and a change ends all the login's sessions, in every school (see <see cref="SessionRevocation"/>).</summary>

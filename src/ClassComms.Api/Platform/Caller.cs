@@ -11,8 +11,11 @@ public enum Role
     Dpo,
 }
 
-/// <summary>Who is calling: opaque ids only, taken from the validated bearer token. <see cref="UserId"/> is the caller's membership in <see cref="SchoolId"/>.</summary>
-public sealed record Caller(Guid UserId, Guid SchoolId, Role Role)
+/// <summary>
+/// Who is calling: opaque ids only, taken from the validated bearer token. <see cref="UserId"/> is the caller's membership in
+/// <see cref="SchoolId"/>; <see cref="StudentId"/> is the one student a <see cref="Role.Student"/> membership belongs to (null otherwise).
+/// </summary>
+public sealed record Caller(Guid UserId, Guid SchoolId, Role Role, Guid? StudentId = null)
 {
     public const string SchoolClaim = "school";
     public const string RoleClaim = "role";
@@ -21,11 +24,17 @@ public sealed record Caller(Guid UserId, Guid SchoolId, Role Role)
     /// <summary>The login (one per person across schools); <c>sub</c> is the membership in the school of <c>school</c>.</summary>
     public const string LoginClaim = "lid";
 
+    /// <summary>The student a student membership belongs to (tokens of student accounts only).</summary>
+    public const string StudentClaim = "stu";
+
     public string Tenant => Ids.Tenant(SchoolId);
 
     public bool IsStaff => Role is Role.Teacher or Role.Leader or Role.Dpo;
 
     public bool IsTeacherOrLeader => Role is Role.Teacher or Role.Leader;
+
+    /// <summary>True when the caller is the student account of <paramref name="studentId"/>.</summary>
+    public bool IsStudent(Guid studentId) => Role == Role.Student && StudentId == studentId;
 
     public static Caller? From(ClaimsPrincipal user)
     {
@@ -33,7 +42,7 @@ public sealed record Caller(Guid UserId, Guid SchoolId, Role Role)
         return Guid.TryParse(user.FindFirstValue(SubjectClaim), out var id)
                && Guid.TryParse(user.FindFirstValue(SchoolClaim), out var school)
                && Enum.TryParse<Role>(user.FindFirstValue(RoleClaim), ignoreCase: true, out var role)
-            ? new Caller(id, school, role)
+            ? new Caller(id, school, role, role == Role.Student && Guid.TryParse(user.FindFirstValue(StudentClaim), out var student) ? student : null)
             : null;
     }
 

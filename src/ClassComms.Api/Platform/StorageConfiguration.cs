@@ -10,6 +10,7 @@ using ClassComms.Points;
 using ClassComms.Schools;
 using ClassComms.Stories;
 using ClassComms.Students;
+using ClassComms.StudentAccounts;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
@@ -55,6 +56,7 @@ public static class StorageConfiguration
                 opts.ConfigureNotifications();
                 opts.ConfigureAudience();
                 opts.ConfigureStories();
+                opts.ConfigureStudentAccounts();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()

@@ -35,6 +35,7 @@ public static class EraseStudentEndpoint
         var requested = new ErasureRequested(stream.Id, caller.UserId, studentId, SubjectKinds.Student, now);
         stream.AppendOne(requested);
         await ErasureSteps.RevokeOutstandingCodesAsync(session, caller.SchoolId, studentId, now, ct);
+        await StudentAccounts.StudentLogins.EraseAccountsAsync(session, caller.SchoolId, studentId, now, ct);
 
         return (ErasureAnswers.Accepted(Erasure.Create(requested)), new OutgoingMessages { new ContinueErasure(caller.SchoolId, studentId) });
     }

@@ -198,6 +198,7 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
         var stream = await session.Events.FetchForWriting<Student>(erasure.SubjectId, ct);
         if (stream.Aggregate is { Erased: false }) stream.AppendOne(new StudentErased(erasure.SubjectId, erasure.RequestedBy, now));
         await RevokeOutstandingCodesAsync(session, schoolId, erasure.SubjectId, now, ct);
+        await StudentAccounts.StudentLogins.EraseAccountsAsync(session, schoolId, erasure.SubjectId, now, ct);
     }
 
     private static async Task ForgetGuardianAsync(IDocumentSession session, Guid schoolId, Erasure erasure, DateTimeOffset now, CancellationToken ct)
@@ -285,6 +286,11 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
             if ((await OutstandingCodesAsync(session, schoolId, erasure.SubjectId, ct)).Count > 0)
             {
                 throw new InvalidOperationException($"Student {erasure.SubjectId} still has usable parent codes.");
+            }
+
+            if (await StudentAccounts.StudentLogins.HasAccessAsync(session, schoolId, erasure.SubjectId, ct))
+            {
+                throw new InvalidOperationException($"Student {erasure.SubjectId} still has a student account or login code.");
             }
         }
         else

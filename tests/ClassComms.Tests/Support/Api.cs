@@ -15,7 +15,11 @@ namespace ClassComms.Tests.Support;
 
 /// <summary>A signed-in person in a test: <see cref="UserId"/> is the membership in <see cref="SchoolId"/>.</summary>
 public sealed record Session(string Token, Guid UserId, Guid SchoolId, string Role, string Name, string Email, Guid LoginId = default,
-    string RefreshToken = "");
+    string RefreshToken = "")
+{
+    /// <summary>The student of a student account's session (StudentAccounts/), else null.</summary>
+    public Guid? StudentId { get; init; }
+}
 
 /// <summary>A school with a leader, a teacher, a DPO and one class of students, built through the API.</summary>
 public sealed record World(Guid SchoolId, Session Leader, Session Teacher, Session Dpo, Guid ClassId, IReadOnlyList<Skill> Skills,
