@@ -39,6 +39,10 @@ public static class DownloadAttachmentEndpoint
             var message = await session.LoadAsync<MessageView>(messageId, ct);
             if (message is null || message.Withdrawn || !participation.Shows(message.PostedAt)) return Problems.NotFound("attachment");
         }
+        else if (stored.PortfolioItemId is { } itemId)
+        {
+            if (!await Portfolios.PortfolioAccess.CanSeeItemAsync(session, caller, itemId, ct)) return Problems.NotFound("attachment");
+        }
         else if (stored.UploadedBy != caller.UserId)
         {
             return Problems.NotFound("attachment");

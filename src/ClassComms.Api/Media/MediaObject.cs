@@ -19,6 +19,12 @@ public sealed class MediaObject
 
     /// <summary>The story post that holds it, once posted (<see cref="Stories.PostToStoryEndpoint"/>).</summary>
     public Guid? StoryPostId { get; set; }
+
+    /// <summary>The student whose portfolio the media was uploaded for (Portfolios/), with no conversation; null for a message's.</summary>
+    public Guid? PortfolioStudentId { get; set; }
+
+    /// <summary>The portfolio item that claimed it (as <see cref="MessageId"/> for a message); null until then.</summary>
+    public Guid? PortfolioItemId { get; set; }
     public string Kind { get; set; } = "";
     public string ContentType { get; set; } = "";
     public long Size { get; set; }
@@ -32,7 +38,7 @@ public sealed class MediaObject
     public DateTimeOffset? DeletedAt { get; set; }
 
     /// <summary>Sent in a message or posted in a story: no longer the uploader's alone, and never expired.</summary>
-    public bool IsClaimed() => MessageId is not null || StoryPostId is not null;
+    public bool IsClaimed() => MessageId is not null || StoryPostId is not null || PortfolioItemId is not null;
 
     public AttachmentRef ToRef() => new(Id, Kind, ContentType, Size, Width, Height, FileName);
 }

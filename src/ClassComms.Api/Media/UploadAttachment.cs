@@ -34,17 +34,17 @@ public static class UploadAttachmentEndpoint
     {
         var conversation = await WritableAsync(session, caller, conversationId, ct);
         if (conversation.Problem is not null) return conversation.Problem;
-
         return await ReceiveAsync(http, caller, session, media, bus, conversationId, null, [caller.UserId, .. conversation.Conversation!.SubjectStudents], ct);
     }
 
     /// <summary>
     /// Reads the multipart form's <c>file</c>, ingests it (<see cref="MediaStore.IngestAsync"/>) for <paramref name="subjects"/>, and commits
     /// its document with the quota settlement and the scheduled expiry; 201 with what was stored. Uploads into a conversation
-    /// (<paramref name="conversationId"/>) and into a story (<paramref name="storyId"/>, conversation id empty) share it.
+    /// (<paramref name="conversationId"/>), into a story (<paramref name="storyId"/>, conversation id empty) and into a portfolio
+    /// (<paramref name="tag"/> marks the media as the portfolio's before it is stored, Portfolios/) share it.
     /// </summary>
     public static async Task<IResult> ReceiveAsync(HttpContext http, Caller caller, IDocumentSession session, MediaStore media, IMessageBus bus,
-        Guid conversationId, Guid? storyId, IReadOnlyList<Guid> subjects, CancellationToken ct)
+        Guid conversationId, Guid? storyId, IReadOnlyList<Guid> subjects, CancellationToken ct, Action<MediaObject>? tag = null)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = media.Options.MaxBytes + 64 * 1024;
         if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -83,6 +83,7 @@ public static class UploadAttachmentEndpoint
 
         if (stored is null) return Problems.Invalid(Field, "is required and must not be empty.");
         stored.StoryId = storyId;
+        tag?.Invoke(stored);
         session.Store(stored);
         session.QueueSqlCommand(UploadReservations.SettleSql, stored.Id);
         await bus.ScheduleAsync(new ExpireUnsentAttachment(caller.SchoolId, stored.Id), media.Options.UnsentAttachmentLifetime);

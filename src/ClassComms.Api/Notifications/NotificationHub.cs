@@ -25,6 +25,9 @@ public interface INotificationClient
     Task StoryPostPublished(StoryNotice notice);
 
     Task StoryCommentPublished(StoryCommentNotice notice);
+
+    /// <summary>A portfolio item added, approved or commented, to those who may see it (Portfolios/PushPortfolioNotices.cs).</summary>
+    Task PortfolioChanged(Portfolios.PortfolioNotice notice);
 }
 
 /// <summary>

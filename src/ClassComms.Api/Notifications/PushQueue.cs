@@ -29,5 +29,6 @@ public static class PushQueueConfiguration
         opts.PublishMessage<PointsChanged>().ToLocalQueue(PushQueue);
         opts.PublishMessage<Stories.StoryPostChanged>().ToLocalQueue(PushQueue);
         opts.PublishMessage<Stories.StoryCommentChanged>().ToLocalQueue(PushQueue);
+        opts.PublishMessage<Portfolios.PortfolioChanged>().ToLocalQueue(PushQueue);
     }
 }

@@ -178,7 +178,7 @@ public static class ApiContract
 
         // Push payloads (SignalR, not HTTP): in the document so a generated client has their types too.
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
-        foreach (var push in new[] { typeof(PointNotice), typeof(MessageNotice), typeof(ReadNotice) })
+        foreach (var push in new[] { typeof(PointNotice), typeof(MessageNotice), typeof(ReadNotice), typeof(Portfolios.PortfolioNotice) })
         {
             var schema = await context.GetOrCreateSchemaAsync(push, null, ct);
             schema.Required?.Clear();
@@ -205,6 +205,8 @@ public static class ApiContract
         new() { Name = "Media", Description = "Attachments: encrypted upload and download." },
         new() { Name = "Notifications", Description = "Quiet hours and muted classes (pushes themselves are SignalR: see the introduction)." },
         new() { Name = "Privacy", Description = "Erasure of students and guardians (DPO)." },
+        new() { Name = "StudentAccounts", Description = "Student accounts: login codes (class sheets, a guardian at home) and code sign-in." },
+        new() { Name = "Portfolios", Description = "Students' portfolios: items, media, approval and comments." },
     ];
 
     private static readonly Dictionary<string, string> Explanations = new()
@@ -265,5 +267,6 @@ public static class ApiContract
         | `PointAwarded`, `PointRemoved` | `PointNotice` |
         | `MessageReceived`, `MessageWithdrawn` | `MessageNotice` |
         | `MessagesRead` | `ReadNotice` |
+        | `PortfolioChanged` | `PortfolioNotice` (`GET /api/students/{studentId}/portfolio?after={cursor-1}`) |
         """;
 }

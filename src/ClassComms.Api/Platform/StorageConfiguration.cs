@@ -7,6 +7,7 @@ using ClassComms.Media;
 using ClassComms.Notifications;
 using ClassComms.PersonalData;
 using ClassComms.Points;
+using ClassComms.Portfolios;
 using ClassComms.Schools;
 using ClassComms.Stories;
 using ClassComms.Students;
@@ -57,6 +58,7 @@ public static class StorageConfiguration
                 opts.ConfigureAudience();
                 opts.ConfigureStories();
                 opts.ConfigureStudentAccounts();
+                opts.ConfigurePortfolios();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()

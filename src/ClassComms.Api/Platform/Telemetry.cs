@@ -183,6 +183,7 @@ public sealed class DeadLetteredPushCounter(BusinessMetrics metrics) : IWireTap
             MessageChanged => "message",
             DeliverMessageNotice => "message.held",
             MessagesReadNotice => "messages.read",
+            Portfolios.PortfolioChanged => "portfolio",
             _ => null,
         };
         if (kind is not null) metrics.PushDeadLettered(kind);

@@ -23,6 +23,7 @@ public sealed class HubClient : IAsyncDisposable
         Listen<ReadNotice>(nameof(INotificationClient.MessagesRead));
         Listen<StoryNotice>(nameof(INotificationClient.StoryPostPublished));
         Listen<StoryCommentNotice>(nameof(INotificationClient.StoryCommentPublished));
+        Listen<ClassComms.Portfolios.PortfolioNotice>(nameof(INotificationClient.PortfolioChanged));
     }
 
     public static Task<HubClient> Connect(AppFixture app, Session? who) => Connect(app.Host.GetTestServer(), who);

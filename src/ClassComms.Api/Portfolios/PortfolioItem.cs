@@ -1,0 +1,115 @@
+using ClassComms.Media;
+using ClassComms.PersonalData;
+using ClassComms.Students;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+
+namespace ClassComms.Portfolios;
+
+// Portfolio events live on the student's stream (stream id = student id): every write locks that stream, so the stream
+// version an event gets is the student's portfolio position, in commit order (the cursor of reads and pushes).
+
+/// <summary>
+/// An item was added to a student's portfolio by the student (<paramref name="Approved"/> false: it waits for a teacher) or by
+/// staff (approved at once). The text is sealed for the student, bound to the item; the attachment's file name is sealed too.
+/// </summary>
+public sealed record PortfolioItemAdded(Guid StudentId, Guid AddedBy, Guid ItemId, Guid ClassId, string AuthorRole, string Kind, Sealed? Text,
+    AttachmentRef? Attachment, bool Approved, DateTimeOffset At);
+
+/// <summary>A teacher of the student's class (or a leader) approved a student's item: guardians may see it from now on.</summary>
+public sealed record PortfolioItemApproved(Guid StudentId, Guid ApprovedBy, Guid ItemId, DateTimeOffset At);
+
+/// <summary>A comment on an item: a teacher's, or the student's reply. The text is sealed for the student, bound to the comment.</summary>
+public sealed record PortfolioCommentAdded(Guid StudentId, Guid AuthorId, Guid ItemId, Guid CommentId, string AuthorRole, Sealed Text,
+    DateTimeOffset At);
+
+public static class PortfolioKinds
+{
+    public const string Photo = "photo";
+    public const string Video = "video";
+    public const string Journal = "journal";
+    public const string Drawing = "drawing";
+    public const string File = "file";
+
+    public static readonly IReadOnlyList<string> All = [Photo, Video, Journal, Drawing, File];
+
+    /// <summary>The media kind (<see cref="ContentSniffer"/>) an item of this kind must carry; null for a journal (text only).</summary>
+    public static string? MediaKindOf(string kind) => kind switch
+    {
+        Photo or Drawing => ContentSniffer.Image,
+        Video => ContentSniffer.Video,
+        File => ContentSniffer.Pdf,
+        _ => null,
+    };
+}
+
+public static class PortfolioRoles
+{
+    public const string Student = "student";
+    public const string Staff = "staff";
+}
+
+public sealed record PortfolioComment(Guid CommentId, Guid AuthorId, string AuthorRole, Sealed Text, DateTimeOffset At, long Position);
+
+/// <summary>
+/// One portfolio item with its comments (read model, inline). <see cref="Position"/> is the student-stream version of the item's
+/// latest change (added, approved, commented): reads after a cursor return the items changed since, oldest change first.
+/// </summary>
+public sealed record PortfolioItem(
+    Guid Id,
+    Guid StudentId,
+    Guid ClassId,
+    Guid AddedBy,
+    string AuthorRole,
+    string Kind,
+    Sealed? Text,
+    AttachmentRef? Attachment,
+    DateTimeOffset AddedAt,
+    bool Approved,
+    Guid? ApprovedBy,
+    DateTimeOffset? ApprovedAt,
+    IReadOnlyList<PortfolioComment> Comments,
+    long Position);
+
+/// <summary>
+/// Inline: an item is readable in the transaction that added, approved or commented it (so a push never points ahead of it).
+/// <see cref="StudentErased"/> deletes the student's items and comments.
+/// </summary>
+public sealed class PortfolioProjection : IProjection
+{
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken ct)
+    {
+        var changed = new Dictionary<Guid, PortfolioItem>();
+
+        async Task<PortfolioItem?> Load(Guid id) =>
+            changed.TryGetValue(id, out var item) ? item : await operations.LoadAsync<PortfolioItem>(id, ct);
+
+        foreach (var e in events)
+        {
+            switch (e.Data)
+            {
+                case PortfolioItemAdded a:
+                    changed[a.ItemId] = new PortfolioItem(a.ItemId, a.StudentId, a.ClassId, a.AddedBy, a.AuthorRole, a.Kind, a.Text, a.Attachment, a.At,
+                        a.Approved, a.Approved ? a.AddedBy : null, a.Approved ? a.At : null, [], e.Version);
+                    break;
+                case PortfolioItemApproved a when await Load(a.ItemId) is { } item:
+                    changed[a.ItemId] = item with { Approved = true, ApprovedBy = a.ApprovedBy, ApprovedAt = a.At, Position = e.Version };
+                    break;
+                case PortfolioCommentAdded c when await Load(c.ItemId) is { } item:
+                    changed[c.ItemId] = item with
+                    {
+                        Comments = [.. item.Comments, new PortfolioComment(c.CommentId, c.AuthorId, c.AuthorRole, c.Text, c.At, e.Version)],
+                        Position = e.Version,
+                    };
+                    break;
+                case StudentErased erased:
+                    foreach (var id in changed.Where(x => x.Value.StudentId == erased.StudentId).Select(x => x.Key).ToList()) changed.Remove(id);
+                    operations.DeleteWhere<PortfolioItem>(i => i.StudentId == erased.StudentId);
+                    break;
+            }
+        }
+
+        foreach (var item in changed.Values) operations.Store(item);
+    }
+}
