@@ -38,7 +38,10 @@ public sealed class when_consent_is_withdrawn(AppFixture app) : IntegrationTest(
             Assert.Equal(HttpStatusCode.OK, (await Host.Download(reader, adaAndBen)).Status);
         }
 
-        await WithdrawConsent(Store, world.SchoolId, ada, ConsentPurposes.ClassStoryMedia, adasMum.UserId);
+        // Withdrawn by Ada's mum through the consent endpoint, as the app does.
+        var withdrawn = await Api.Post<ConsentChanged>($"/api/students/{ada}/consents", new ChangeConsent(ConsentPurposes.ClassStoryMedia, false, null), adasMum,
+            HttpStatusCode.OK);
+        Assert.True(withdrawn.Changed);
 
         foreach (var reader in readers)
         {
