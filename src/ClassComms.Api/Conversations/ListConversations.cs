@@ -14,7 +14,8 @@ public static class ListConversationsEndpoint
     /// <summary>List the caller's conversations, most recent first (a leader may list a class's).</summary>
     /// <remarks>
     /// Conversations the caller takes part in, most recent first. A leader may add <c>classId</c> to list every conversation of a
-    /// class (metadata only) in order to join one.
+    /// class (metadata only) in order to join one. For a guardian linked after a shared thread's last message, <c>lastMessageAt</c>
+    /// is their link time (earlier messages are not theirs).
     /// </remarks>
     [ProducesResponseType<IReadOnlyList<ConversationSummary>>(StatusCodes.Status200OK)]
     [ProducesProblems(403)]

@@ -7,7 +7,6 @@ public static class NotificationsConfiguration
     public static void ConfigureNotifications(this StoreOptions opts)
     {
         opts.Schema.For<StaffPreferences>().MultiTenanted();
-        opts.Schema.For<GuardianPreferences>().MultiTenanted();
         // Head rows of the feed's and inbox's per-reader cursors (created with Marten's schema: resources setup).
         opts.Storage.ExtendedSchemaObjects.Add(ReadPositions.HeadTable());
     }

@@ -1,4 +1,3 @@
-using ClassComms.Accounts;
 using ClassComms.Audience;
 using ClassComms.Conversations;
 using ClassComms.Platform;
@@ -27,29 +26,22 @@ public static class PushMessageNoticesHandler
         IHubContext<NotificationHub, INotificationClient> hub, IMessageContext bus, TimeProvider clock, BusinessMetrics metrics, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(notice.SchoolId));
-        // Round trip 1: the message, its conversation, the school and the candidate guardians (the notice says where the
-        // audience is found; an older notice does not, and the conversation is read first).
+        // Round trip 1: the message, its conversation and the school (the notice names the conversation; an older notice does
+        // not, and the conversation is read first). Then the guardians who may see the message as of its posting time.
         var hint = notice is { ConversationId: { } c, ClassId: { } k } ? new AudienceHint(c, k, notice.StudentId) : await AudienceOfAsync(session, notice.MessageId, ct);
         var read = session.CreateBatchQuery();
         var messageLoad = read.Load<MessageView>(notice.MessageId);
         var conversationLoad = read.Load<Conversation>(hint.ConversationId);
         var schoolLoad = read.Load<School>(notice.SchoolId);
-        var candidatesLoad = hint.StudentId is { } studentId
-            ? read.Query<AudienceAccess>().Where(x => x.StudentIds.Contains(studentId)).ToList()
-            : read.Query<AudienceAccess>().Where(x => x.ClassIds.Contains(hint.ClassId)).ToList();
         await read.Execute(ct);
         var message = await messageLoad ?? throw new InvalidOperationException($"Message {notice.MessageId} does not exist in this school.");
         var conversation = await conversationLoad is { } named && named.Id == message.ConversationId
             ? named
             : (await LoadAsync(session, notice.MessageId, ct)).Conversation;
         var school = await schoolLoad;
-        // The candidates are those ConversationAccess.GuardianAudienceAsync would read, unless the hint was not this conversation's.
-        var audience = hint == new AudienceHint(conversation.Id, conversation.ClassId, conversation.StudentId)
-            ? ConversationAccess.GuardianAudience(conversation, await candidatesLoad, DateTimeOffset.MaxValue)
-            : await ConversationAccess.GuardianAudienceAsync(session, conversation, DateTimeOffset.MaxValue, ct);
-        var recipients = audience.Select(a => a.Id).ToHashSet();
-        recipients.UnionWith(conversation.StaffIds);
-        recipients.Remove(message.SenderId);
+        // A guardian linked after a shared message was posted hears neither of it nor of its withdrawal (Audience/Visibility.cs).
+        var guardians = (await ConversationAccess.GuardianAudienceAsync(session, conversation, message.PostedAt, ct)).ToDictionary(a => a.Id);
+        var recipients = guardians.Keys.Concat(conversation.StaffIds).Where(r => r != message.SenderId).ToHashSet();
         if (message.Withdrawn)
         {
             var withdrawn = await InboxCursorsAsync(session, message.Id, recipients, ct);
@@ -61,13 +53,9 @@ public static class PushMessageNoticesHandler
         // Decide who hears of it now and who later, and read the inbox cursors (one round trip), then act.
         var batch = session.CreateBatchQuery();
         var inboxLoad = batch.LoadMany<InboxEntry>().ById(recipients.Select(r => InboxEntry.IdFor(r, message.Id)).ToArray());
-        var accountsLoad = batch.LoadMany<UserAccount>().ByIdList(recipients);
-        var staffLoad = batch.LoadMany<StaffPreferences>().ByIdList(recipients);
-        var guardianLoad = batch.LoadMany<GuardianPreferences>().ByIdList(recipients);
+        var staffLoad = batch.LoadMany<StaffPreferences>().ByIdList(recipients.Where(r => !guardians.ContainsKey(r)).ToList());
         await batch.Execute(ct);
-        var accounts = (await accountsLoad).ToDictionary(a => a.Id);
         var staffPrefs = (await staffLoad).ToDictionary(p => p.Id);
-        var guardianPrefs = (await guardianLoad).ToDictionary(p => p.Id);
         var cursors = (await inboxLoad).ToDictionary(e => e.UserId, e => e.Sequence);
         var now = clock.GetUtcNow();
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(school?.TimeZone ?? "UTC", out var z) ? z : TimeZoneInfo.Utc;
@@ -76,16 +64,16 @@ public static class PushMessageNoticesHandler
         var later = new List<(Guid Recipient, DateTimeOffset At)>();
         foreach (var recipient in recipients)
         {
-            if (message.Urgent || !accounts.TryGetValue(recipient, out var account))
+            if (message.Urgent)
             {
                 immediate.Add(recipient);
                 continue;
             }
 
-            if (account.Role == Role.Guardian)
+            // Guardians: their mutes are in their access document (read above); staff: quiet hours.
+            if (guardians.TryGetValue(recipient, out var guardian))
             {
-                if (guardianPrefs.TryGetValue(recipient, out var g) && g.MutedClassIds.Contains(conversation.ClassId)) continue;
-                immediate.Add(recipient);
+                if (!guardian.Muted(conversation.ClassId)) immediate.Add(recipient);
                 continue;
             }
 
@@ -109,7 +97,9 @@ public static class PushMessageNoticesHandler
         await using var session = store.QuerySession(Ids.Tenant(notice.SchoolId));
         var (message, conversation) = await LoadAsync(session, notice.MessageId, ct);
         if (message.Withdrawn) return;
-        if (!(await ConversationAccess.RecipientsAsync(session, conversation, ct)).Contains(notice.RecipientId)) return;
+        var entitled = conversation.StaffIds.Contains(notice.RecipientId)
+                       || (await ConversationAccess.GuardianAudienceAsync(session, conversation, message.PostedAt, ct)).Any(a => a.Id == notice.RecipientId);
+        if (!entitled) return;
         var cursors = await InboxCursorsAsync(session, message.Id, [notice.RecipientId], ct);
         await SendAsync([notice.RecipientId], message, conversation, cursors, "message.received", (clients, push) => clients.MessageReceived(push), hub,
             metrics);

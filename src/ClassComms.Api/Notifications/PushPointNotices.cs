@@ -1,3 +1,4 @@
+using ClassComms.Audience;
 using ClassComms.Guardians;
 using ClassComms.Platform;
 using ClassComms.Points;
@@ -41,16 +42,16 @@ public static class PushPointNoticesHandler
             throw new PushNotReadableYet(nameof(FeedEntry));
         }
 
+        // The family audience: the access documents holding these students (indexed), asked the one decision per entry.
+        var audience = await AudienceAccess.HoldingAnyAsync(session, entries.Select(e => e.StudentId).Distinct().ToList(), ct);
         foreach (var entry in entries)
         {
             var notice = new PointNotice(entry.Id, entry.AwardId, entry.StudentId, entry.ClassId, entry.SkillId,
                 entry.Positive, entry.Value, entry.Note is not null, entry.RemovedAt ?? entry.AwardedAt,
                 cursors.TryGetValue(FeedId(entry), out var cursor) ? cursor : null);
             var recipients = new HashSet<Guid> { entry.RemovedBy ?? entry.AwardedBy };
-            if (students.TryGetValue(entry.StudentId, out var student) && !student.Erased)
-            {
-                recipients.UnionWith(student.VisibleGuardianIds);
-            }
+            var item = AudienceItem.Record(entry.StudentId, entry.ClassId);
+            recipients.UnionWith(audience.Where(a => Visibility.CanSee(a, item)).Select(a => a.Id));
 
             var groups = recipients.Select(NotificationHub.UserGroup).ToList();
             if (entry.Removed) await metrics.PushAsync("point.removed", groups.Count, () => hub.Clients.Groups(groups).PointRemoved(notice));

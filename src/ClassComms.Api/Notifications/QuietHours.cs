@@ -24,10 +24,3 @@ public sealed class StaffPreferences
     public Guid Id { get; set; }
     public QuietHours? QuietHours { get; set; }
 }
-
-/// <summary>A guardian's notification settings: classes whose pushes they muted (messages still reach the inbox).</summary>
-public sealed class GuardianPreferences
-{
-    public Guid Id { get; set; }
-    public List<Guid> MutedClassIds { get; set; } = [];
-}

@@ -12,6 +12,6 @@ public static class UnmuteClassEndpoint
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesProblems(403)]
     [WolverineDelete("/api/guardians/me/muted-classes/{classId}")]
-    public static async Task<IResult> Unmute(Guid classId, Caller caller, IDocumentSession session, CancellationToken ct) =>
-        await MuteClassEndpoint.SetMute(classId, false, caller, session, ct);
+    public static async Task<IResult> Unmute(Guid classId, Caller caller, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
+        await MuteClassEndpoint.SetMute(classId, false, caller, session, clock, ct);
 }

@@ -40,7 +40,6 @@ public static class EraseGuardianEndpoint
         ErasureSteps.Disable(account, now);
         session.Store(account);
         await ErasureSteps.DisableLoginIfLastAsync(session, account, now, ct);
-        session.Delete<GuardianPreferences>(guardianId);
         foreach (var student in await session.Query<Student>().Where(s => s.GuardianIds.Contains(guardianId)).ToListAsync(ct))
         {
             session.Events.Append(student.Id, new GuardianUnlinked(student.Id, caller.UserId, guardianId, now));

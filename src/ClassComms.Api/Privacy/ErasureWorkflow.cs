@@ -211,7 +211,6 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
             await DisableLoginIfLastAsync(session, account, now, ct);
         }
 
-        session.Delete<GuardianPreferences>(guardianId);
         await Stories.StoryContributions.ForgetAsync(session, guardianId, now, ct);
         foreach (var student in await session.Query<Student>().Where(s => s.GuardianIds.Contains(guardianId)).ToListAsync(ct))
         {
