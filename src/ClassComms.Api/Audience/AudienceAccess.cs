@@ -3,6 +3,7 @@ using ClassComms.Students;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
+using Marten.Services.BatchQuerying;
 
 namespace ClassComms.Audience;
 
@@ -28,11 +29,12 @@ public sealed record AudienceChild(Guid StudentId, Guid ClassId, bool Restricted
 }
 
 /// <summary>
-/// What one family member may see in a school (tenant document keyed by membership id: a guardian's, or a student account's):
-/// their children (a student: themself), the classes of their unrestricted children, the children's consents and the classes
-/// whose pushes they muted. Written inline in the transaction of every event that changes it (<see cref="AudienceAccessProjection"/>),
-/// so a read right after a commit sees it. Ids only. <see cref="StudentIds"/> (every child, restricted included) and
-/// <see cref="ClassIds"/> are flat so that "who has this student" and "who has this class" are one indexed query.
+/// What one family member may see in a school (a guardian's membership, or a student account): their children (a student:
+/// themself), the classes of their unrestricted children, the children's consents and the classes whose pushes they muted.
+/// Composed from the person's <see cref="AudienceLink"/> rows and <see cref="AudienceMutes"/>, which are written inline in the
+/// transaction of every event that changes them (<see cref="AudienceAccessProjection"/>), so a read right after a commit sees
+/// it; <see cref="LoadAsync"/> reads it in one round trip (indexed). One row per (person, child) rather than one document per
+/// person: every change to a row is an event of that child's stream, so two children linked at once never overwrite each other.
 /// Staff are not in it: they see the classes they teach (<c>Classes/ClassAccess</c>) and the conversations they take part in.
 /// </summary>
 public sealed record AudienceAccess(
@@ -64,33 +66,74 @@ public sealed record AudienceAccess(
 
     public AudienceAccess Without(Guid studentId) => WithChildren(Children.Where(c => c.StudentId != studentId).ToList());
 
-    /// <summary>All of a person's access documents holding any of <paramref name="studentIds"/> (one round trip, indexed).</summary>
+    /// <summary>The person's access from their rows, or null when they hold no child (no link: nothing to see).</summary>
+    public static AudienceAccess? From(Guid id, IReadOnlyList<AudienceLink> links, AudienceMutes? mutes) =>
+        links.Count == 0
+            ? null
+            : Empty(id, links[0].Kind).WithChildren(links.OrderBy(l => l.LinkedAt).Select(l => l.ToChild()).ToList()) with
+            {
+                MutedClassIds = mutes?.ClassIds ?? [],
+            };
+
+    /// <summary>One person's access (one round trip).</summary>
+    public static async Task<AudienceAccess?> LoadAsync(IQuerySession session, Guid id, CancellationToken ct)
+    {
+        var batch = session.CreateBatchQuery();
+        var load = InBatch(batch, id);
+        await batch.Execute(ct);
+        return await load();
+    }
+
+    /// <summary>Adds one person's access to a batch; read it after the batch executed.</summary>
+    public static Func<Task<AudienceAccess?>> InBatch(IBatchedQuery batch, Guid id)
+    {
+        var links = batch.Query<AudienceLink>().Where(x => x.PersonId == id).ToList();
+        var mutes = batch.Load<AudienceMutes>(id);
+        return async () => From(id, await links, await mutes);
+    }
+
+    /// <summary>The access of everyone holding any of <paramref name="studentIds"/>, restricted or not (indexed; two round trips).</summary>
     public static async Task<IReadOnlyList<AudienceAccess>> HoldingAnyAsync(IQuerySession session, IReadOnlyCollection<Guid> studentIds,
         CancellationToken ct)
     {
         if (studentIds.Count == 0) return [];
-        if (studentIds.Count == 1)
-        {
-            var only = studentIds.First();
-            return await session.Query<AudienceAccess>().Where(x => x.StudentIds.Contains(only)).ToListAsync(ct);
-        }
-
-        var batch = session.CreateBatchQuery();
-        var loads = studentIds.Distinct().Select(s => batch.Query<AudienceAccess>().Where(x => x.StudentIds.Contains(s)).ToList()).ToList();
-        await batch.Execute(ct);
-        var found = new Dictionary<Guid, AudienceAccess>();
-        foreach (var load in loads)
-        {
-            foreach (var access in await load) found[access.Id] = access;
-        }
-
-        return found.Values.ToList();
+        var ids = studentIds.Distinct().ToArray();
+        var people = await session.Query<AudienceLink>().Where(x => x.StudentId.IsOneOf(ids)).Select(x => x.PersonId).ToListAsync(ct);
+        return await OfPeopleAsync(session, people, ct);
     }
 
-    /// <summary>The access documents of everyone who currently has an unrestricted child in the class (indexed).</summary>
-    public static async Task<IReadOnlyList<AudienceAccess>> OfClassAsync(IQuerySession session, Guid classId, CancellationToken ct) =>
-        await session.Query<AudienceAccess>().Where(x => x.ClassIds.Contains(classId)).ToListAsync(ct);
+    /// <summary>The access of everyone who currently has an unrestricted child in the class (indexed; two round trips).</summary>
+    public static async Task<IReadOnlyList<AudienceAccess>> OfClassAsync(IQuerySession session, Guid classId, CancellationToken ct)
+    {
+        var people = await session.Query<AudienceLink>().Where(x => x.ClassId == classId && !x.Restricted).Select(x => x.PersonId).ToListAsync(ct);
+        return await OfPeopleAsync(session, people, ct);
+    }
+
+    private static async Task<IReadOnlyList<AudienceAccess>> OfPeopleAsync(IQuerySession session, IReadOnlyList<Guid> people, CancellationToken ct)
+    {
+        var ids = people.Distinct().ToArray();
+        if (ids.Length == 0) return [];
+        var batch = session.CreateBatchQuery();
+        var linksLoad = batch.Query<AudienceLink>().Where(x => x.PersonId.IsOneOf(ids)).ToList();
+        var mutesLoad = batch.LoadMany<AudienceMutes>().ById(ids);
+        await batch.Execute(ct);
+        var links = (await linksLoad).ToLookup(l => l.PersonId);
+        var mutes = (await mutesLoad).ToDictionary(m => m.Id);
+        return ids.Select(id => From(id, links[id].ToList(), mutes.GetValueOrDefault(id))).OfType<AudienceAccess>().ToList();
+    }
 }
+
+/// <summary>One person's link to one child (tenant document, id <c>person:student</c>). Ids and facts only.</summary>
+public sealed record AudienceLink(string Id, Guid PersonId, string Kind, Guid StudentId, Guid ClassId, bool Restricted, DateTimeOffset LinkedAt,
+    DateTimeOffset? RestrictedAt, IReadOnlyList<string> Consents)
+{
+    public static string IdFor(Guid personId, Guid studentId) => $"{personId:N}:{studentId:N}";
+
+    public AudienceChild ToChild() => new(StudentId, ClassId, Restricted, LinkedAt, RestrictedAt, Consents);
+}
+
+/// <summary>The classes whose pushes a guardian muted (tenant document keyed by the guardian's membership id).</summary>
+public sealed record AudienceMutes(Guid Id, IReadOnlyList<Guid> ClassIds);
 
 // Events of a guardian's own stream (stream id = the guardian's membership id). Ids only.
 
@@ -109,9 +152,9 @@ public sealed record StudentAccountLinked(Guid StudentId, Guid AccountId, DateTi
 public sealed record StudentAccountUnlinked(Guid StudentId, Guid AccountId, DateTimeOffset At);
 
 /// <summary>
-/// Inline: keeps every <see cref="AudienceAccess"/> in step with links, restrictions, unlinks, erasures, consents, mutes and
-/// student accounts, in the transaction of those events. A student's events reach every document holding the student
-/// through one indexed query; documents changed earlier in the same transaction are taken from memory.
+/// Inline: keeps the <see cref="AudienceLink"/> rows and <see cref="AudienceMutes"/> in step with links, restrictions, unlinks,
+/// erasures, consents, mutes and student accounts, in the transaction of those events. A child's events reach every row of that
+/// child through one indexed query; rows changed earlier in the same transaction are taken from memory.
 /// </summary>
 public sealed class AudienceAccessProjection : IProjection
 {
@@ -125,32 +168,58 @@ public sealed class AudienceAccessProjection : IProjection
     {
         var relevant = events.Where(e => Handled.Contains(e.Data.GetType())).ToList();
         if (relevant.Count == 0) return;
-        var changed = new Dictionary<Guid, AudienceAccess>();
-        var loaded = new Dictionary<Guid, AudienceAccess?>();
+        var links = new Dictionary<string, AudienceLink?>();
+        var changedLinks = new HashSet<string>();
+        var mutes = new Dictionary<Guid, AudienceMutes>();
 
-        async Task<AudienceAccess?> Get(Guid id)
+        async Task<AudienceLink?> Get(Guid person, Guid student)
         {
-            if (changed.TryGetValue(id, out var c)) return c;
-            if (!loaded.TryGetValue(id, out var l)) loaded[id] = l = await operations.LoadAsync<AudienceAccess>(id, cancellation);
-            return l;
+            var id = AudienceLink.IdFor(person, student);
+            if (!links.TryGetValue(id, out var link)) links[id] = link = await operations.LoadAsync<AudienceLink>(id, cancellation);
+            return link;
         }
 
-        async Task Fan(Guid studentId, Func<AudienceAccess, AudienceAccess> change)
+        void Put(AudienceLink link)
         {
-            var holders = (await operations.Query<AudienceAccess>().Where(x => x.StudentIds.Contains(studentId)).Select(x => x.Id)
-                    .ToListAsync(cancellation))
-                .Concat(changed.Values.Where(a => a.StudentIds.Contains(studentId)).Select(a => a.Id)).Distinct().ToList();
-            foreach (var id in holders)
+            links[link.Id] = link;
+            changedLinks.Add(link.Id);
+        }
+
+        void Remove(string id)
+        {
+            links[id] = null;
+            changedLinks.Remove(id);
+            operations.Delete<AudienceLink>(id);
+        }
+
+        async Task<IReadOnlyList<AudienceLink>> OfStudent(Guid student)
+        {
+            foreach (var stored in await operations.Query<AudienceLink>().Where(x => x.StudentId == student).ToListAsync(cancellation))
             {
-                if (await Get(id) is { } access && access.StudentIds.Contains(studentId)) changed[id] = change(access);
+                links.TryAdd(stored.Id, stored);
             }
+
+            return links.Values.OfType<AudienceLink>().Where(l => l.StudentId == student).ToList();
         }
 
-        async Task<AudienceChild?> NewChild(Guid studentId, DateTimeOffset at)
+        async Task Link(Guid person, string kind, Guid studentId, DateTimeOffset at)
         {
+            if (await Get(person, studentId) is not null) return;
             // Enrolment always commits before a link, so the student's snapshot is there; its consents are current too.
             var student = await operations.LoadAsync<Student>(studentId, cancellation);
-            return student is null || student.Erased ? null : new AudienceChild(studentId, student.ClassId, false, at, null, student.ConsentsGiven.ToList());
+            if (student is null || student.Erased) return;
+            Put(new AudienceLink(AudienceLink.IdFor(person, studentId), person, kind, studentId, student.ClassId, false, at, null,
+                student.ConsentsGiven.ToList()));
+        }
+
+        async Task Mute(Guid guardian, Func<IReadOnlyList<Guid>, IReadOnlyList<Guid>> change)
+        {
+            if (!mutes.TryGetValue(guardian, out var current))
+            {
+                current = await operations.LoadAsync<AudienceMutes>(guardian, cancellation) ?? new AudienceMutes(guardian, []);
+            }
+
+            mutes[guardian] = current with { ClassIds = change(current.ClassIds) };
         }
 
         foreach (var e in relevant)
@@ -158,65 +227,51 @@ public sealed class AudienceAccessProjection : IProjection
             switch (e.Data)
             {
                 case GuardianLinked linked:
-                {
-                    var access = await Get(linked.GuardianId) ?? AudienceAccess.Empty(linked.GuardianId, AudienceKinds.Guardian);
-                    if (access.Child(linked.StudentId) is not null || await NewChild(linked.StudentId, linked.At) is not { } child) break;
-                    changed[access.Id] = access.WithChildren([.. access.Children, child]);
+                    await Link(linked.GuardianId, AudienceKinds.Guardian, linked.StudentId, linked.At);
                     break;
-                }
+                case StudentAccountLinked opened:
+                    await Link(opened.AccountId, AudienceKinds.Student, opened.StudentId, opened.At);
+                    break;
                 case GuardianRestricted restricted:
-                {
-                    if (await Get(restricted.GuardianId) is { } access)
+                    if (await Get(restricted.GuardianId, restricted.StudentId) is { Restricted: false } current)
                     {
-                        changed[access.Id] = access.Map(restricted.StudentId, c => c.Restricted ? c : c with { Restricted = true, RestrictedAt = restricted.At });
+                        Put(current with { Restricted = true, RestrictedAt = restricted.At });
                     }
 
                     break;
-                }
                 case GuardianUnlinked unlinked:
-                {
-                    if (await Get(unlinked.GuardianId) is { } access) changed[access.Id] = access.Without(unlinked.StudentId);
+                    Remove(AudienceLink.IdFor(unlinked.GuardianId, unlinked.StudentId));
                     break;
-                }
+                case StudentAccountUnlinked closed:
+                    Remove(AudienceLink.IdFor(closed.AccountId, closed.StudentId));
+                    break;
                 case StudentErased erased:
-                    await Fan(erased.StudentId, a => a.Without(erased.StudentId));
+                    foreach (var link in await OfStudent(erased.StudentId)) Remove(link.Id);
                     break;
                 case ConsentGiven given:
-                    await Fan(given.StudentId, a => a.Map(given.StudentId, c => c.HasConsent(given.Purpose) ? c : c with { Consents = [.. c.Consents, given.Purpose] }));
-                    break;
-                case ConsentWithdrawn withdrawn:
-                    await Fan(withdrawn.StudentId, a => a.Map(withdrawn.StudentId, c => c with { Consents = c.Consents.Where(p => p != withdrawn.Purpose).ToList() }));
-                    break;
-                case ClassMuted muted:
-                {
-                    var access = await Get(muted.GuardianId) ?? AudienceAccess.Empty(muted.GuardianId, AudienceKinds.Guardian);
-                    if (!access.Muted(muted.ClassId)) changed[access.Id] = access with { MutedClassIds = [.. access.MutedClassIds, muted.ClassId] };
-                    break;
-                }
-                case ClassUnmuted unmuted:
-                {
-                    if (await Get(unmuted.GuardianId) is { } access && access.Muted(unmuted.ClassId))
+                    foreach (var link in await OfStudent(given.StudentId))
                     {
-                        changed[access.Id] = access with { MutedClassIds = access.MutedClassIds.Where(c => c != unmuted.ClassId).ToList() };
+                        if (!link.Consents.Contains(given.Purpose)) Put(link with { Consents = [.. link.Consents, given.Purpose] });
                     }
 
                     break;
-                }
-                case StudentAccountLinked opened:
-                {
-                    var access = await Get(opened.AccountId) ?? AudienceAccess.Empty(opened.AccountId, AudienceKinds.Student);
-                    if (await NewChild(opened.StudentId, opened.At) is not { } self) break;
-                    changed[access.Id] = access.WithChildren([self]);
+                case ConsentWithdrawn withdrawn:
+                    foreach (var link in await OfStudent(withdrawn.StudentId))
+                    {
+                        if (link.Consents.Contains(withdrawn.Purpose)) Put(link with { Consents = link.Consents.Where(p => p != withdrawn.Purpose).ToList() });
+                    }
+
                     break;
-                }
-                case StudentAccountUnlinked closed:
-                {
-                    if (await Get(closed.AccountId) is { } access) changed[access.Id] = access.Without(closed.StudentId);
+                case ClassMuted muted:
+                    await Mute(muted.GuardianId, c => c.Contains(muted.ClassId) ? c : [.. c, muted.ClassId]);
                     break;
-                }
+                case ClassUnmuted unmuted:
+                    await Mute(unmuted.GuardianId, c => c.Where(x => x != unmuted.ClassId).ToList());
+                    break;
             }
         }
 
-        foreach (var access in changed.Values) operations.Store(access);
+        foreach (var id in changedLinks) operations.Store(links[id]!);
+        foreach (var m in mutes.Values) operations.Store(m);
     }
 }

@@ -7,8 +7,9 @@ public static class AudienceConfiguration
 {
     public static void ConfigureAudience(this StoreOptions opts)
     {
-        // "Who has this student / this class" are containment queries on the flat id lists: one GIN index answers both.
-        opts.Schema.For<AudienceAccess>().MultiTenanted().GinIndexJsonData();
+        // A person's rows, a child's rows, a class's rows: each one indexed query.
+        opts.Schema.For<AudienceLink>().MultiTenanted().Index(x => x.PersonId).Index(x => x.StudentId).Index(x => x.ClassId);
+        opts.Schema.For<AudienceMutes>().MultiTenanted();
         opts.Projections.Add(new AudienceAccessProjection(), ProjectionLifecycle.Inline);
     }
 }

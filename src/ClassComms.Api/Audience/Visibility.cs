@@ -69,7 +69,7 @@ public sealed record AudienceItem(
 
 /// <summary>
 /// The one decision "can this person see this item", for guardians and student accounts (staff see what they teach or take part
-/// in). Pure: the caller loads the person's <see cref="AudienceAccess"/> (one document, by id) and describes the item. Every read,
+/// in). Pure: the caller loads the person's <see cref="AudienceAccess"/> (<see cref="AudienceAccess.LoadAsync"/>, one round trip) and describes the item. Every read,
 /// every push and the subject access export ask it. The rules (README, Visibility rules):
 /// <list type="bullet">
 /// <item>No access document, an unlinked child, an erased child: nothing.</item>

@@ -59,7 +59,7 @@ public static class ChangeConsentEndpoint
         {
             var teaches = caller.IsTeacherOrLeader && await session.LoadAsync<SchoolClass>(student.ClassId, ct) is { } schoolClass
                                                    && ClassAccess.CanTeach(caller, schoolClass);
-            var access = caller.Role is Role.Guardian or Role.Student ? await session.LoadAsync<AudienceAccess>(caller.UserId, ct) : null;
+            var access = caller.Role is Role.Guardian or Role.Student ? await AudienceAccess.LoadAsync(session, caller.UserId, ct) : null;
             var school = await session.LoadAsync<School>(caller.SchoolId, ct);
             context = new ConsentContext(student, teaches, access, await ages.StudentDecidesAsync(student, school, now, ct));
         }

@@ -29,9 +29,9 @@ public static class ConversationAccess
         if (caller.Role is not (Role.Guardian or Role.Student)) return null;
         var batch = session.CreateBatchQuery();
         var conversationLoad = batch.Load<Conversation>(conversationId);
-        var accessLoad = batch.Load<AudienceAccess>(caller.UserId);
+        var accessLoad = AudienceAccess.InBatch(batch, caller.UserId);
         await batch.Execute(ct);
-        return await conversationLoad is { } found && Of(await accessLoad, found) is { } from ? new Participation(found, from) : null;
+        return await conversationLoad is { } found && Of(await accessLoad(), found) is { } from ? new Participation(found, from) : null;
     }
 
     /// <summary>The conversation if the caller currently takes part in it.</summary>

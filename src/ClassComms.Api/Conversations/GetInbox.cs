@@ -72,10 +72,10 @@ public static class GetInboxEndpoint
         // One round trip for the conversations and the caller's access document, then the decision per entry (no query per conversation).
         var batch = session.CreateBatchQuery();
         var conversationsLoad = batch.LoadMany<Conversation>().ById(entries.Select(e => e.ConversationId).Distinct().ToArray());
-        var accessLoad = batch.Load<AudienceAccess>(caller.UserId);
+        var accessLoad = AudienceAccess.InBatch(batch, caller.UserId);
         await batch.Execute(ct);
         var conversations = (await conversationsLoad).ToDictionary(c => c.Id);
-        var access = await accessLoad;
+        var access = await accessLoad();
         bool Visible(InboxEntry e) => conversations.TryGetValue(e.ConversationId, out var c) && (caller.IsTeacherOrLeader
             ? c.StaffIds.Contains(caller.UserId)
             : caller.Role is Role.Guardian or Role.Student && Visibility.CanSee(access, AudienceItem.Message(c, e.At)));

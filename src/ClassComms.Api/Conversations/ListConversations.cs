@@ -26,7 +26,7 @@ public static class ListConversationsEndpoint
         if (caller.Role == Role.Guardian)
         {
             // The access document names the children and classes (one load); the decision says which conversations and from when.
-            var access = await session.LoadAsync<AudienceAccess>(caller.UserId, ct);
+            var access = await AudienceAccess.LoadAsync(session, caller.UserId, ct);
             if (access is null) return Results.Ok(new List<ConversationSummary>());
             var studentIds = access.VisibleChildren.Select(c => (Guid?)c.StudentId).ToArray();
             var classIds = access.ClassIds.ToArray();

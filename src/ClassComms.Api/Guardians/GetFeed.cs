@@ -108,7 +108,7 @@ public static class GetFeedEndpoint
         var take = limit ?? 50;
         if (take is < 1 or > MaxPageSize) return Problems.Invalid("limit", $"must be between 1 and {MaxPageSize}.");
 
-        var children = GetMyChildrenEndpoint.VisibleChildIds(await session.LoadAsync<AudienceAccess>(caller.UserId, ct)).ToArray();
+        var children = GetMyChildrenEndpoint.VisibleChildIds(await AudienceAccess.LoadAsync(session, caller.UserId, ct)).ToArray();
         if (children.Length == 0) return Results.Ok(new FeedPage([], from));
 
         var entries = await session.Query<FeedEntry>()

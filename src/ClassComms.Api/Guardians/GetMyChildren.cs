@@ -41,7 +41,7 @@ public static class GetMyChildrenEndpoint
     /// </summary>
     public static async Task<IReadOnlyList<Student>> VisibleChildrenAsync(IQuerySession session, Guid guardianId, CancellationToken ct)
     {
-        var access = await session.LoadAsync<AudienceAccess>(guardianId, ct);
+        var access = await AudienceAccess.LoadAsync(session, guardianId, ct);
         var ids = VisibleChildIds(access);
         if (ids.Count == 0) return [];
         var students = (await session.LoadManyAsync<Student>(ct, ids)).ToDictionary(s => s.Id);

@@ -23,7 +23,7 @@ public static class MuteClassEndpoint
         CancellationToken ct)
     {
         if (caller.Role != Role.Guardian) return Problems.Forbidden("Only guardians mute classes.");
-        var access = await session.LoadAsync<AudienceAccess>(caller.UserId, ct);
+        var access = await AudienceAccess.LoadAsync(session, caller.UserId, ct);
         if (access is null || !access.ClassIds.Contains(classId)) return Problems.NotFound("class");
         if (access.Muted(classId) == muted) return Results.NoContent();
         session.Events.Append(caller.UserId, muted

@@ -18,10 +18,10 @@ public static class StudentAccess
         {
             var batch = session.CreateBatchQuery();
             var studentLoad = batch.Load<Student>(studentId);
-            var accessLoad = batch.Load<AudienceAccess>(caller.UserId);
+            var accessLoad = AudienceAccess.InBatch(batch, caller.UserId);
             await batch.Execute(ct);
             var found = await studentLoad;
-            return found is { Erased: false } && Visibility.CanSee(await accessLoad, AudienceItem.Record(found.Id, found.ClassId)) ? found : null;
+            return found is { Erased: false } && Visibility.CanSee(await accessLoad(), AudienceItem.Record(found.Id, found.ClassId)) ? found : null;
         }
 
         var student = await session.LoadAsync<Student>(studentId, ct);
