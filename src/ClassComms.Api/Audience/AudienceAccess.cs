@@ -109,6 +109,10 @@ public sealed record AudienceAccess(
         return await OfPeopleAsync(session, people, ct);
     }
 
+    /// <summary>Everyone with an unrestricted child anywhere in the school (the School Story's families): ids only, one indexed query.</summary>
+    public static async Task<IReadOnlyList<Guid>> OfSchoolAsync(IQuerySession session, CancellationToken ct) =>
+        (await session.Query<AudienceLink>().Where(x => !x.Restricted).Select(x => x.PersonId).ToListAsync(ct)).Distinct().ToList();
+
     private static async Task<IReadOnlyList<AudienceAccess>> OfPeopleAsync(IQuerySession session, IReadOnlyList<Guid> people, CancellationToken ct)
     {
         var ids = people.Distinct().ToArray();

@@ -13,7 +13,7 @@ public sealed class when_a_guardian_reads_many_threads(AppFixture app) : Integra
 {
     // Tables whose reads decide visibility or serve the page; the session check (cached) and key store are left out.
     private static readonly string[] Tables =
-        ["mt_doc_conversation", "mt_doc_inboxentry", "mt_doc_audienceaccess", "mt_doc_student", "mt_doc_schoolclass", "mt_doc_messageview"];
+        ["mt_doc_conversation", "mt_doc_inboxentry", "mt_doc_audiencelink", "mt_doc_audiencemutes", "mt_doc_student", "mt_doc_schoolclass", "mt_doc_messageview"];
 
     [Fact]
     public async Task the_inbox_and_the_conversation_list_take_as_many_commands_for_six_threads_as_for_two()
