@@ -45,7 +45,7 @@ public static class StoryAccess
         }
 
         if (caller.Role is not (Role.Guardian or Role.Student)) return null;
-        var access = await session.LoadAsync<AudienceAccess>(caller.UserId, ct);
+        var access = await AudienceAccess.LoadAsync(session, caller.UserId, ct);
         if (access is null) return null;
         if (storyId == caller.SchoolId) return access.ClassIds.Count > 0 ? new StoryRef(storyId, StoryKinds.School, null, access) : null;
         if (!access.ClassIds.Contains(storyId)) return null;
@@ -89,7 +89,7 @@ public static class StoryAccess
         var audience = new HashSet<Guid>();
         if (kind == StoryKinds.School)
         {
-            audience.UnionWith(await session.Query<AudienceAccess>().Where(x => x.ClassIds.Any()).Select(x => x.Id).ToListAsync(ct));
+            audience.UnionWith(await AudienceAccess.OfSchoolAsync(session, ct));
             var staff = await session.Query<UserAccount>()
                 .Where(a => a.SchoolId == schoolId && a.ErasedAt == null && a.Role != Role.Guardian && a.Role != Role.Student).Select(a => a.Id).ToListAsync(ct);
             audience.UnionWith(staff);
