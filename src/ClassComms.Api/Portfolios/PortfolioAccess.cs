@@ -67,10 +67,10 @@ public static class PortfolioAccess
     {
         var batch = session.CreateBatchQuery();
         var studentLoad = batch.Load<Student>(studentId);
-        var accessLoad = caller.Role is Role.Guardian or Role.Student ? batch.Load<AudienceAccess>(caller.UserId) : null;
+        var accessLoad = caller.Role is Role.Guardian or Role.Student ? AudienceAccess.InBatch(batch, caller.UserId) : null;
         await batch.Execute(ct);
         var student = await studentLoad;
-        var access = accessLoad is null ? null : await accessLoad;
+        var access = accessLoad is null ? null : await accessLoad();
         var schoolClass = student is not null && caller.Role == Role.Teacher ? await session.LoadAsync<SchoolClass>(student.ClassId, ct) : null;
         return (Decide(caller, student, schoolClass, access), access);
     }
