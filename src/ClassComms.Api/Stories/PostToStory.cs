@@ -47,7 +47,7 @@ public static class PostToStoryEndpoint
     public static async Task<(IResult, OutgoingMessages)> Post(Guid storyId, PostToStory request, Caller caller, IDocumentSession session,
         PersonalDataVault vault, MediaStore mediaStore, TimeProvider clock, CancellationToken ct)
     {
-        var validation = Validate(request);
+        var validation = RequestProblems(request);
         if (!validation.IsValid) return (validation.ToResult(), []);
         var (story, problem) = await StoryAccess.WritableAsync(session, caller, storyId, ct);
         if (problem is not null) return (problem, []);
@@ -86,7 +86,8 @@ public static class PostToStoryEndpoint
             new OutgoingMessages { new StoryPostChanged(caller.SchoolId, postId) });
     }
 
-    public static Validation Validate(PostToStory request)
+    /// <summary>The request alone (not named Validate: Wolverine would also run a method of that name as middleware).</summary>
+    public static Validation RequestProblems(PostToStory request)
     {
         var validation = new Validation();
         var items = request.Media ?? [];
