@@ -26,7 +26,7 @@ public static class CommentOnStoryPostEndpoint
         var validation = new Validation().Require(request.Text, "text", MaxTextLength);
         if (!validation.IsValid) return (validation.ToResult(), []);
         if (await StoryAccess.ReadablePostAsync(session, caller, postId, ct) is not { } found) return (Problems.NotFound("story post"), []);
-        if (!caller.IsStaff && caller.Role != Role.Guardian) return (Problems.Forbidden("Only guardians and staff comment on stories."), []);
+        if (!StoryAccess.MayCommentOrLike(caller)) return (Problems.Forbidden("Only guardians and staff comment on stories."), []);
 
         var commentId = Guid.CreateVersion7();
         var pending = found.Post.CommentsNeedApproval && caller.Role == Role.Guardian;

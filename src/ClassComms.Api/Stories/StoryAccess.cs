@@ -70,6 +70,12 @@ public static class StoryAccess
             : (null, Problems.NotFound("story"));
     }
 
+    /// <summary>
+    /// Who comments on and likes the posts they read: staff and guardians. Student accounts read their class's and the school's
+    /// story but do not comment or like (primary-school pupils: 403, decided before anything is staged).
+    /// </summary>
+    public static bool MayCommentOrLike(Caller caller) => caller.IsStaff || caller.Role == Role.Guardian;
+
     /// <summary>The story of a post, if the caller may read it.</summary>
     public static async Task<(StoryPostView Post, StoryRef Story)?> ReadablePostAsync(IQuerySession session, Caller caller, Guid postId, CancellationToken ct)
     {
