@@ -2,10 +2,14 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using ClassComms.Accounts;
 using ClassComms.Classes;
+using ClassComms.Consents;
 using ClassComms.Conversations;
 using ClassComms.Guardians;
 using ClassComms.Points;
+using ClassComms.Portfolios;
 using ClassComms.Schools;
+using ClassComms.Stories;
+using ClassComms.StudentAccounts;
 using ClassComms.Students;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -79,15 +83,43 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
 
         http.DefaultRequestHeaders.Authorization = null;
         await Post(http, "/api/guardians/register", new RegisterGuardian(code.Code, "Paul Parent", Parent, Password), ct);
-        await ConfirmParentAsync(http, ct);
+        var confirmed = await ConfirmParentAsync(http, ct);
+        if (confirmed)
+        {
+            // Ava's parent gives all three consents; Emma and Liam and Zoé have none.
+            await SignInAsync(http, Parent, ct);
+            foreach (var purpose in ConsentPurposes.All)
+            {
+                await Post(http, $"/api/students/{students.StudentIds[0]}/consents", new ChangeConsent(purpose, true, null), ct);
+            }
+        }
 
         await SignInAsync(http, Teacher, ct);
+        await Post(http, $"/api/students/{students.StudentIds[1]}/consents",
+            new ChangeConsent(ConsentPurposes.ClassStoryMedia, true, "Demo paper consent form, signed by a parent"), ct);
         await Post(http, "/api/conversations",
             new StartConversation(students.StudentIds[0], ConversationKinds.Private, "Hello! Ava settled in very well this week.", false), ct);
         await Post(http, $"/api/classes/{created.ClassId}/announcements",
             new PostAnnouncement("Picture day is Thursday: please bring a smile.", null, false), ct);
+        await Post(http, $"/api/stories/{created.ClassId}/posts",
+            new PostToStory("Our class planted bean seeds today: we will measure them every Monday.", null, false), ct);
+        await Post(http, $"/api/students/{students.StudentIds[0]}/portfolio",
+            new AddPortfolioItem(PortfolioKinds.Journal, "Ava read her first chapter book on her own.", null), ct);
+        var logins = await Post<ClassLoginCodesIssued>(http, $"/api/classes/{created.ClassId}/student-logins",
+            new IssueClassLoginCodes([students.StudentIds[0]]), ct);
+        var studentCode = logins.Codes.Single().Code;
+
+        http.DefaultRequestHeaders.Authorization = null;
+        var student = await Post<LoginSucceeded>(http, "/api/auth/student-login", new StudentCodeLogin(studentCode), ct);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", student.Token);
+        await Post(http, $"/api/students/{students.StudentIds[0]}/portfolio",
+            new AddPortfolioItem(PortfolioKinds.Journal, "Today I learned that beans grow roots first.", null), ct);
+
+        await SignInAsync(http, Leader, ct);
+        await Post(http, $"/api/stories/{leader.SchoolId}/posts",
+            new PostToStory("Welcome back, everyone! The school garden opens on Friday.", null, false), ct);
         logger.LogInformation("Demo school seeded.");
-        Print(address);
+        Print(address, studentCode);
     }
 
     /// <summary>
@@ -103,12 +135,12 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
     }
 
     /// <summary>Confirms the demo parent's registration with the token from the development outbox, as the parent would from their mail.</summary>
-    private async Task ConfirmParentAsync(HttpClient http, CancellationToken ct)
+    private async Task<bool> ConfirmParentAsync(HttpClient http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(registration.Value.OutboxPath))
         {
             logger.LogWarning("Guardians:Registration:OutboxPath is not set; the demo parent's registration stays unconfirmed.");
-            return;
+            return false;
         }
 
         var path = Path.GetFullPath(registration.Value.OutboxPath, environment.ContentRootPath);
@@ -122,7 +154,7 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
             if (mail is not null)
             {
                 await Post(http, "/api/guardians/register/confirm", new ConfirmGuardianRegistration(mail.Token), ct);
-                return;
+                return true;
             }
 
             await Task.Delay(100, ct);
@@ -131,7 +163,9 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
         throw new InvalidOperationException("Demo seeding failed: no registration mail reached the development outbox.");
     }
 
-    private void Print(string address)
+    /// <param name="address">The API address.</param>
+    /// <param name="studentCode">Ava's student login code, known only when this start seeded the school (codes are stored as a keyed hash).</param>
+    private void Print(string address, string? studentCode = null)
     {
         _done = true;
         var lines = string.Join(Environment.NewLine,
@@ -140,7 +174,10 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
             $"  API reference  {address}/scalar",
             $"  Health         {address}/health/ready",
             $"  Logins (password for all: {Password}):",
-            $"    teacher  {Teacher}", $"    parent   {Parent}", $"    DPO      {Dpo}", $"    leader   {Leader}", "");
+            $"    teacher  {Teacher}", $"    parent   {Parent}", $"    DPO      {Dpo}", $"    leader   {Leader}",
+            studentCode is null
+                ? "    student  (Ava's login code was printed when the demo school was seeded; the teacher issues a new one: POST /api/classes/{id}/student-logins)"
+                : $"    student  Ava, login code {studentCode} (POST /api/auth/student-login)", "");
         Console.WriteLine(lines);
     }
 
