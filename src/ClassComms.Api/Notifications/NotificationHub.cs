@@ -28,6 +28,9 @@ public interface INotificationClient
 
     /// <summary>A portfolio item added, approved or commented, to those who may see it (Portfolios/PushPortfolioNotices.cs).</summary>
     Task PortfolioChanged(Portfolios.PortfolioNotice notice);
+
+    /// <summary>A story post edited or deleted, or a comment hidden, to the post's audience (Stories/PushStoryNotices.cs).</summary>
+    Task StoryItemChanged(StoryChangeNotice notice);
 }
 
 /// <summary>
@@ -61,6 +64,12 @@ public sealed record StoryNotice(Guid PostId, Guid StoryId, string Kind, Guid Au
 /// (<c>GET /api/stories/posts/{PostId}/comments?after={Cursor - 1}</c> returns it first).
 /// </summary>
 public sealed record StoryCommentNotice(Guid CommentId, Guid PostId, Guid StoryId, Guid AuthorId, DateTimeOffset At, long Cursor);
+
+/// <summary>
+/// A story item changed after it was pushed: <c>Change</c> is <c>edited</c> (re-read the post: <c>GET /api/stories/{StoryId}/posts?after={Cursor - 1}</c>
+/// returns it first), <c>deleted</c> (drop it; <c>Cursor</c> null) or <c>commentHidden</c> (<c>CommentId</c>; drop it for family members). Ids only.
+/// </summary>
+public sealed record StoryChangeNotice(Guid PostId, Guid StoryId, string Change, Guid? CommentId, DateTimeOffset At, long? Cursor);
 
 /// <summary>
 /// Authorized hub. Each connection joins only its own user group, computed on the server from the token;

@@ -29,6 +29,7 @@ public static class PushQueueConfiguration
         opts.PublishMessage<PointsChanged>().ToLocalQueue(PushQueue);
         opts.PublishMessage<Stories.StoryPostChanged>().ToLocalQueue(PushQueue);
         opts.PublishMessage<Stories.StoryCommentChanged>().ToLocalQueue(PushQueue);
+        opts.PublishMessage<Stories.StoryItemChanged>().ToLocalQueue(PushQueue);
         opts.PublishMessage<Portfolios.PortfolioChanged>().ToLocalQueue(PushQueue);
     }
 }

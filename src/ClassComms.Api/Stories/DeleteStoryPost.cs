@@ -1,6 +1,7 @@
 using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 
 namespace ClassComms.Stories;
@@ -11,12 +12,14 @@ public static class DeleteStoryPostEndpoint
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesProblems(403)]
     [WolverineDelete("/api/stories/posts/{postId}")]
-    public static async Task<IResult> Delete(Guid postId, Caller caller, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<(IResult, OutgoingMessages)> Delete(Guid postId, Caller caller, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         await StoryLocks.PostsAsync(session, [postId], ct);
-        if (await StoryAccess.ReadablePostAsync(session, caller, postId, ct) is not { } found) return Problems.NotFound("story post");
-        if (found.Post.AuthorId != caller.UserId && caller.Role != Role.Leader) return Problems.Forbidden("Only the author or a school leader deletes a post.");
-        session.Events.Append(postId, new StoryPostDeleted(postId, caller.UserId, clock.GetUtcNow()));
-        return Results.NoContent();
+        if (await StoryAccess.ReadablePostAsync(session, caller, postId, ct) is not { } found) return (Problems.NotFound("story post"), []);
+        if (found.Post.AuthorId != caller.UserId && caller.Role != Role.Leader) return (Problems.Forbidden("Only the author or a school leader deletes a post."), []);
+        var at = clock.GetUtcNow();
+        session.Events.Append(postId, new StoryPostDeleted(postId, caller.UserId, at));
+        return (Results.NoContent(),
+            new OutgoingMessages { new StoryItemChanged(caller.SchoolId, postId, found.Post.StoryId, found.Post.Kind, StoryChanges.Deleted, null, at) });
     }
 }

@@ -2,6 +2,7 @@ using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 
 namespace ClassComms.Stories;
@@ -15,32 +16,35 @@ public static class EditStoryPostEndpoint
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesProblems(403)]
     [WolverinePut("/api/stories/posts/{postId}")]
-    public static async Task<IResult> Put(Guid postId, EditStoryPost request, Caller caller, IDocumentSession session, PersonalDataVault vault,
+    public static async Task<(IResult, OutgoingMessages)> Put(Guid postId, EditStoryPost request, Caller caller, IDocumentSession session, PersonalDataVault vault,
         TimeProvider clock, CancellationToken ct)
     {
         var validation = new Validation();
         validation.Optional(request.Text, "text", PostToStoryEndpoint.MaxTextLength);
         var removed = request.RemoveAttachmentIds ?? [];
         if (removed.Contains(Guid.Empty)) validation.Add("removeAttachmentIds", "must not contain an empty id.");
-        if (!validation.IsValid) return validation.ToResult();
+        if (!validation.IsValid) return NoPush(validation.ToResult());
 
         // The post's lock before its view is read: a withdrawal changing the same view waits, or is seen.
         await StoryLocks.PostsAsync(session, [postId], ct);
-        if (await StoryAccess.ReadablePostAsync(session, caller, postId, ct) is not { } found) return Problems.NotFound("story post");
+        if (await StoryAccess.ReadablePostAsync(session, caller, postId, ct) is not { } found) return NoPush(Problems.NotFound("story post"));
         var post = found.Post;
-        if (post.AuthorId != caller.UserId) return Problems.Forbidden("Only the author edits a post.");
+        if (post.AuthorId != caller.UserId) return NoPush(Problems.Forbidden("Only the author edits a post."));
         if (removed.Any(id => post.Media.All(m => m.Attachment.AttachmentId != id)))
         {
-            return Problems.Invalid("removeAttachmentIds", "contains an item that is not in this post.");
+            return NoPush(Problems.Invalid("removeAttachmentIds", "contains an item that is not in this post."));
         }
 
         if (string.IsNullOrWhiteSpace(request.Text) && post.Media.All(m => removed.Contains(m.Attachment.AttachmentId)))
         {
-            return Problems.Invalid("text", "is required when no media would remain.");
+            return NoPush(Problems.Invalid("text", "is required when no media would remain."));
         }
 
         var text = await vault.SealForAllAsync(caller.Tenant, [caller.UserId, caller.SchoolId], StoryText.Field, postId.ToString(), (request.Text ?? "").Trim(), ct);
-        session.Events.Append(postId, new StoryPostEdited(postId, caller.UserId, text, removed.Distinct().ToList(), clock.GetUtcNow()));
-        return Results.NoContent();
+        var at = clock.GetUtcNow();
+        session.Events.Append(postId, new StoryPostEdited(postId, caller.UserId, text, removed.Distinct().ToList(), at));
+        return (Results.NoContent(), new OutgoingMessages { new StoryItemChanged(caller.SchoolId, postId, post.StoryId, post.Kind, StoryChanges.Edited, null, at) });
     }
+
+    private static (IResult, OutgoingMessages) NoPush(IResult result) => (result, []);
 }

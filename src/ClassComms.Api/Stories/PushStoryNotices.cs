@@ -46,4 +46,23 @@ public static class PushStoryNoticesHandler
         var groups = recipients.Select(NotificationHub.UserGroup).ToList();
         await metrics.PushAsync("story.commented", groups.Count, () => hub.Clients.Groups(groups).StoryCommentPublished(notice));
     }
+
+    /// <summary>
+    /// A post edited or deleted, or a comment hidden: to the story's audience (computed now) and the post's author. An edit carries
+    /// the post's cursor (the post as it is now reads first after <c>cursor - 1</c>); a deletion none. A post deleted after an edit
+    /// pushes only its deletion's notice with a cursor.
+    /// </summary>
+    public static async Task Handle(StoryItemChanged message, IDocumentStore store, IHubContext<NotificationHub, INotificationClient> hub,
+        BusinessMetrics metrics, CancellationToken ct)
+    {
+        await using var session = store.QuerySession(Ids.Tenant(message.SchoolId));
+        var post = await session.LoadAsync<StoryPostView>(StoryPostView.IdFor(message.PostId), ct);
+        if (post is null && message.Change != StoryChanges.Deleted) return;
+        var recipients = await StoryAccess.AudienceAsync(session, message.SchoolId, message.StoryId, message.Kind, ct);
+        if (post is not null) recipients.Add(post.AuthorId);
+        var notice = new StoryChangeNotice(message.PostId, message.StoryId, message.Change, message.CommentId, message.At,
+            message.Change == StoryChanges.Edited ? post?.Sequence : null);
+        var groups = recipients.Select(NotificationHub.UserGroup).ToList();
+        await metrics.PushAsync("story.changed", groups.Count, () => hub.Clients.Groups(groups).StoryItemChanged(notice));
+    }
 }

@@ -40,3 +40,16 @@ public sealed record StoryPostDeleted(Guid PostId, Guid DeletedBy, DateTimeOffse
 
 /// <summary>Not an event: tells the push handler, after commit, that a post was published (ids only).</summary>
 public sealed record StoryPostChanged(Guid SchoolId, Guid PostId);
+
+/// <summary>
+/// Not an event: tells the push handler, after commit, that a post was edited or deleted or a comment hidden (ids only). The story
+/// and its kind travel with it because a deleted post's view is gone by then.
+/// </summary>
+public sealed record StoryItemChanged(Guid SchoolId, Guid PostId, Guid StoryId, string Kind, string Change, Guid? CommentId, DateTimeOffset At);
+
+public static class StoryChanges
+{
+    public const string Edited = "edited";
+    public const string Deleted = "deleted";
+    public const string CommentHidden = "commentHidden";
+}

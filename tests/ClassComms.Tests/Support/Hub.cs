@@ -24,6 +24,7 @@ public sealed class HubClient : IAsyncDisposable
         Listen<StoryNotice>(nameof(INotificationClient.StoryPostPublished));
         Listen<StoryCommentNotice>(nameof(INotificationClient.StoryCommentPublished));
         Listen<ClassComms.Portfolios.PortfolioNotice>(nameof(INotificationClient.PortfolioChanged));
+        Listen<StoryChangeNotice>(nameof(INotificationClient.StoryItemChanged));
     }
 
     public static Task<HubClient> Connect(AppFixture app, Session? who) => Connect(app.Host.GetTestServer(), who);
