@@ -1,3 +1,4 @@
+using ClassComms.Platform;
 using Marten;
 
 namespace ClassComms.Accounts;
@@ -11,9 +12,6 @@ namespace ClassComms.Accounts;
 public static class OneTimeTokens
 {
     /// <summary>Opens the session's transaction and waits for any other use of <paramref name="tokenId"/> to finish.</summary>
-    public static async Task SerialiseUsesAsync(IDocumentSession session, string tokenId, CancellationToken ct)
-    {
-        await session.BeginTransactionAsync(ct);
-        await session.QueryAsync<int>("select 1 from pg_advisory_xact_lock(hashtextextended('classcomms.one-time-token/' || ?, 0))", ct, tokenId);
-    }
+    public static Task SerialiseUsesAsync(IDocumentSession session, string tokenId, CancellationToken ct) =>
+        AdvisoryLocks.TakeAsync(session, [$"classcomms.one-time-token/{tokenId}"], ct);
 }

@@ -1,3 +1,4 @@
+using ClassComms.Platform;
 using Marten;
 
 namespace ClassComms.Media;
@@ -11,14 +12,6 @@ namespace ClassComms.Media;
 public static class AttachmentLocks
 {
     /// <summary>Opens the session's transaction and waits for any other claim or expiry of <paramref name="attachmentIds"/> (taken in id order).</summary>
-    public static async Task SerialiseAsync(IDocumentSession session, IEnumerable<Guid> attachmentIds, CancellationToken ct)
-    {
-        var ids = attachmentIds.Distinct().Order().ToArray();
-        if (ids.Length == 0) return;
-        await session.BeginTransactionAsync(ct);
-        foreach (var id in ids)
-        {
-            await session.QueryAsync<int>("select 1 from pg_advisory_xact_lock(hashtextextended('classcomms.attachment/' || ?, 0))", ct, id.ToString());
-        }
-    }
+    public static Task SerialiseAsync(IDocumentSession session, IEnumerable<Guid> attachmentIds, CancellationToken ct) =>
+        AdvisoryLocks.TakeAsync(session, AdvisoryLocks.Keys("attachment", attachmentIds), ct);
 }

@@ -1,3 +1,4 @@
+using ClassComms.Platform;
 using Marten;
 
 namespace ClassComms.Stories;
@@ -18,19 +19,8 @@ namespace ClassComms.Stories;
 public static class StoryLocks
 {
     public static Task StudentsAsync(IDocumentOperations session, IEnumerable<Guid> studentIds, CancellationToken ct) =>
-        LockAsync(session, "classcomms.student-consent/", studentIds, ct);
+        AdvisoryLocks.TakeAsync(session, AdvisoryLocks.Keys("student-consent", studentIds), ct);
 
     public static Task PostsAsync(IDocumentOperations session, IEnumerable<Guid> postIds, CancellationToken ct) =>
-        LockAsync(session, "classcomms.story-post/", postIds, ct);
-
-    private static async Task LockAsync(IDocumentOperations session, string prefix, IEnumerable<Guid> ids, CancellationToken ct)
-    {
-        var keys = ids.Distinct().Order().Select(id => prefix + id).ToArray();
-        if (keys.Length == 0) return;
-        // An inline projection runs inside the saving transaction; an endpoint opens it here so the lock lasts until commit.
-        if (session is IDocumentSession documents) await documents.BeginTransactionAsync(ct);
-        await session.QueryAsync<long>(
-            "select count(l) from (select pg_advisory_xact_lock(hashtextextended(k, 0)) as l from (select unnest(?::text[]) as k order by 1) o) s",
-            ct, new object[] { keys });
-    }
+        AdvisoryLocks.TakeAsync(session, AdvisoryLocks.Keys("story-post", postIds), ct);
 }

@@ -137,15 +137,6 @@ public sealed class StudentLogins(BlindIndex index, SessionRevocation revocation
     public static string LoginIndex(Guid membershipId) => $"student:{membershipId:N}";
 
     /// <summary>Opens the session's transaction and serialises it with any other issue or revocation for these students (id order).</summary>
-    public static async Task LockAsync(IDocumentSession session, IEnumerable<Guid> studentIds, CancellationToken ct)
-    {
-        var ids = studentIds.Distinct().Order().ToArray();
-        if (ids.Length == 0) return;
-        await session.BeginTransactionAsync(ct);
-        foreach (var id in ids)
-        {
-            await session.QueryAsync<int>("select 1 from pg_advisory_xact_lock(hashtextextended('classcomms.student-login/' || ?, 0))", ct,
-                id.ToString());
-        }
-    }
+    public static Task LockAsync(IDocumentSession session, IEnumerable<Guid> studentIds, CancellationToken ct) =>
+        AdvisoryLocks.TakeAsync(session, AdvisoryLocks.Keys("student-login", studentIds), ct);
 }
