@@ -2,6 +2,7 @@ using ClassComms.Accounts;
 using ClassComms.Consents;
 using ClassComms.Conversations;
 using ClassComms.Demo;
+using ClassComms.Dpo;
 using ClassComms.Guardians;
 using ClassComms.Media;
 using ClassComms.Notifications;
@@ -36,6 +37,7 @@ builder.Services.AddMedia(builder.Configuration);
 builder.Services.AddNotifications(); // the hub and the pushes
 builder.Services.AddPrivacy(builder.Configuration);
 builder.Services.AddConsents(builder.Configuration); // consents, dates of birth, age of consent (Consents/)
+builder.Services.AddDpo(); // the school's signing key and subject-request deadlines (Dpo/)
 builder.Services.AddStudentAccounts();
 
 // Health, OpenAPI, ProblemDetails.

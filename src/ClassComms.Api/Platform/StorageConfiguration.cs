@@ -2,6 +2,7 @@ using ClassComms.Accounts;
 using ClassComms.Audience;
 using ClassComms.Classes;
 using ClassComms.Conversations;
+using ClassComms.Dpo;
 using ClassComms.Guardians;
 using ClassComms.Media;
 using ClassComms.Notifications;
@@ -59,6 +60,7 @@ public static class StorageConfiguration
                 opts.ConfigureStories();
                 opts.ConfigureStudentAccounts();
                 opts.ConfigurePortfolios();
+                opts.ConfigureDpo();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()

@@ -21,6 +21,9 @@ public sealed class School
     /// <summary>Code of the jurisdiction whose age of consent applies (<see cref="Consents.ConsentOptions"/>); null = none chosen yet.</summary>
     public string? ConsentJurisdiction { get; set; }
 
+    /// <summary>Code of the law setting subject-request deadlines (<see cref="Dpo.RequestDeadlines"/>); null = the default for the jurisdiction.</summary>
+    public string? PrivacyRegime { get; set; }
+
     /// <summary>The name for a reader; null once the school's key is destroyed.</summary>
     public ValueTask<string?> NameAsync(PersonalDataVault vault, CancellationToken ct) => vault.OpenAsync(Name, Id, ct);
 }
