@@ -4,6 +4,7 @@ using ClassComms.Classes;
 using ClassComms.Conversations;
 using ClassComms.Dpo;
 using ClassComms.Guardians;
+using ClassComms.Incidents;
 using ClassComms.Media;
 using ClassComms.Notifications;
 using ClassComms.PersonalData;
@@ -61,6 +62,7 @@ public static class StorageConfiguration
                 opts.ConfigureStudentAccounts();
                 opts.ConfigurePortfolios();
                 opts.ConfigureDpo();
+                opts.ConfigureIncidents();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()
