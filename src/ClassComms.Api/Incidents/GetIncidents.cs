@@ -70,7 +70,7 @@ public static class GetIncidentsEndpoint
     [ProducesResponseType<IReadOnlyList<IncidentView>>(StatusCodes.Status200OK)]
     [ProducesProblems(403)]
     [WolverineGet("/api/dpo/incidents")]
-    public static async Task<IResult> List(Caller caller, IQuerySession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> ListIncidents(Caller caller, IQuerySession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
         if (IncidentInput.DpoOnly(caller) is { } forbidden) return forbidden;
         return Results.Ok(await RegisterAsync(session, vault, clock.GetUtcNow(), withHistory: false, ct));
@@ -80,7 +80,7 @@ public static class GetIncidentsEndpoint
     [ProducesResponseType<IncidentView>(StatusCodes.Status200OK)]
     [ProducesProblems(403, 404)]
     [WolverineGet("/api/dpo/incidents/{incidentId}")]
-    public static async Task<IResult> One(Guid incidentId, Caller caller, IQuerySession session, PersonalDataVault vault, TimeProvider clock,
+    public static async Task<IResult> GetIncident(Guid incidentId, Caller caller, IQuerySession session, PersonalDataVault vault, TimeProvider clock,
         CancellationToken ct)
     {
         if (IncidentInput.DpoOnly(caller) is { } forbidden) return forbidden;

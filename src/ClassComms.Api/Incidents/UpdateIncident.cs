@@ -29,7 +29,7 @@ public static class UpdateIncidentEndpoints
     [ProducesResponseType<IncidentView>(StatusCodes.Status200OK)]
     [ProducesProblems(400, 403, 404)]
     [WolverinePost("/api/dpo/incidents/{incidentId}/measures")]
-    public static async Task<IResult> Measures(Guid incidentId, RecordIncidentMeasures request, Caller caller, IDocumentSession session,
+    public static async Task<IResult> RecordIncidentMeasures(Guid incidentId, RecordIncidentMeasures request, Caller caller, IDocumentSession session,
         PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
         if (IncidentInput.DpoOnly(caller) is { } forbidden) return forbidden;
@@ -49,7 +49,7 @@ public static class UpdateIncidentEndpoints
     [ProducesResponseType<IncidentView>(StatusCodes.Status200OK)]
     [ProducesProblems(400, 403, 404)]
     [WolverinePost("/api/dpo/incidents/{incidentId}/risk-assessment")]
-    public static async Task<IResult> Assess(Guid incidentId, AssessIncidentRisk request, Caller caller, IDocumentSession session,
+    public static async Task<IResult> AssessIncidentRisk(Guid incidentId, AssessIncidentRisk request, Caller caller, IDocumentSession session,
         PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
         if (IncidentInput.DpoOnly(caller) is { } forbidden) return forbidden;
@@ -76,7 +76,7 @@ public static class UpdateIncidentEndpoints
     [ProducesResponseType<IncidentView>(StatusCodes.Status200OK)]
     [ProducesProblems(400, 403, 404)]
     [WolverinePost("/api/dpo/incidents/{incidentId}/notifications")]
-    public static async Task<IResult> Notify(Guid incidentId, RecordIncidentNotification request, Caller caller, IDocumentSession session,
+    public static async Task<IResult> RecordIncidentNotification(Guid incidentId, RecordIncidentNotification request, Caller caller, IDocumentSession session,
         PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
         if (IncidentInput.DpoOnly(caller) is { } forbidden) return forbidden;
