@@ -98,6 +98,9 @@ public sealed record Student(
         ? this
         : this with { AgeOfConsentReachedAt = e.At, ConsentsToConfirm = e.Reasked.Where(ConsentsGiven.Contains).ToList() };
 
+    /// <summary>A corrected name (Rectification/): read everywhere from now on; ignored once erased.</summary>
+    public Student Apply(Rectification.StudentNameRectified e) => Erased ? this : this with { Name = e.Name };
+
     public Student Apply(StudentErased e) => this with
     {
         Name = null, VisibleGuardianIds = [], ErasedAt = e.At, Consents = [], BirthDate = null, ConsentsToConfirm = [],

@@ -1,0 +1,21 @@
+using ClassComms.PersonalData;
+
+namespace ClassComms.Rectification;
+
+// Rectification (GDPR art. 16, Law 25 s. 28): a corrected value replaces the one read everywhere; the previous value stays in the
+// event, sealed for the same data subject, so the history shows what was corrected, by whom and when, until the subject is erased.
+
+/// <summary>A student's name was corrected (on the student's stream). <paramref name="Previous"/> is the name read until then.</summary>
+public sealed record StudentNameRectified(Guid StudentId, Guid RectifiedBy, Sealed? Previous, Sealed Name, DateTimeOffset At);
+
+/// <summary>
+/// A member's name (guardian or staff) was corrected, on the member's own stream (stream id = the membership id, as the guardian's
+/// stream of <c>ClassMuted</c>). <paramref name="Previous"/> is the name read until then, sealed under the membership's key.
+/// </summary>
+public sealed record MemberNameRectified(Guid MemberId, Guid RectifiedBy, Sealed? Previous, Sealed Name, DateTimeOffset At);
+
+public static class RectificationRules
+{
+    public const int MaxNameLength = 200;
+    public const int MaxStudentNameLength = 100;
+}
