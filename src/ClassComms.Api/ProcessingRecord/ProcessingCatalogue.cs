@@ -1,0 +1,128 @@
+using ClassComms.Accounts;
+using ClassComms.Classes;
+using ClassComms.Consents;
+using ClassComms.Conversations;
+using ClassComms.Guardians;
+using ClassComms.Incidents;
+using ClassComms.Media;
+using ClassComms.Points;
+using ClassComms.Portfolios;
+using ClassComms.Rectification;
+using ClassComms.Schools;
+using ClassComms.Stories;
+using ClassComms.Students;
+
+namespace ClassComms.ProcessingRecord;
+
+/// <summary>Why the school processes a kind of data (GDPR art. 30(1)(b)) and how long it keeps it (art. 30(1)(f)).</summary>
+public sealed record Purpose(string Code, string Description, string Retention);
+
+/// <summary>
+/// What the code cannot know by itself about a stored type holding personal data: whose data it is, why it is processed, and under
+/// whose key its sealed fields are. The kinds of personal data (the sealed fields) and where the type is stored are read from the
+/// code (<see cref="ProcessingRecordGenerator"/>). Every type of the assembly with a sealed field must be described here: a test
+/// fails otherwise (<c>ProcessingRecord/when_generating_the_record_of_processing.cs</c>), so the record cannot drift from the code.
+/// </summary>
+public sealed record TypeDescription(Type Type, string Subjects, string PurposeCode, string Key);
+
+public static class ProcessingCatalogue
+{
+    private const string UntilErased = "until the data subject is erased (their key destroyed: every copy, backups included, unreadable) or the school leaves";
+
+    public static readonly IReadOnlyList<Purpose> Purposes =
+    [
+        new("schooling", "Organising classes and enrolments (class and skill names, students' names).", UntilErased),
+        new("feedback", "Feedback points given to students, seen by them and their guardians.",
+            UntilErased + "; the DPIA sets 12 months for points (retention policies, where built, shred a period's keys)"),
+        new("communication", "Messages and announcements between staff and families, with attachments.", UntilErased),
+        new("accounts", "Signing in and belonging to a school (names, e-mail addresses, invitations and registrations awaiting confirmation).",
+            UntilErased + "; unconfirmed registrations and invitations are deleted with their key when they expire"),
+        new("consent", "Recording consents (and the paper forms), dates of birth and the age of consent.", UntilErased),
+        new("stories", "The Class Story and School Story: posts, comments, photos and videos, shown with consent.", UntilErased),
+        new("portfolio", "The student's portfolio: journal items, comments, attachments.", UntilErased),
+        new("governance", "The DPO's duties: the confidentiality incident register, rectification history.",
+            "incident text: until the school leaves (school key); rectification history: " + UntilErased),
+    ];
+
+    private const string Student = "students";
+    private const string Member = "guardians and staff (members of the school)";
+    private const string StudentKey = "the student's key";
+    private const string MemberKey = "the membership's key";
+    private const string SchoolKey = "the school's key (school text)";
+
+    public static readonly IReadOnlyList<TypeDescription> Types =
+    [
+        // Schools, classes, students.
+        new(typeof(School), "the school (its name can name people)", "schooling", SchoolKey),
+        new(typeof(ClassCreated), "students named in class or skill names", "schooling", SchoolKey),
+        new(typeof(ClassSkill), "students named in skill names", "schooling", SchoolKey),
+        new(typeof(SchoolClass), "students named in class or skill names", "schooling", SchoolKey),
+        new(typeof(SkillAdded), "students named in skill names", "schooling", SchoolKey),
+        new(typeof(StudentEnrolled), Student, "schooling", StudentKey),
+        new(typeof(Student), Student, "schooling", StudentKey),
+        new(typeof(StudentNameRectified), Student, "governance", StudentKey),
+        new(typeof(MemberNameRectified), Member, "governance", MemberKey),
+
+        // Points.
+        new(typeof(PointAwarded), Student, "feedback", StudentKey + " (note, per period); the school's key (skill name)"),
+        new(typeof(PointEntry), Student, "feedback", StudentKey + " (note, per period); the school's key (skill name)"),
+        new(typeof(StoredSkillTally), "students named in skill names", "feedback", SchoolKey),
+        new(typeof(StoredClassSummary), "students named in skill names (no student ids)", "feedback", SchoolKey),
+        new(typeof(FeedEntry), Student, "feedback", StudentKey + " (note); the school's key (skill name)"),
+
+        // Accounts.
+        new(typeof(UserAccount), Member + " and student accounts", "accounts", MemberKey + " (name)"),
+        new(typeof(LoginAccount), "people who sign in", "accounts", "the login's own key (e-mail); found by a keyed blind index"),
+        new(typeof(StaffInvitation), "invited staff", "accounts", "the future membership's key"),
+        new(typeof(PendingRegistration), "registering guardians", "accounts", "the future membership's key"),
+
+        // Conversations and media.
+        new(typeof(MessagePosted), Member + ", students the message is about", "communication", "layers: the sender's and every student's key"),
+        new(typeof(MessageView), Member + ", students the message is about", "communication", "layers: the sender's and every student's key"),
+        new(typeof(AttachmentRef), Member + ", students", "communication", "as the message or post holding it"),
+        new(typeof(MediaObject), Member + ", students", "communication", "the uploader's and the students' keys"),
+
+        // Consents.
+        new(typeof(ConsentGiven), Student + " and their guardians (paper form evidence)", "consent", StudentKey),
+        new(typeof(ConsentWithdrawn), Student + " and their guardians (paper form evidence)", "consent", StudentKey),
+        new(typeof(StudentBirthDateRecorded), Student, "consent", StudentKey),
+
+        // Stories.
+        new(typeof(StoryPostPublished), "staff authors, students tagged or named", "stories", "the author's key and the school's key"),
+        new(typeof(StoryPostEdited), "staff authors, students named", "stories", "the author's key and the school's key"),
+        new(typeof(StoryMedia), "students tagged in a photo or video", "stories", "as the post holding it"),
+        new(typeof(StoryPostView), "staff authors, students tagged or named", "stories", "the author's key and the school's key"),
+        new(typeof(StoryCommentAdded), "comment authors (guardians, staff)", "stories", "the author's key and the school's key"),
+        new(typeof(StoryComment), "comment authors (guardians, staff)", "stories", "the author's key and the school's key"),
+        new(typeof(PendingStoryComment), "comment authors (guardians, staff)", "stories", "the author's key and the school's key"),
+
+        // Portfolios.
+        new(typeof(PortfolioItemAdded), Student, "portfolio", StudentKey),
+        new(typeof(PortfolioCommentAdded), Student + ", comment authors", "portfolio", StudentKey),
+        new(typeof(PortfolioComment), Student + ", comment authors", "portfolio", StudentKey),
+        new(typeof(PortfolioItem), Student, "portfolio", StudentKey),
+
+        // Incidents.
+        new(typeof(IncidentRecorded), "people affected by an incident (by id), people named in its text", "governance", SchoolKey),
+        new(typeof(IncidentMeasuresRecorded), "people named in the text", "governance", SchoolKey),
+        new(typeof(IncidentRiskAssessed), "people named in the text", "governance", SchoolKey),
+        new(typeof(IncidentAuthorityNotified), "people named in the reference", "governance", SchoolKey),
+        new(typeof(Incident), "people affected by an incident (by id), people named in its text", "governance", SchoolKey),
+        new(typeof(RiskAssessment), "people named in the text", "governance", SchoolKey),
+        new(typeof(AuthorityNotification), "people named in the reference", "governance", SchoolKey),
+    ];
+
+    /// <summary>
+    /// Types holding sealed values in memory only, during one request's decision (never stored): they are left out of the record, and a
+    /// new one must be listed here or described above.
+    /// </summary>
+    public static readonly IReadOnlyList<Type> NotStored = [typeof(ConsentContext), typeof(AwardTarget), typeof(StoryRef)];
+
+    /// <summary>Blob containers holding personal data (not types: written by the code that names them).</summary>
+    public static readonly IReadOnlyList<(string Container, string What, string Key, string Retention)> Containers =
+    [
+        ("media", "attachments, story photos and videos, portfolio files (encrypted in 64 KiB segments)", "a content key sealed like the message or post",
+            "deleted when the person or student is erased; unsent attachments after 24 h"),
+        ("erasure-ledger", "one entry per erased subject: ids only, no personal data", "none (ids only)", "kept as long as the oldest database backup"),
+    ];
+}
