@@ -4,8 +4,8 @@ using Wolverine.Http;
 
 namespace ClassComms.Dpo;
 
-/// <summary>The school's public signing key: what a recipient of an export or a certificate verifies it with, offline.</summary>
-public sealed record SigningKeyView(string KeyId, string Algorithm, string PublicKeyPem, DateTimeOffset CreatedAt);
+/// <summary>The school's public signing key (<c>thumbprint</c>: lower-case hex SHA-256 of its DER SubjectPublicKeyInfo, the <c>keyId</c> every signature names): what a recipient of an export or a certificate verifies it with, offline.</summary>
+public sealed record SigningKeyView(string Thumbprint, string Algorithm, string PublicKeyPem, DateTimeOffset CreatedAt);
 
 public static class GetSigningKeyEndpoint
 {

@@ -22,8 +22,8 @@ public sealed class when_signing_for_a_school(AppFixture app) : IntegrationTest(
         var sameKey = await Api.Get<SigningKeyView>("/api/school/signing-key", world.Teacher);
         var otherKey = await Api.Get<SigningKeyView>("/api/school/signing-key", other.Dpo);
 
-        Assert.Equal(key.KeyId, sameKey.KeyId);
-        Assert.Equal(key.KeyId, signature.KeyId);
+        Assert.Equal(key.Thumbprint, sameKey.Thumbprint);
+        Assert.Equal(key.Thumbprint, signature.KeyId);
         Assert.Equal("ES256", key.Algorithm);
         Assert.True(SchoolSigning.Verify(data, signature, key.PublicKeyPem));
         Assert.False(SchoolSigning.Verify(Encoding.UTF8.GetBytes("{\"files\":[1]}"), signature, key.PublicKeyPem));
