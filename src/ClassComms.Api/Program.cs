@@ -3,6 +3,7 @@ using ClassComms.Consents;
 using ClassComms.Conversations;
 using ClassComms.Demo;
 using ClassComms.Dpo;
+using ClassComms.ErasureRequests;
 using ClassComms.Guardians;
 using ClassComms.Media;
 using ClassComms.Notifications;
@@ -38,6 +39,7 @@ builder.Services.AddNotifications(); // the hub and the pushes
 builder.Services.AddPrivacy(builder.Configuration);
 builder.Services.AddConsents(builder.Configuration); // consents, dates of birth, age of consent (Consents/)
 builder.Services.AddDpo(); // the school's signing key and subject-request deadlines (Dpo/)
+builder.Services.AddErasureRequests(); // erasure requests, decisions, certificates, what is due (ErasureRequests/)
 builder.Services.AddStudentAccounts();
 
 // Health, OpenAPI, ProblemDetails.

@@ -31,20 +31,35 @@ public static class EraseGuardianEndpoint
 
         var account = await session.LoadAsync<UserAccount>(guardianId, ct);
         if (account is null || account.SchoolId != caller.SchoolId || account.Role != Role.Guardian) return (Problems.NotFound("guardian"), []);
-        var stream = await session.Events.FetchForWriting<Erasure>(Erasure.IdFor(guardianId), ct);
-        if (stream.Aggregate is { } existing) return (ErasureAnswers.Current(existing), []);
+        var (erasure, started) = await StartAsync(session, caller.UserId, account, clock.GetUtcNow(), ct);
+        if (!started) return (ErasureAnswers.Current(erasure), []);
+        // Recorded as an erasure request made and approved at once, so it has a certificate too (ErasureRequests/).
+        await ErasureRequests.DirectErasures.RecordAsync(session, caller, SubjectKinds.Guardian, guardianId, erasure, ct);
 
-        var now = clock.GetUtcNow();
-        var requested = new ErasureRequested(stream.Id, caller.UserId, guardianId, SubjectKinds.Guardian, now);
+        return (ErasureAnswers.Accepted(erasure), new OutgoingMessages { new ContinueErasure(caller.SchoolId, guardianId) });
+    }
+
+    /// <summary>
+    /// Stages the start of a guardian's erasure (the stream's first event, membership ended, login disabled if it was the last, links
+    /// removed), unless one exists: then returns it, started = false, and stages nothing. The caller commits and sends <see cref="ContinueErasure"/>.
+    /// </summary>
+    public static async Task<(Erasure Erasure, bool Started)> StartAsync(IDocumentSession session, Guid requestedBy, UserAccount account,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var guardianId = account.Id;
+        var stream = await session.Events.FetchForWriting<Erasure>(Erasure.IdFor(guardianId), ct);
+        if (stream.Aggregate is { } existing) return (existing, false);
+
+        var requested = new ErasureRequested(stream.Id, requestedBy, guardianId, SubjectKinds.Guardian, now);
         stream.AppendOne(requested);
         ErasureSteps.Disable(account, now);
         session.Store(account);
         await ErasureSteps.DisableLoginIfLastAsync(session, account, now, ct);
         foreach (var student in await session.Query<Student>().Where(s => s.GuardianIds.Contains(guardianId)).ToListAsync(ct))
         {
-            session.Events.Append(student.Id, new GuardianUnlinked(student.Id, caller.UserId, guardianId, now));
+            session.Events.Append(student.Id, new GuardianUnlinked(student.Id, requestedBy, guardianId, now));
         }
 
-        return (ErasureAnswers.Accepted(Erasure.Create(requested)), new OutgoingMessages { new ContinueErasure(caller.SchoolId, guardianId) });
+        return (Erasure.Create(requested), true);
     }
 }

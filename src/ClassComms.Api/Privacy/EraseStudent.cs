@@ -28,15 +28,28 @@ public static class EraseStudentEndpoint
         if (caller.Role != Role.Dpo) return (Problems.Forbidden("Only the school's data protection officer can erase a person."), []);
 
         if (await session.LoadAsync<Student>(studentId, ct) is null) return (Problems.NotFound("student"), []);
+        var (erasure, started) = await StartAsync(session, caller.SchoolId, caller.UserId, studentId, clock.GetUtcNow(), ct);
+        if (!started) return (ErasureAnswers.Current(erasure), []);
+        // Recorded as an erasure request made and approved at once, so it has a certificate too (ErasureRequests/).
+        await ErasureRequests.DirectErasures.RecordAsync(session, caller, SubjectKinds.Student, studentId, erasure, ct);
+
+        return (ErasureAnswers.Accepted(erasure), new OutgoingMessages { new ContinueErasure(caller.SchoolId, studentId) });
+    }
+
+    /// <summary>
+    /// Stages the start of a student's erasure (the stream's first event, parent codes revoked, student accounts ended), unless one
+    /// exists: then returns it, started = false, and stages nothing. The caller commits and sends <see cref="ContinueErasure"/>.
+    /// </summary>
+    public static async Task<(Erasure Erasure, bool Started)> StartAsync(IDocumentSession session, Guid schoolId, Guid requestedBy, Guid studentId,
+        DateTimeOffset now, CancellationToken ct)
+    {
         var stream = await session.Events.FetchForWriting<Erasure>(Erasure.IdFor(studentId), ct);
-        if (stream.Aggregate is { } existing) return (ErasureAnswers.Current(existing), []);
+        if (stream.Aggregate is { } existing) return (existing, false);
 
-        var now = clock.GetUtcNow();
-        var requested = new ErasureRequested(stream.Id, caller.UserId, studentId, SubjectKinds.Student, now);
+        var requested = new ErasureRequested(stream.Id, requestedBy, studentId, SubjectKinds.Student, now);
         stream.AppendOne(requested);
-        await ErasureSteps.RevokeOutstandingCodesAsync(session, caller.SchoolId, studentId, now, ct);
-        await StudentAccounts.StudentLogins.EraseAccountsAsync(session, caller.SchoolId, studentId, now, ct);
-
-        return (ErasureAnswers.Accepted(Erasure.Create(requested)), new OutgoingMessages { new ContinueErasure(caller.SchoolId, studentId) });
+        await ErasureSteps.RevokeOutstandingCodesAsync(session, schoolId, studentId, now, ct);
+        await StudentAccounts.StudentLogins.EraseAccountsAsync(session, schoolId, studentId, now, ct);
+        return (Erasure.Create(requested), true);
     }
 }

@@ -28,8 +28,12 @@ public static class ContinueErasureHandler
             .Then.MoveToErrorQueue();
     }
 
-    public static Task Handle(ContinueErasure command, ErasureSteps steps, CancellationToken ct) =>
-        steps.RunAsync(command.SchoolId, command.SubjectId, ct);
+    /// <summary>Runs the steps; once the erasure is complete, its certificate is issued (ErasureRequests/, a durable message of its own).</summary>
+    public static async Task<ErasureRequests.IssueErasureCertificates> Handle(ContinueErasure command, ErasureSteps steps, CancellationToken ct)
+    {
+        await steps.RunAsync(command.SchoolId, command.SubjectId, ct);
+        return new ErasureRequests.IssueErasureCertificates(command.SchoolId, command.SubjectId);
+    }
 }
 
 /// <summary>
