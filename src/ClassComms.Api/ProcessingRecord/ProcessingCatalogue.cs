@@ -2,6 +2,7 @@ using ClassComms.Accounts;
 using ClassComms.Classes;
 using ClassComms.Consents;
 using ClassComms.Conversations;
+using ClassComms.ErasureRequests;
 using ClassComms.Guardians;
 using ClassComms.Incidents;
 using ClassComms.Media;
@@ -110,6 +111,13 @@ public static class ProcessingCatalogue
         new(typeof(Incident), "people affected by an incident (by id), people named in its text", "governance", SchoolKey),
         new(typeof(RiskAssessment), "people named in the text", "governance", SchoolKey),
         new(typeof(AuthorityNotification), "people named in the reference", "governance", SchoolKey),
+
+        // Erasure requests (notes: free text of the requester or the DPO, sealed for the person to be erased).
+        new(typeof(ErasureRequestReceived), "the person to be erased (students, guardians, staff; the school for a school's request)", "governance",
+            "the subject's key (the school's key for a school)"),
+        new(typeof(ErasureRequestExtended), "the person to be erased", "governance", "the subject's key (the school's key for a school)"),
+        new(typeof(ErasureRequestRefused), "the person to be erased", "governance", "the subject's key (the school's key for a school)"),
+        new(typeof(ErasureRequest), "the person to be erased", "governance", "the subject's key (the school's key for a school)"),
     ];
 
     /// <summary>
@@ -123,6 +131,7 @@ public static class ProcessingCatalogue
     [
         ("media", "attachments, story photos and videos, portfolio files (encrypted in 64 KiB segments)", "a content key sealed like the message or post",
             "deleted when the person or student is erased; unsent attachments after 24 h"),
-        ("erasure-ledger", "one entry per erased subject: ids only, no personal data", "none (ids only)", "kept as long as the oldest database backup"),
+        ("erasure-ledger", "one entry per erased subject, and the signed erasure certificates: ids only, no personal data", "none (ids only)",
+            "kept as long as the oldest database backup"),
     ];
 }
