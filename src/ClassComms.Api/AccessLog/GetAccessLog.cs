@@ -19,6 +19,7 @@ public static class GetAccessLogEndpoint
     /// (ids, role, time) with <c>shredded: true</c> and no kind. The DPO only (403 otherwise). Reading the log is not itself logged.
     /// </remarks>
     [ProducesResponseType<AccessLogPage>(StatusCodes.Status200OK)]
+    [ProducesProblems(403)]
     [WolverineGet("/api/dpo/access-log")]
     public static async Task<IResult> Get(Guid? studentId, Guid? staffId, DateTimeOffset? from, DateTimeOffset? to, long? before, int? limit,
         Caller caller, IQuerySession session, PersonalDataVault vault, CancellationToken ct)

@@ -13,6 +13,7 @@ public static class VerifyAccessLogEndpoint
     /// Keep <c>headHash</c>: a later verification whose chain does not pass through it means the log was rewritten.
     /// </remarks>
     [ProducesResponseType<AccessLogVerification>(StatusCodes.Status200OK)]
+    [ProducesProblems(403)]
     [WolverineGet("/api/dpo/access-log/verification")]
     public static async Task<IResult> Get(Caller caller, ClassCommsDatabase database, CancellationToken ct)
     {
