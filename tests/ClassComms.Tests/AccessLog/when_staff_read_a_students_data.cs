@@ -2,6 +2,7 @@ using System.Net;
 using ClassComms.AccessLog;
 using ClassComms.Conversations;
 using ClassComms.Tests.Consents;
+using ClassComms.Tests.StudentAccounts;
 using ClassComms.Tests.Support;
 
 namespace ClassComms.Tests.AccessLog;
@@ -67,6 +68,20 @@ public sealed class when_staff_read_a_students_data(AppFixture app) : Integratio
             await Api.Problem(HttpStatusCode.Forbidden, HttpMethod.Get, "/api/dpo/access-log", null, who);
             await Api.Problem(HttpStatusCode.Forbidden, HttpMethod.Get, "/api/dpo/access-log/verification", null, who);
         }
+    }
+
+    [Fact]
+    public async Task the_student_reads_their_own_log_without_adding_to_it_and_not_a_classmates()
+    {
+        var world = await Api.CreateWorld("Ada", "Ben");
+        var ada = await Api.StudentAccount(world, 0);
+        await Api.GetHistory(world.Leader, world.Students[0]);
+        await Api.GetHistory(ada, world.Students[0]);
+
+        var own = await Api.ChildAccessLog(ada, world.Students[0]);
+        Assert.Equal(("leader", world.Leader.Name, AccessKinds.Points), (own.Entries.Single().Role, own.Entries.Single().StaffName, own.Entries.Single().What));
+        await Api.Problem(HttpStatusCode.NotFound, HttpMethod.Get, $"/api/students/{world.Students[1]}/access-log", null, ada);
+        Assert.Single((await Api.AccessLog(world.Dpo)).Entries);
     }
 
     [Fact]
