@@ -1,3 +1,4 @@
+using ClassComms.AccessLog;
 using ClassComms.Accounts;
 using ClassComms.Consents;
 using ClassComms.Conversations;
@@ -41,6 +42,7 @@ builder.Services.AddConsents(builder.Configuration); // consents, dates of birth
 builder.Services.AddDpo(); // the school's signing key and subject-request deadlines (Dpo/)
 builder.Services.AddErasureRequests(); // erasure requests, decisions, certificates, what is due (ErasureRequests/)
 builder.Services.AddStudentAccounts();
+builder.Services.AddAccessLog(); // staff reads of student data, hash-chained per school (AccessLog/)
 
 // Health, OpenAPI, ProblemDetails.
 builder.Services.AddClassCommsHealth();

@@ -1,3 +1,4 @@
+using ClassComms.AccessLog;
 using ClassComms.Accounts;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -29,7 +30,7 @@ public static class GetConsentHistoryEndpoint
     [ProducesResponseType<ConsentHistoryView>(StatusCodes.Status200OK)]
     [WolverineGet("/api/students/{studentId}/consents/history")]
     public static async Task<IResult> Get(Guid studentId, Caller caller, IQuerySession session, PersonalDataVault vault,
-        CancellationToken ct)
+        StaffReads reads, CancellationToken ct)
     {
         var student = await StudentAccess.ReadableAsync(session, caller, studentId, ct);
         if (student is null) return Problems.NotFound("student");
@@ -58,6 +59,7 @@ public static class GetConsentHistoryEndpoint
             });
         }
 
+        await reads.RecordAsync(caller, studentId, AccessKinds.Consents, null, ct);
         return Results.Ok(new ConsentHistoryView(studentId, entries));
 
         async Task<ConsentHistoryEntry> EntryAsync(string kind, string purpose, Guid by, ConsentSource source, Sealed? evidence, DateTimeOffset at)

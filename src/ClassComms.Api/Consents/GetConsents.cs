@@ -1,3 +1,4 @@
+using ClassComms.AccessLog;
 using ClassComms.Platform;
 using ClassComms.Schools;
 using ClassComms.Students;
@@ -29,7 +30,8 @@ public static class GetConsentsEndpoint
     /// </remarks>
     [ProducesResponseType<StudentConsentsView>(StatusCodes.Status200OK)]
     [WolverineGet("/api/students/{studentId}/consents")]
-    public static async Task<IResult> Get(Guid studentId, Caller caller, IQuerySession session, AgeOfConsent ages, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Get(Guid studentId, Caller caller, IQuerySession session, AgeOfConsent ages, TimeProvider clock,
+        StaffReads reads, CancellationToken ct)
     {
         var student = await StudentAccess.ReadableAsync(session, caller, studentId, ct);
         if (student is null) return Problems.NotFound("student");
@@ -45,6 +47,9 @@ public static class GetConsentsEndpoint
             from = await ages.DueAsync(student, school, ct);
         }
 
+        await reads.RecordAsync(caller, birthDate is null
+            ? [new StaffRead(studentId, AccessKinds.Consents)]
+            : [new StaffRead(studentId, AccessKinds.Consents), new StaffRead(studentId, AccessKinds.BirthDate)], ct);
         return Results.Ok(new StudentConsentsView(studentId, studentDecides ? TheStudent : Guardians, student.AgeOfConsentReachedAt, consents,
             birthDate, from));
     }

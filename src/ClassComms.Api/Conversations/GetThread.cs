@@ -1,3 +1,4 @@
+using ClassComms.AccessLog;
 using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +21,7 @@ public static class GetThreadEndpoint
     [ProducesResponseType<ThreadPage>(StatusCodes.Status200OK)]
     [WolverineGet("/api/conversations/{conversationId}/messages")]
     public static async Task<IResult> Get(Guid conversationId, Guid? before, int? limit, Caller caller, IQuerySession session,
-        MessageReader reader, CancellationToken ct)
+        MessageReader reader, StaffReads reads, CancellationToken ct)
     {
         var take = limit ?? 50;
         if (take is < 1 or > MaxPageSize) return Problems.Invalid("limit", $"must be between 1 and {MaxPageSize}.");
@@ -44,6 +45,8 @@ public static class GetThreadEndpoint
 
         var page = await query.OrderByDescending(m => m.PostedAt).Take(take + 1).ToListAsync(ct);
         var items = await reader.ReadAsync(session, caller.UserId, page.Take(take).ToList(), ct);
+        // A private or shared thread is about one student; class announcements are notices to the class and are not logged.
+        if (conversation.StudentId is { } about) await reads.RecordAsync(caller, about, AccessKinds.Messages, conversationId, ct);
         return Results.Ok(new ThreadPage(conversationId, conversation.Kind, conversation.ClassId, conversation.StudentId, conversation.StaffIds, items,
             page.Count > take ? items[^1].MessageId.ToString() : null));
     }

@@ -1,3 +1,4 @@
+using ClassComms.AccessLog;
 using ClassComms.Conversations;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -23,25 +24,29 @@ public static class DownloadAttachmentEndpoint
     [ProducesProblems(410, 416)]
     [WolverineGet("/api/attachments/{attachmentId}")]
     public static async Task<IResult> Get(Guid attachmentId, HttpContext http, Caller caller, IQuerySession session, MediaStore media,
-        PersonalDataVault vault, ILogger<AuthenticatedMediaResult> logger, CancellationToken ct)
+        PersonalDataVault vault, StaffReads reads, ILogger<AuthenticatedMediaResult> logger, CancellationToken ct)
     {
         var stored = await session.LoadAsync<MediaObject>(attachmentId, ct);
         if (stored is null) return Problems.NotFound("attachment");
+        IReadOnlyList<Guid> about = [];
         if (stored.StoryPostId is { } postId)
         {
             // Served only while the post's view still holds the item: consent withdrawn or a tagged student erased takes it down.
             if (await StoryAccess.ReadablePostAsync(session, caller, postId, ct) is not { } found
-                || !found.Post.Media.Any(m => m.Attachment.AttachmentId == stored.Id && found.Story.CanSee(found.Post, m))) return Problems.NotFound("attachment");
+                || found.Post.Media.FirstOrDefault(m => m.Attachment.AttachmentId == stored.Id && found.Story.CanSee(found.Post, m)) is not { } item) return Problems.NotFound("attachment");
+            about = item.TaggedStudentIds;
         }
         else if (stored.MessageId is { } messageId)
         {
             if (await ConversationAccess.ParticipationAsync(session, caller, stored.ConversationId, ct) is not { } participation) return Problems.NotFound("attachment");
             var message = await session.LoadAsync<MessageView>(messageId, ct);
             if (message is null || message.Withdrawn || !participation.Shows(message.PostedAt)) return Problems.NotFound("attachment");
+            if (participation.Conversation.StudentId is { } student) about = [student];
         }
         else if (stored.PortfolioItemId is { } itemId)
         {
             if (!await Portfolios.PortfolioAccess.CanSeeItemAsync(session, caller, itemId, ct)) return Problems.NotFound("attachment");
+            if (stored.PortfolioStudentId is { } student) about = [student];
         }
         else if (stored.UploadedBy != caller.UserId)
         {
@@ -60,6 +65,16 @@ public static class DownloadAttachmentEndpoint
         }
 
         if (content is null) return Problems.Gone("The attachment was erased.");
+        try
+        {
+            await reads.RecordAsync(caller, about.Select(s => new StaffRead(s, AccessKinds.MediaDownload, stored.Id)).ToList(), ct);
+        }
+        catch
+        {
+            await content.DisposeAsync();
+            throw;
+        }
+
         var fileName = await vault.UnsealAsync(stored.FileName, MediaStore.Record(stored.Id), ct) ?? "attachment";
         return new AuthenticatedMediaResult(stored.Id, Results.Stream(content, stored.ContentType, fileName, enableRangeProcessing: true), logger);
     }

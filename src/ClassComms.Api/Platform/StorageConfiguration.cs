@@ -1,3 +1,4 @@
+using ClassComms.AccessLog;
 using ClassComms.Accounts;
 using ClassComms.Audience;
 using ClassComms.Classes;
@@ -63,6 +64,7 @@ public static class StorageConfiguration
                 opts.ConfigurePortfolios();
                 opts.ConfigureDpo();
                 opts.ConfigureIncidents();
+                opts.ConfigureAccessLog();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()

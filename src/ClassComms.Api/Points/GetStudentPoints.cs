@@ -1,3 +1,4 @@
+using ClassComms.AccessLog;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Schools;
@@ -26,7 +27,7 @@ public static class GetStudentPointsEndpoint
     [ProducesResponseType<StudentPointsView>(StatusCodes.Status200OK)]
     [WolverineGet("/api/students/{studentId}/points")]
     public static async Task<IResult> Get(Guid studentId, Guid? before, int? limit, Caller caller, IQuerySession session,
-        PersonalDataVault vault, CancellationToken ct)
+        PersonalDataVault vault, StaffReads reads, CancellationToken ct)
     {
         var take = limit ?? 50;
         if (take is < 1 or > MaxPageSize) return Problems.Invalid("limit", $"must be between 1 and {MaxPageSize}.");
@@ -51,6 +52,7 @@ public static class GetStudentPointsEndpoint
         }
 
         var next = page.Count > take ? points[^1].PointId.ToString() : null;
+        await reads.RecordAsync(caller, studentId, AccessKinds.Points, null, ct);
         return Results.Ok(new StudentPointsView(student.Id, await vault.UnsealAsync(student.Name, ct), student.Erased,
             student.PositivePoints, student.NeedsWorkPoints, points, next));
     }

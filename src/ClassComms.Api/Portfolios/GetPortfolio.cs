@@ -1,3 +1,4 @@
+using ClassComms.AccessLog;
 using ClassComms.PersonalData;
 using ClassComms.Media;
 using ClassComms.Platform;
@@ -32,7 +33,7 @@ public static class GetPortfolioEndpoint
     [ProducesResponseType<PortfolioPage>(StatusCodes.Status200OK)]
     [WolverineGet("/api/students/{studentId}/portfolio")]
     public static async Task<IResult> Get(Guid studentId, long? after, int? limit, Caller caller, IQuerySession session, PersonalDataVault vault,
-        CancellationToken ct)
+        StaffReads reads, CancellationToken ct)
     {
         var take = limit ?? 50;
         if (take is < 1 or > MaxPageSize) return Problems.Invalid("limit", $"must be between 1 and {MaxPageSize}.");
@@ -48,6 +49,7 @@ public static class GetPortfolioEndpoint
         await vault.PreloadAsync([studentId], ct);
         var items = new List<PortfolioItemView>(page.Count);
         foreach (var item in page) items.Add(await ViewAsync(vault, item, ct));
+        await reads.RecordAsync(caller, studentId, AccessKinds.Portfolio, null, ct);
         return Results.Ok(new PortfolioPage(studentId, items, page.Count > 0 ? page[^1].Position : from));
     }
 

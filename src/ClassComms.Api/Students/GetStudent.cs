@@ -1,3 +1,4 @@
+using ClassComms.AccessLog;
 using ClassComms.Accounts;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
@@ -18,7 +19,8 @@ public static class GetStudentEndpoint
     /// <remarks>A student as the caller may see them. Staff also see the guardians (with restrictions); guardians do not.</remarks>
     [ProducesResponseType<StudentView>(StatusCodes.Status200OK)]
     [WolverineGet("/api/students/{studentId}")]
-    public static async Task<IResult> Get(Guid studentId, Caller caller, IQuerySession session, PersonalDataVault vault, CancellationToken ct)
+    public static async Task<IResult> Get(Guid studentId, Caller caller, IQuerySession session, PersonalDataVault vault, StaffReads reads,
+        CancellationToken ct)
     {
         var student = await StudentAccess.ReadableAsync(session, caller, studentId, ct);
         if (student is null) return Problems.NotFound("student");
@@ -37,6 +39,7 @@ public static class GetStudentEndpoint
             }
         }
 
+        await reads.RecordAsync(caller, studentId, AccessKinds.Record, null, ct);
         return Results.Ok(new StudentView(student.Id, student.ClassId, await vault.UnsealAsync(student.Name, ct), student.Erased,
             student.ErasedAt, student.PositivePoints, student.NeedsWorkPoints, guardians));
     }
