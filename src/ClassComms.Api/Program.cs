@@ -3,6 +3,7 @@ using ClassComms.Consents;
 using ClassComms.Conversations;
 using ClassComms.Demo;
 using ClassComms.Dpo;
+using ClassComms.Exports;
 using ClassComms.Guardians;
 using ClassComms.Media;
 using ClassComms.Notifications;
@@ -39,6 +40,7 @@ builder.Services.AddPrivacy(builder.Configuration);
 builder.Services.AddConsents(builder.Configuration); // consents, dates of birth, age of consent (Consents/)
 builder.Services.AddDpo(); // the school's signing key and subject-request deadlines (Dpo/)
 builder.Services.AddStudentAccounts();
+builder.Services.AddExports(); // subject access exports: built in the background, signed, stored encrypted (Exports/)
 
 // Health, OpenAPI, ProblemDetails.
 builder.Services.AddClassCommsHealth();

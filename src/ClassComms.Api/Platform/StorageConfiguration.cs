@@ -3,6 +3,7 @@ using ClassComms.Audience;
 using ClassComms.Classes;
 using ClassComms.Conversations;
 using ClassComms.Dpo;
+using ClassComms.Exports;
 using ClassComms.Guardians;
 using ClassComms.Incidents;
 using ClassComms.Media;
@@ -63,6 +64,7 @@ public static class StorageConfiguration
                 opts.ConfigurePortfolios();
                 opts.ConfigureDpo();
                 opts.ConfigureIncidents();
+                opts.ConfigureExports();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()
