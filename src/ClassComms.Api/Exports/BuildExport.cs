@@ -99,31 +99,33 @@ public sealed class ExportBuilder(IDocumentStore store, ExportCollector collecto
 
         await ProgressAsync(tenant, export, ExportStates.Writing, content.ItemCount, ct);
         var now = clock.GetUtcNow();
-        var path = Path.Combine(Path.GetTempPath(), $"classcomms-export-{Guid.NewGuid():N}.zip");
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,
-            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         int fileCount;
-        await using (var archive = new ExportArchive(file))
+        string blobName, contentKey;
+        long size;
+        await using (var upload = await exports.StartUploadAsync(tenant, schoolId, export, ct))
         {
-            var written = await CopyMediaAsync(tenant, archive, content, ct);
-            FixMissingMedia(content, written);
-            foreach (var (kind, items) in content.Kinds)
+            await using (var archive = new ExportArchive(upload.Content))
             {
-                await archive.AddJsonAsync($"{kind}.json", new ExportFile(ExportSchema.Version, kind, export.Id, export.SubjectKind, export.SubjectId,
-                    export.Scope, items.Count, items), ct);
+                var written = await CopyMediaAsync(tenant, archive, content, ct);
+                FixMissingMedia(content, written);
+                foreach (var (kind, items) in content.Kinds)
+                {
+                    await archive.AddJsonAsync($"{kind}.json", new ExportFile(ExportSchema.Version, kind, export.Id, export.SubjectKind, export.SubjectId,
+                        export.Scope, items.Count, items), ct);
+                }
+
+                await archive.AddJsonAsync("schema.json", ExportSchema.Document, ct);
+                var summary = Encoding.UTF8.GetBytes(ExportSummary.Render(export, content, now, written.Count));
+                await archive.AddAsync("summary.html", s => s.WriteAsync(summary, ct).AsTask(), ct);
+                var manifest = new ExportManifest(ExportSchema.Version, export.Id, schoolId, export.SubjectKind, export.SubjectId, export.Scope, now,
+                    archive.Files.ToList());
+                fileCount = archive.Files.Count + 2;
+                await archive.SealAsync(manifest, bytes => signing.SignAsync(schoolId, bytes, ct), ct);
             }
 
-            await archive.AddJsonAsync("schema.json", ExportSchema.Document, ct);
-            var summary = Encoding.UTF8.GetBytes(ExportSummary.Render(export, content, now, written.Count));
-            await archive.AddAsync("summary.html", s => s.WriteAsync(summary, ct).AsTask(), ct);
-            var manifest = new ExportManifest(ExportSchema.Version, export.Id, schoolId, export.SubjectKind, export.SubjectId, export.Scope, now,
-                archive.Files.ToList());
-            fileCount = archive.Files.Count + 2;
-            await archive.SealAsync(manifest, bytes => signing.SignAsync(schoolId, bytes, ct), ct);
+            (blobName, contentKey, size) = await upload.FinishAsync(ct);
         }
 
-        file.Position = 0;
-        var (blobName, contentKey, size) = await exports.UploadAsync(tenant, schoolId, export, file, ct);
         await using (var session = store.LightweightSession(tenant))
         {
             var stream = await session.Events.FetchForWriting<SubjectExport>(exportId, ct);

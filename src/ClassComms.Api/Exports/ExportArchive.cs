@@ -6,20 +6,21 @@ using ClassComms.Dpo;
 namespace ClassComms.Exports;
 
 /// <summary>
-/// Writes an export's ZIP to a file: one JSON file per kind (schema <see cref="ExportSchema.Version"/>), <c>schema.json</c>, the media
+/// Writes an export's ZIP into a stream (the encrypting upload): one JSON file per kind (schema <see cref="ExportSchema.Version"/>), <c>schema.json</c>, the media
 /// files (copied as they stream out of storage), <c>summary.html</c>, then <c>manifest.json</c> (every file with its SHA-256 and size,
 /// hashed while written) and <c>manifest.sig.json</c> (the school's signature of the manifest). Memory: one copy buffer per file.
 /// </summary>
 public sealed class ExportArchive : IAsyncDisposable
 {
-    private readonly FileStream _file;
+    private readonly Stream _output;
     private readonly ZipArchive _zip;
     private readonly List<ManifestFile> _files = [];
 
-    public ExportArchive(FileStream file)
+    /// <param name="output">Where the ZIP goes; write-only streams are fine (entries then carry data descriptors).</param>
+    public ExportArchive(Stream output)
     {
-        _file = file;
-        _zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
+        _output = output;
+        _zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
     }
 
     public IReadOnlyList<ManifestFile> Files => _files;
@@ -47,7 +48,7 @@ public sealed class ExportArchive : IAsyncDisposable
         await WriteRawAsync(ExportManifest.FileName, bytes, ct);
         await WriteRawAsync(ExportManifest.SignatureFileName, JsonSerializer.SerializeToUtf8Bytes(signature, ExportManifest.Json), ct);
         _zip.Dispose();
-        await _file.FlushAsync(ct);
+        await _output.FlushAsync(ct);
     }
 
     private async Task WriteRawAsync(string path, byte[] bytes, CancellationToken ct)

@@ -29,24 +29,19 @@ public sealed class ExportStore(BlobServiceClient blobs, PersonalDataVault vault
 
     private static string AssociatedData(Guid exportId) => $"classcomms/export/v1|{exportId:N}";
 
-    /// <summary>Encrypts <paramref name="zip"/> into a new blob of the export; returns its name, the sealed content key and the size.</summary>
-    public async Task<(string BlobName, string ContentKey, long Size)> UploadAsync(string tenant, Guid schoolId, SubjectExport export, Stream zip,
-        CancellationToken ct)
+    /// <summary>
+    /// Opens a new blob of the export (one per build attempt) and returns the stream the ZIP is written into: encrypted as it is written, so
+    /// the plaintext never touches a disk. <see cref="ExportUpload.FinishAsync"/> commits it and seals its content key for the subject; an
+    /// upload disposed unfinished deletes its blob.
+    /// </summary>
+    public async Task<ExportUpload> StartUploadAsync(string tenant, Guid schoolId, SubjectExport export, CancellationToken ct)
     {
         await Exports.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: ct);
         var key = ContentCipher.NewKey();
-        var blobName = $"{Prefix(schoolId, export.Id)}{Guid.CreateVersion7():N}";
-        var blob = Exports.GetBlockBlobClient(blobName);
-        await using (var write = await blob.OpenWriteAsync(overwrite: true, new BlockBlobOpenWriteOptions { BufferSize = BlockSize }, ct))
-        await using (var encryptor = ContentCipher.Encrypt(write, key, AssociatedData(export.Id)))
-        {
-            await zip.CopyToAsync(encryptor, 80 * 1024, ct);
-            await encryptor.FinishAsync(ct);
-            await write.FlushAsync(ct);
-        }
-
-        var sealedKey = await vault.SealBytesAsync(tenant, [export.SubjectId], KeyField, export.Id.ToString(), key, ct);
-        return (blobName, Convert.ToBase64String(sealedKey), zip.Length);
+        var blob = Exports.GetBlockBlobClient($"{Prefix(schoolId, export.Id)}{Guid.CreateVersion7():N}");
+        var write = await blob.OpenWriteAsync(overwrite: true, new BlockBlobOpenWriteOptions { BufferSize = BlockSize }, ct);
+        return new ExportUpload(blob, write, ContentCipher.Encrypt(write, key, AssociatedData(export.Id)), key,
+            sealKey: token => vault.SealBytesAsync(tenant, [export.SubjectId], KeyField, export.Id.ToString(), key, token));
     }
 
     /// <summary>A seekable stream of the decrypted ZIP, or null when the subject's key is gone or the blob was deleted.</summary>
@@ -119,5 +114,48 @@ public sealed class ExportStore(BlobServiceClient blobs, PersonalDataVault vault
 
         foreach (var export in exports) await DeleteAsync(schoolId, export.Id, ExportStates.Shredded, ct);
         return exports.Count;
+    }
+}
+
+/// <summary>An export's ZIP on its way into Blob Storage, encrypted as it is written (<see cref="ExportStore.StartUploadAsync"/>).</summary>
+public sealed class ExportUpload(BlockBlobClient blob, Stream write, ContentEncryptingStream encryptor, byte[] key,
+    Func<CancellationToken, ValueTask<byte[]>> sealKey) : IAsyncDisposable
+{
+    private bool _finished;
+    private bool _committed;
+
+    /// <summary>Write the plaintext ZIP here (write-only, not seekable).</summary>
+    public Stream Content => encryptor;
+
+    /// <summary>Commits the blob; returns its name, the content key sealed for the subject (base64) and the plaintext size.</summary>
+    public async Task<(string BlobName, string ContentKey, long Size)> FinishAsync(CancellationToken ct)
+    {
+        await encryptor.FinishAsync(ct);
+        await write.FlushAsync(ct);
+        await write.DisposeAsync();
+        _committed = true;
+        var sealedKey = await sealKey(ct);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+        _finished = true;
+        return (blob.Name, Convert.ToBase64String(sealedKey), encryptor.PlaintextLength);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_finished) return;
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+        if (!_committed)
+        {
+            try
+            {
+                await write.DisposeAsync();
+            }
+            catch (RequestFailedException)
+            {
+                // Nothing was committed.
+            }
+        }
+
+        await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots);
     }
 }

@@ -24,7 +24,7 @@ public static class ListExportsEndpoint
     [ProducesResponseType<IReadOnlyList<ExportView>>(StatusCodes.Status200OK)]
     [ProducesProblems(403)]
     [WolverineGet("/api/exports")]
-    public static async Task<IResult> Get(bool? open, Caller caller, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> ListExports(bool? open, Caller caller, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         if (caller.Role != Role.Dpo) return Problems.Forbidden("Only the school's data protection officer reads export requests.");
         var query = session.Query<SubjectExport>().AsQueryable();
@@ -38,7 +38,7 @@ public static class ListExportsEndpoint
     [ProducesResponseType<ExportView>(StatusCodes.Status200OK)]
     [ProducesProblems(404)]
     [WolverineGet("/api/exports/{exportId}")]
-    public static async Task<IResult> GetOne(Guid exportId, Caller caller, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> GetExport(Guid exportId, Caller caller, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         if (caller.Role != Role.Dpo) return Problems.NotFound("export");
         var export = await session.LoadAsync<SubjectExport>(exportId, ct);
