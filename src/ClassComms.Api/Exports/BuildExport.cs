@@ -128,6 +128,7 @@ public sealed class ExportBuilder(IDocumentStore store, ExportCollector collecto
 
         await using (var session = store.LightweightSession(tenant))
         {
+            await ExportLocks.TakeAsync(session, exportId, ct);
             var stream = await session.Events.FetchForWriting<SubjectExport>(exportId, ct);
             if (stream.Aggregate is { CompletedAt: null, DeletedAt: null })
             {
@@ -199,6 +200,7 @@ public sealed class ExportBuilder(IDocumentStore store, ExportCollector collecto
         var now = clock.GetUtcNow();
         await using (var session = store.LightweightSession(tenant))
         {
+            await ExportLocks.TakeAsync(session, export.Id, ct);
             session.Events.Append(export.Id, new ExportProgressed(export.Id, state, items, now));
             await session.SaveChangesAsync(ct);
         }

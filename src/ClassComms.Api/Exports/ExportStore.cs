@@ -94,6 +94,7 @@ public sealed class ExportStore(BlobServiceClient blobs, PersonalDataVault vault
         }
 
         await using var session = store.LightweightSession(Ids.Tenant(schoolId));
+        await ExportLocks.TakeAsync(session, exportId, ct);
         var stream = await session.Events.FetchForWriting<SubjectExport>(exportId, ct);
         if (stream.Aggregate is not { DeletedAt: null }) return;
         stream.AppendOne(new ExportDeleted(exportId, reason, clock.GetUtcNow()));

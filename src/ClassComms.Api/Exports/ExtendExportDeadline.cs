@@ -28,6 +28,7 @@ public static class ExtendExportDeadlineEndpoint
         if (!validation.IsValid) return validation.ToResult();
         // Loaded, not fetched for writing: the background run appends its progress to the same stream meanwhile, and an extension does not
         // depend on it (two racing extensions both set the same extended due date).
+        await ExportLocks.TakeAsync(session, exportId, ct);
         if (await session.LoadAsync<SubjectExport>(exportId, ct) is not { } export) return Problems.NotFound("export");
         var regime = RequestDeadlines.Parse(export.Regime) ?? PrivacyRegime.Gdpr;
         if (!RequestDeadlines.CanExtend(regime)) return Problems.Conflict("The school's privacy regime does not allow extending this deadline.");

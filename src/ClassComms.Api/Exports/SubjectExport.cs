@@ -68,6 +68,16 @@ public sealed record RunExport(Guid SchoolId, Guid ExportId);
 /// <summary>Not an event: the durable scheduled deletion of an export's ZIP at its expiry. Ids only.</summary>
 public sealed record ExpireExport(Guid SchoolId, Guid ExportId);
 
+/// <summary>
+/// Every writer of an export's stream (the DPO's extension, the background run's progress and completion, the deletion) takes this
+/// transaction-scoped lock before it reads the stream's version, so they queue instead of failing on the same version.
+/// </summary>
+public static class ExportLocks
+{
+    public static Task TakeAsync(Marten.IDocumentOperations session, Guid exportId, CancellationToken ct) =>
+        Platform.AdvisoryLocks.TakeAsync(session, Platform.AdvisoryLocks.Keys("export", [exportId]), ct);
+}
+
 /// <summary>An export request and its progress (inline snapshot).</summary>
 public sealed record SubjectExport(
     Guid Id,
