@@ -8,6 +8,9 @@
 #                             announcement in the same run, and a consent withdrawal for a student tagged in 200 posts
 #                             (tests/ClassComms.Benchmarks/StoryLatency.cs; CLASSCOMMS_BENCH_N_S posts, default 50;
 #                             writes .data/bench/story-latency.md)
+#   infra/bench.sh export     a subject access export of one student with 10,000 point events and 50 attachments (time, API peak
+#                             memory) beside a raw SQL read of the same rows (tests/ClassComms.Benchmarks/ExportBench.cs;
+#                             CLASSCOMMS_BENCH_EXPORT_EVENTS, default 10000; writes .data/bench/export.md)
 #
 # What it measures: the time from just before a teacher's HTTP POST to the moment a guardian's SignalR client
 # receives MessageReceived for that message id, through the whole real path: Kestrel → Wolverine.Http endpoint →

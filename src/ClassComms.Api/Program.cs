@@ -5,6 +5,7 @@ using ClassComms.Conversations;
 using ClassComms.Demo;
 using ClassComms.Dpo;
 using ClassComms.ErasureRequests;
+using ClassComms.Exports;
 using ClassComms.Guardians;
 using ClassComms.Media;
 using ClassComms.Notifications;
@@ -43,6 +44,7 @@ builder.Services.AddDpo(); // the school's signing key and subject-request deadl
 builder.Services.AddErasureRequests(); // erasure requests, decisions, certificates, what is due (ErasureRequests/)
 builder.Services.AddStudentAccounts();
 builder.Services.AddAccessLog(); // staff reads of student data, hash-chained per school (AccessLog/)
+builder.Services.AddExports(); // subject access exports: built in the background, signed, stored encrypted (Exports/)
 
 // Health, OpenAPI, ProblemDetails.
 builder.Services.AddClassCommsHealth();

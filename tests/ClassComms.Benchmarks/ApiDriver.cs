@@ -240,6 +240,18 @@ public sealed class ApiDriver : IAsyncDisposable
 
     private static string NewEmail(string who) => $"{who}-{Guid.NewGuid():N}@bench.classcomms.test";
 
+    /// <summary>The leader of the school the last <see cref="BuildWorldAsync"/> built.</summary>
+    public Person? Leader { get; private set; }
+
+    /// <summary>A member of staff of the leader's school (invited, accepted, signed in), e.g. the DPO.</summary>
+    public async Task<Person> AddStaffAsync(Person leader, string role, string name)
+    {
+        var email = NewEmail(role);
+        await Post<object>(leader.Http, "/api/staff", new CreateStaff(role, name, email));
+        await Post<object>(NewClient(), "/api/staff/invitations/accept", new AcceptStaffInvitation(await InvitationTokenFor(email), Password));
+        return await SignIn(email);
+    }
+
     /// <summary>School, leader, teacher, one class of <paramref name="students"/>, one guardian per student (parent code → register → sign in).</summary>
     public async Task<World> BuildWorldAsync(int students)
     {
@@ -248,6 +260,7 @@ public sealed class ApiDriver : IAsyncDisposable
         await Post<object>(anonymous, "/api/schools", new CreateSchool("Benchmark School", new NewPerson("Bea Leader", leaderEmail, Password)),
             configure: r => r.Headers.Add("X-Operator-Key", OperatorKey));
         var leader = await SignIn(leaderEmail);
+        Leader = leader;
 
         var teacherEmail = NewEmail("teacher");
         await Post<object>(leader.Http, "/api/staff", new CreateStaff("teacher", "Tess Teacher", teacherEmail));

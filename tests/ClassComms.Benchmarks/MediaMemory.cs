@@ -113,7 +113,7 @@ public static class MediaMemory
     }
 
     /// <summary>Resident set and its high-water mark, in bytes.</summary>
-    private static (long Rss, long Peak) Memory(int pid)
+    internal static (long Rss, long Peak) Memory(int pid)
     {
         long Field(string name) => long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(name, StringComparison.Ordinal))
             .Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
@@ -121,9 +121,9 @@ public static class MediaMemory
     }
 
     /// <summary>Resets VmHWM to the current resident set (Linux: "5" to clear_refs).</summary>
-    private static void ResetPeak(int pid) => File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+    internal static void ResetPeak(int pid) => File.WriteAllText($"/proc/{pid}/clear_refs", "5");
 
-    private static int? ApiPid(Uri address)
+    internal static int? ApiPid(Uri address)
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {

@@ -41,6 +41,13 @@ if (args is ["media", ..]) // media memory benchmark (MediaMemory.cs): infra/ben
     return await MediaMemory.RunAsync(apiDll, pg, blobs, Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "media-memory.md"));
 }
 
+if (args is ["export", ..]) // subject access export beside a raw SQL read of the same rows (ExportBench.cs): infra/bench.sh export
+{
+    await PrepareDatabaseAsync(pg);
+    return await ExportBench.RunAsync(apiDll, pg, blobs, Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "export.md"),
+        EnvInt("CLASSCOMMS_BENCH_EXPORT_EVENTS", 10_000));
+}
+
 if (args is ["stories", ..]) // story post and consent withdrawal benchmark (StoryLatency.cs): infra/bench.sh stories
 {
     await PrepareDatabaseAsync(pg);

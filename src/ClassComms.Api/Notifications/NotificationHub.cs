@@ -31,6 +31,9 @@ public interface INotificationClient
 
     /// <summary>A story post edited or deleted, or a comment hidden, to the post's audience (Stories/PushStoryNotices.cs).</summary>
     Task StoryItemChanged(StoryChangeNotice notice);
+
+    /// <summary>A subject access export progressed (state, items collected), to the DPO who asked (Exports/BuildExport.cs).</summary>
+    Task ExportProgressed(Exports.ExportNotice notice);
 }
 
 /// <summary>

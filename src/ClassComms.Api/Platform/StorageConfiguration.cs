@@ -4,6 +4,7 @@ using ClassComms.Audience;
 using ClassComms.Classes;
 using ClassComms.Conversations;
 using ClassComms.Dpo;
+using ClassComms.Exports;
 using ClassComms.Guardians;
 using ClassComms.Incidents;
 using ClassComms.Media;
@@ -65,6 +66,7 @@ public static class StorageConfiguration
                 opts.ConfigureDpo();
                 opts.ConfigureIncidents();
                 opts.ConfigureAccessLog();
+                opts.ConfigureExports();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()

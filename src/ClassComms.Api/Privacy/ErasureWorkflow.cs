@@ -42,7 +42,7 @@ public static class ContinueErasureHandler
 /// the erasure is never reported done before it is. Used by the workflow and by the re-application of the ledger.
 /// </summary>
 public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, PersonalDataVault vault, SubjectKeyStore keys,
-    MediaStore media, TimeProvider clock, ILogger<ErasureSteps> logger)
+    MediaStore media, TimeProvider clock, ILogger<ErasureSteps> logger, Exports.ExportStore exports)
 {
     private const int ConcurrencyAttempts = 8;
 
@@ -92,6 +92,9 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
         // 3. Blobs: media by or about the person (direct uploads into a quarantine container are retired).
         var mediaDeleted = await DeleteBlobsAsync(tenant, erasure, ct);
         if (erasure.BlobsDeletedAt is null) await AppendProgressAsync(tenant, erasure.Id, new ErasureBlobsDeleted(erasure.Id, mediaDeleted, clock.GetUtcNow()), ct);
+
+        // 3a. Their subject access exports: blobs deleted (the key is already gone) and marked shredded (Exports/ExportStore.cs).
+        await exports.ShredForSubjectAsync(tenant, schoolId, subjectId, ct);
 
         // 3b. A person's login (e-mail, password) goes with their last membership: disabled, its own key destroyed. Memberships in
         // other schools, and so the login, stay: the school is the controller of its membership only.

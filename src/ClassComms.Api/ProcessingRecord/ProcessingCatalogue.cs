@@ -103,6 +103,10 @@ public static class ProcessingCatalogue
         new(typeof(PortfolioComment), Student + ", comment authors", "portfolio", StudentKey),
         new(typeof(PortfolioItem), Student, "portfolio", StudentKey),
 
+        // Subject access exports (the ZIP itself is in Blob Storage, encrypted under a content key sealed for the subject).
+        new(typeof(Exports.ExportDeadlineExtended), "the data subject of an export request (the reason for extending its deadline)", "governance",
+            "the subject's key (student or membership)"),
+
         // Incidents.
         new(typeof(IncidentRecorded), "people affected by an incident (by id), people named in its text", "governance", SchoolKey),
         new(typeof(IncidentMeasuresRecorded), "people named in the text", "governance", SchoolKey),

@@ -25,6 +25,7 @@ public sealed class HubClient : IAsyncDisposable
         Listen<StoryCommentNotice>(nameof(INotificationClient.StoryCommentPublished));
         Listen<ClassComms.Portfolios.PortfolioNotice>(nameof(INotificationClient.PortfolioChanged));
         Listen<StoryChangeNotice>(nameof(INotificationClient.StoryItemChanged));
+        Listen<ClassComms.Exports.ExportNotice>(nameof(INotificationClient.ExportProgressed));
     }
 
     public static Task<HubClient> Connect(AppFixture app, Session? who) => Connect(app.Host.GetTestServer(), who);
