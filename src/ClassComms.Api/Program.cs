@@ -9,6 +9,7 @@ using ClassComms.Notifications;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Privacy;
+using ClassComms.Retention;
 using ClassComms.StudentAccounts;
 using JasperFx;
 using Wolverine;
@@ -38,6 +39,7 @@ builder.Services.AddNotifications(); // the hub and the pushes
 builder.Services.AddPrivacy(builder.Configuration);
 builder.Services.AddConsents(builder.Configuration); // consents, dates of birth, age of consent (Consents/)
 builder.Services.AddDpo(); // the school's signing key and subject-request deadlines (Dpo/)
+builder.Services.AddRetention(builder.Configuration); // retention policies, their schedule and runs (Retention/)
 builder.Services.AddStudentAccounts();
 
 // Health, OpenAPI, ProblemDetails.
