@@ -8,6 +8,9 @@
 #                             announcement in the same run, and a consent withdrawal for a student tagged in 200 posts
 #                             (tests/ClassComms.Benchmarks/StoryLatency.cs; CLASSCOMMS_BENCH_N_S posts, default 50;
 #                             writes .data/bench/story-latency.md)
+#   infra/bench.sh retention  one retention run over a school of 500 students and a year of points (52 weekly notes each),
+#                             beside a plain SQL DELETE of the same points (tests/ClassComms.Benchmarks/RetentionRun.cs;
+#                             the API in process with a movable clock; writes .data/bench/retention-run.md)
 #
 # What it measures: the time from just before a teacher's HTTP POST to the moment a guardian's SignalR client
 # receives MessageReceived for that message id, through the whole real path: Kestrel → Wolverine.Http endpoint →

@@ -32,7 +32,7 @@ public static class RetentionPolicyEndpoints
     [ProducesResponseType<RetentionPolicyView>(StatusCodes.Status200OK)]
     [ProducesProblems(403)]
     [WolverineGet("/api/retention/policies")]
-    public static async Task<IResult> Get(Caller caller, IQuerySession session, MediaStore media, CancellationToken ct)
+    public static async Task<IResult> GetRetentionPolicy(Caller caller, IQuerySession session, MediaStore media, CancellationToken ct)
     {
         if (caller.Role is not (Role.Dpo or Role.Leader)) return Problems.Forbidden("The DPO or a school leader reads the retention policy.");
         return Results.Ok(await ViewAsync(session, caller.SchoolId, media, ct));
@@ -42,7 +42,7 @@ public static class RetentionPolicyEndpoints
     [ProducesResponseType<RetentionPolicyView>(StatusCodes.Status200OK)]
     [ProducesProblems(400, 403)]
     [WolverinePut("/api/retention/policies")]
-    public static async Task<IResult> Put(ChangeRetentionPolicy request, Caller caller, IDocumentSession session, MediaStore media,
+    public static async Task<IResult> ChangeRetentionPolicy(ChangeRetentionPolicy request, Caller caller, IDocumentSession session, MediaStore media,
         TimeProvider clock, CancellationToken ct)
     {
         if (caller.Role != Role.Dpo) return Problems.Forbidden("Only the school's data protection officer changes the retention policy.");

@@ -15,7 +15,7 @@ public static class RetentionRunEndpoints
     [ProducesResponseType<RetentionPlan>(StatusCodes.Status200OK)]
     [ProducesProblems(403)]
     [WolverineGet("/api/retention/preview")]
-    public static async Task<IResult> Preview(Caller caller, RetentionRunner runner, CancellationToken ct)
+    public static async Task<IResult> PreviewRetention(Caller caller, RetentionRunner runner, CancellationToken ct)
     {
         if (caller.Role != Role.Dpo) return Problems.Forbidden("Only the school's data protection officer previews retention.");
         return Results.Ok(await runner.PreviewAsync(caller.SchoolId, ct));
@@ -25,7 +25,7 @@ public static class RetentionRunEndpoints
     [ProducesResponseType<RetentionRunsView>(StatusCodes.Status200OK)]
     [ProducesProblems(403)]
     [WolverineGet("/api/retention/runs")]
-    public static async Task<IResult> Runs(Caller caller, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> ListRetentionRuns(Caller caller, IQuerySession session, CancellationToken ct)
     {
         if (caller.Role != Role.Dpo) return Problems.Forbidden("Only the school's data protection officer reads retention runs.");
         var events = await session.Events.FetchStreamAsync(RetentionKeys.LogId(caller.SchoolId), token: ct);
@@ -36,7 +36,7 @@ public static class RetentionRunEndpoints
     [ProducesResponseType<RetentionRunRecorded>(StatusCodes.Status200OK)]
     [ProducesProblems(403, 409)]
     [WolverinePost("/api/retention/runs")]
-    public static async Task<IResult> Run(Caller caller, RetentionRunner runner, CancellationToken ct)
+    public static async Task<IResult> RunRetention(Caller caller, RetentionRunner runner, CancellationToken ct)
     {
         if (caller.Role != Role.Dpo) return Problems.Forbidden("Only the school's data protection officer runs retention.");
         var run = await runner.RunAsync(caller.SchoolId, caller.UserId, RetentionRunner.ByDpo, ct);
