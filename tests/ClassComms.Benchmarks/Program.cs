@@ -44,7 +44,8 @@ if (args is ["media", ..]) // media memory benchmark (MediaMemory.cs): infra/ben
 if (args is ["retention", ..]) // retention run over a school of 500 students and a year of points (RetentionRun.cs): infra/bench.sh retention
 {
     await PrepareDatabaseAsync(pg);
-    return await RetentionRun.RunAsync(pg, blobs, Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "retention-run.md"));
+    return await RetentionRun.RunAsync(pg, blobs, Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "retention-run.md"),
+        Path.Combine(repo, "src", "ClassComms.Api"));
 }
 
 if (args is ["stories", ..]) // story post and consent withdrawal benchmark (StoryLatency.cs): infra/bench.sh stories

@@ -30,8 +30,10 @@ public static class RetentionRun
     private const int Students = 500;
     private const int Weeks = 52;
 
-    public static async Task<int> RunAsync(string pg, string blobs, string output)
+    public static async Task<int> RunAsync(string pg, string blobs, string output, string apiContentRoot)
     {
+        // WebApplicationFactory's content root for the API project (it would guess one beside the solution file).
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_CLASSCOMMS_API", apiContentRoot);
         var clock = new MovableClock();
         var settings = new Dictionary<string, string?>
         {
@@ -153,7 +155,7 @@ public static class RetentionRun
         {
             "# Retention run benchmark",
             "",
-            $"Run: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} logical cores; load average at start {CpuMeter.LoadAverage()}; command: `infra/bench.sh retention`",
+            $"Run: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} logical cores; load average at the end {CpuMeter.LoadAverage()}; command: `infra/bench.sh retention`",
             $"School: {Students} students, {points} points over {Weeks} weeks (one a week each, all with a note); seeded in {seed.Elapsed.TotalSeconds:F1} s",
             "",
             "| step | time (ms) |",
