@@ -11,6 +11,9 @@
 #   infra/bench.sh export     a subject access export of one student with 10,000 point events and 50 attachments (time, API peak
 #                             memory) beside a raw SQL read of the same rows (tests/ClassComms.Benchmarks/ExportBench.cs;
 #                             CLASSCOMMS_BENCH_EXPORT_EVENTS, default 10000; writes .data/bench/export.md)
+#   infra/bench.sh retention  one retention run over a school of 500 students and a year of points (52 weekly notes each),
+#                             beside a plain SQL DELETE of the same points (tests/ClassComms.Benchmarks/RetentionRun.cs;
+#                             the API in process with a movable clock; writes .data/bench/retention-run.md)
 #
 # What it measures: the time from just before a teacher's HTTP POST to the moment a guardian's SignalR client
 # receives MessageReceived for that message id, through the whole real path: Kestrel → Wolverine.Http endpoint →

@@ -12,6 +12,7 @@ using ClassComms.Notifications;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Privacy;
+using ClassComms.Retention;
 using ClassComms.StudentAccounts;
 using JasperFx;
 using Wolverine;
@@ -42,6 +43,7 @@ builder.Services.AddPrivacy(builder.Configuration);
 builder.Services.AddConsents(builder.Configuration); // consents, dates of birth, age of consent (Consents/)
 builder.Services.AddDpo(); // the school's signing key and subject-request deadlines (Dpo/)
 builder.Services.AddErasureRequests(); // erasure requests, decisions, certificates, what is due (ErasureRequests/)
+builder.Services.AddRetention(builder.Configuration); // retention policies, their schedule and runs (Retention/)
 builder.Services.AddStudentAccounts();
 builder.Services.AddAccessLog(); // staff reads of student data, hash-chained per school (AccessLog/)
 builder.Services.AddExports(); // subject access exports: built in the background, signed, stored encrypted (Exports/)

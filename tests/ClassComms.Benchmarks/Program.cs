@@ -48,6 +48,13 @@ if (args is ["export", ..]) // subject access export beside a raw SQL read of th
         EnvInt("CLASSCOMMS_BENCH_EXPORT_EVENTS", 10_000));
 }
 
+if (args is ["retention", ..]) // retention run over a school of 500 students and a year of points (RetentionRun.cs): infra/bench.sh retention
+{
+    await PrepareDatabaseAsync(pg);
+    return await RetentionRun.RunAsync(pg, blobs, Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "retention-run.md"),
+        Path.Combine(repo, "src", "ClassComms.Api"));
+}
+
 if (args is ["stories", ..]) // story post and consent withdrawal benchmark (StoryLatency.cs): infra/bench.sh stories
 {
     await PrepareDatabaseAsync(pg);

@@ -2,6 +2,7 @@ using ClassComms.Audience;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Points;
+using ClassComms.Retention;
 using ClassComms.Schools;
 using ClassComms.Students;
 using JasperFx.Events;
@@ -30,7 +31,8 @@ public sealed record FeedEntry(
     bool Positive,
     int Value,
     Sealed? Note,
-    DateTimeOffset At)
+    DateTimeOffset At,
+    Guid? RetentionKey = null)
 {
     public static string AwardedId(Guid pointId) => $"awarded:{pointId}";
 
@@ -56,7 +58,7 @@ public sealed class FeedProjection : IProjection
                 {
                     case PointAwarded p:
                         entries.Add((schoolId, new FeedEntry(FeedEntry.AwardedId(p.PointId), 0, FeedKinds.PointAwarded, p.StudentId, p.ClassId,
-                            p.PointId, p.SkillId, p.SkillName, p.Positive, p.Value, p.Note, p.At)));
+                            p.PointId, p.SkillId, p.SkillName, p.Positive, p.Value, p.Note, p.At, p.RetentionKey)));
                         break;
                     case PointRemoved p:
                         entries.Add((schoolId, new FeedEntry(FeedEntry.RemovedId(p.PointId), 0, FeedKinds.PointRemoved, p.StudentId, p.ClassId,
@@ -82,8 +84,9 @@ public static class FeedKinds
     public const string PointRemoved = "pointRemoved";
 }
 
+/// <summary>A feed item; <c>shredded</c>: the point's month key was destroyed by the school's retention policy (its note is gone).</summary>
 public sealed record FeedItem(long Cursor, string Kind, Guid StudentId, Guid ClassId, Guid PointId, Guid SkillId, string? SkillName,
-    bool Positive, int Value, string? Note, DateTimeOffset At);
+    bool Positive, int Value, string? Note, DateTimeOffset At, bool Shredded = false);
 
 public sealed record FeedPage(IReadOnlyList<FeedItem> Items, long Cursor);
 
@@ -114,13 +117,14 @@ public static class GetFeedEndpoint
         var entries = await session.Query<FeedEntry>()
             .Where(x => x.StudentId.IsOneOf(children) && x.Sequence > from)
             .OrderBy(x => x.Sequence).Take(take).ToListAsync(ct);
-        await vault.PreloadAsync([caller.SchoolId, .. children], ct);
+        await vault.PreloadAsync([caller.SchoolId, .. children, .. entries.Select(e => e.RetentionKey).OfType<Guid>().Distinct()], ct);
         var items = new List<FeedItem>();
         foreach (var e in entries)
         {
+            var shredded = await RetentionKeys.IsShreddedAsync(vault, e.RetentionKey, ct);
             items.Add(new FeedItem(e.Sequence, e.Kind, e.StudentId, e.ClassId, e.PointId, e.SkillId,
                 e.SkillName is null ? "" : await vault.OpenAsync(e.SkillName, e.SkillId, ct), e.Positive, e.Value,
-                await vault.UnsealAsync(e.Note, e.PointId.ToString(), ct), e.At));
+                shredded ? null : await vault.UnsealAsync(e.Note, e.PointId.ToString(), ct), e.At, shredded));
         }
 
         return Results.Ok(new FeedPage(items, items.Count > 0 ? items[^1].Cursor : from));

@@ -12,6 +12,7 @@ using ClassComms.Notifications;
 using ClassComms.PersonalData;
 using ClassComms.Points;
 using ClassComms.Portfolios;
+using ClassComms.Retention;
 using ClassComms.Schools;
 using ClassComms.Stories;
 using ClassComms.Students;
@@ -67,6 +68,7 @@ public static class StorageConfiguration
                 opts.ConfigureIncidents();
                 opts.ConfigureAccessLog();
                 opts.ConfigureExports();
+                opts.ConfigureRetention();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()

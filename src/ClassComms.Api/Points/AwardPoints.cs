@@ -1,6 +1,7 @@
 using ClassComms.Classes;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
+using ClassComms.Retention;
 using ClassComms.Students;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -48,6 +49,8 @@ public static class AwardPointsEndpoint
         var now = clock.GetUtcNow();
         var points = new List<AwardedPoint>();
         var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        // The month's points key of the school: retention destroys it once the month is older than the school's policy.
+        var retentionKey = RetentionKeys.PointsKey(caller.SchoolId, now);
         // Each student's stream is locked for this transaction (FetchForExclusiveWriting, in id order so two awards never
         // wait on each other in a cycle) rather than checked optimistically at commit: two teachers awarding the same
         // student at the same moment, or a double tap, are independent points, so the second waits a few milliseconds
@@ -57,9 +60,11 @@ public static class AwardPointsEndpoint
             var stream = await session.Events.FetchForExclusiveWriting<Student>(studentId, ct);
             if (stream.Aggregate is not { Erased: false }) continue; // erased students keep their place in statistics only
             var pointId = Guid.CreateVersion7();
-            var sealedNote = note is null ? null : await vault.SealAsync(caller.Tenant, studentId, "point.note", pointId.ToString(), note, ct);
+            var sealedNote = note is null
+                ? null
+                : await vault.SealForAllAsync(caller.Tenant, [studentId, retentionKey], "point.note", pointId.ToString(), note, ct);
             stream.AppendOne(new PointAwarded(studentId, caller.UserId, pointId, awardId, classId, skill.Id, skill.Name, skill.Positive,
-                skill.Value, sealedNote, now));
+                skill.Value, sealedNote, now, retentionKey));
             points.Add(new AwardedPoint(pointId, studentId));
         }
 

@@ -1,6 +1,7 @@
 using ClassComms.AccessLog;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
+using ClassComms.Retention;
 using ClassComms.Schools;
 using ClassComms.Students;
 using Marten;
@@ -9,8 +10,9 @@ using Wolverine.Http;
 
 namespace ClassComms.Points;
 
+/// <summary>One point; <c>shredded</c>: its month's points key was destroyed by the school's retention policy (its note is gone).</summary>
 public sealed record PointView(Guid PointId, Guid AwardId, Guid SkillId, string? SkillName, bool Positive, int Value, string? Note,
-    DateTimeOffset AwardedAt);
+    DateTimeOffset AwardedAt, bool Shredded = false);
 
 public sealed record StudentPointsView(Guid StudentId, string? Name, bool Erased, int PositivePoints, int NeedsWorkPoints,
     IReadOnlyList<PointView> Points, string? Next);
@@ -44,11 +46,14 @@ public static class GetStudentPointsEndpoint
 
         var page = await query.OrderByDescending(p => p.AwardedAt).Take(take + 1).ToListAsync(ct);
 
-        await vault.PreloadAsync([caller.SchoolId, studentId], ct);
+        var retentionKeys = page.Take(take).Select(p => p.RetentionKey).OfType<Guid>().Distinct().ToList();
+        await vault.PreloadAsync([caller.SchoolId, studentId, .. retentionKeys], ct);
         var points = new List<PointView>();
         foreach (var p in page.Take(take))
         {
-            points.Add(new PointView(p.Id, p.AwardId, p.SkillId, await vault.OpenAsync(p.SkillName, p.SkillId, ct), p.Positive, p.Value, await vault.UnsealAsync(p.Note, p.Id.ToString(), ct), p.AwardedAt));
+            var shredded = await RetentionKeys.IsShreddedAsync(vault, p.RetentionKey, ct);
+            points.Add(new PointView(p.Id, p.AwardId, p.SkillId, await vault.OpenAsync(p.SkillName, p.SkillId, ct), p.Positive, p.Value,
+                shredded ? null : await vault.UnsealAsync(p.Note, p.Id.ToString(), ct), p.AwardedAt, shredded));
         }
 
         var next = page.Count > take ? points[^1].PointId.ToString() : null;

@@ -4,7 +4,7 @@ using Marten.Events.Projections;
 
 namespace ClassComms.Points;
 
-/// <summary>One awarded point, for histories and undo. The note stays sealed with the student's key.</summary>
+/// <summary>One awarded point, for histories and undo. The note stays sealed with the student's key (and the month's points key, <see cref="RetentionKey"/>).</summary>
 public sealed record PointEntry(
     Guid Id,
     Guid StudentId,
@@ -18,7 +18,8 @@ public sealed record PointEntry(
     Sealed? Note,
     DateTimeOffset AwardedAt,
     DateTimeOffset? RemovedAt,
-    Guid? RemovedBy)
+    Guid? RemovedBy,
+    Guid? RetentionKey = null)
 {
     public bool Removed => RemovedAt is not null;
 }
@@ -33,7 +34,7 @@ public sealed partial class PointEntryProjection : MultiStreamProjection<PointEn
     }
 
     public PointEntry Create(PointAwarded e) =>
-        new(e.PointId, e.StudentId, e.AwardId, e.ClassId, e.AwardedBy, e.SkillId, e.SkillName, e.Positive, e.Value, e.Note, e.At, null, null);
+        new(e.PointId, e.StudentId, e.AwardId, e.ClassId, e.AwardedBy, e.SkillId, e.SkillName, e.Positive, e.Value, e.Note, e.At, null, null, e.RetentionKey);
 
     public PointEntry Apply(PointEntry entry, PointRemoved e) => entry with { RemovedAt = e.At, RemovedBy = e.RemovedBy };
 }

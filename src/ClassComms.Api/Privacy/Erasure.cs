@@ -10,6 +10,9 @@ public static class SubjectKinds
 
     /// <summary>A school's own text (its name, class and skill names): a ledger entry only, written by <see cref="Schools.ShredSchool"/>.</summary>
     public const string School = "school";
+
+    /// <summary>A retention key (a school's points key of one month): a ledger entry only, written by <see cref="Retention.RetentionRunner"/>.</summary>
+    public const string RetentionKey = "retention-key";
 }
 
 // Events of the erasure stream (one per erased person; stream id = Erasure.IdFor(subject id)). Ids only.

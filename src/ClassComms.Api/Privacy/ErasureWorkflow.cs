@@ -115,6 +115,13 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
         return DestroyKeyAsync(Ids.Tenant(record.SchoolId), record.SchoolId, record.RequestedBy, ct);
     }
 
+    /// <summary>A retention key's destruction (<see cref="Retention.RetentionRunner"/>), from its ledger entry: the key destroyed, the fence checked.</summary>
+    public Task DestroyRetentionKeyAsync(ErasureRecord record, CancellationToken ct)
+    {
+        if (record.SubjectKind != SubjectKinds.RetentionKey) throw new InvalidOperationException($"The ledger entry of subject {record.SubjectId} is not a retention key.");
+        return DestroyKeyAsync(Ids.Tenant(record.SchoolId), record.SubjectId, record.RequestedBy, ct);
+    }
+
     private async Task EraseLoginIfLastAsync(Guid membershipId, Guid erasedBy, CancellationToken ct)
     {
         Guid loginId;

@@ -8,7 +8,7 @@ namespace ClassComms.Privacy;
 /// <summary>
 /// Applies every ledger entry of every school in the database in use again, idempotently: after a restore of a
 /// backup taken before an erasure, the person is erased again (key destroyed, login disabled, links removed,
-/// <c>StudentErased</c> appended if missing, parent codes revoked, blobs deleted), and a shredded school's key is destroyed again. Runs at start-up before the
+/// <c>StudentErased</c> appended if missing, parent codes revoked, blobs deleted), and a shredded school's key, or a retention key (points of a month), is destroyed again. Runs at start-up before the
 /// service reports ready, and on demand: <c>dotnet ClassComms.Api.dll erasure reapply</c> (<see cref="ErasureCommand"/>).
 /// </summary>
 public sealed class ErasureReapplication(IDocumentStore store, ErasureLedger ledger, ErasureSteps steps, ILogger<ErasureReapplication> logger)
@@ -35,6 +35,13 @@ public sealed class ErasureReapplication(IDocumentStore store, ErasureLedger led
                 if (record.SubjectKind == SubjectKinds.School)
                 {
                     await steps.ShredSchoolAsync(record, ct);
+                    applied++;
+                    continue;
+                }
+
+                if (record.SubjectKind == SubjectKinds.RetentionKey)
+                {
+                    await steps.DestroyRetentionKeyAsync(record, ct);
                     applied++;
                     continue;
                 }

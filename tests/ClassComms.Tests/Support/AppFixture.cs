@@ -97,6 +97,7 @@ public sealed class AppFixture : IAsyncLifetime
             ["Guardians:Registration:OutboxPath"] = RegistrationOutbox,
             ["Staff:Invitation:OutboxPath"] = StaffInvitationOutbox,
             ["Demo:Seed"] = "false",
+            ["Retention:CheckInterval"] = "00:00:00", // tests run the schedule's check themselves (Retention/)
             // The test build has no pre-generated handler code (infra/publish.sh makes it): a host started in Production
             // generates it at run time too. Platform/when_starting_outside_development.cs checks the Production default.
             ["Startup:GeneratedCode"] = "Dynamic",

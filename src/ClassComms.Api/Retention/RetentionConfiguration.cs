@@ -1,0 +1,22 @@
+using JasperFx.Events.Projections;
+using Marten;
+
+namespace ClassComms.Retention;
+
+public static class RetentionConfiguration
+{
+    public static void ConfigureRetention(this StoreOptions opts)
+    {
+        opts.Schema.For<RetentionLog>().MultiTenanted();
+        opts.Projections.Snapshot<RetentionLog>(SnapshotLifecycle.Inline);
+    }
+
+    public static IServiceCollection AddRetention(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<RetentionOptions>(configuration.GetSection("Retention"));
+        services.AddSingleton<RetentionRunner>();
+        services.AddSingleton<RetentionSchedule>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionSchedule>());
+        return services;
+    }
+}
