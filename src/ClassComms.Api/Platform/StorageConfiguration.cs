@@ -10,6 +10,7 @@ using ClassComms.Notifications;
 using ClassComms.PersonalData;
 using ClassComms.Points;
 using ClassComms.Portfolios;
+using ClassComms.ProcessingRestriction;
 using ClassComms.Schools;
 using ClassComms.Stories;
 using ClassComms.Students;
@@ -63,6 +64,7 @@ public static class StorageConfiguration
                 opts.ConfigurePortfolios();
                 opts.ConfigureDpo();
                 opts.ConfigureIncidents();
+                opts.ConfigureProcessingRestriction();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()
