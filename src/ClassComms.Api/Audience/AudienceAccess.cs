@@ -22,8 +22,10 @@ public static class AudienceKinds
 /// consents (<see cref="ConsentPurposes"/>). A restricted guardian keeps the row (so announcements and story media about the
 /// child are withheld from them too) but sees nothing about the child from <see cref="RestrictedAt"/> on, history included.
 /// </summary>
+/// <see cref="Frozen"/>: the DPO restricted the processing of the child's data (ProcessingRestriction/): nothing about them is shown
+/// until it is lifted.
 public sealed record AudienceChild(Guid StudentId, Guid ClassId, bool Restricted, DateTimeOffset LinkedAt, DateTimeOffset? RestrictedAt,
-    IReadOnlyList<string> Consents)
+    IReadOnlyList<string> Consents, bool Frozen = false)
 {
     public bool HasConsent(string purpose) => Consents.Contains(purpose);
 }
@@ -129,11 +131,11 @@ public sealed record AudienceAccess(
 
 /// <summary>One person's link to one child (tenant document, id <c>person:student</c>). Ids and facts only.</summary>
 public sealed record AudienceLink(string Id, Guid PersonId, string Kind, Guid StudentId, Guid ClassId, bool Restricted, DateTimeOffset LinkedAt,
-    DateTimeOffset? RestrictedAt, IReadOnlyList<string> Consents)
+    DateTimeOffset? RestrictedAt, IReadOnlyList<string> Consents, bool Frozen = false)
 {
     public static string IdFor(Guid personId, Guid studentId) => $"{personId:N}:{studentId:N}";
 
-    public AudienceChild ToChild() => new(StudentId, ClassId, Restricted, LinkedAt, RestrictedAt, Consents);
+    public AudienceChild ToChild() => new(StudentId, ClassId, Restricted, LinkedAt, RestrictedAt, Consents, Frozen);
 }
 
 /// <summary>The classes whose pushes a guardian muted (tenant document keyed by the guardian's membership id).</summary>
@@ -166,6 +168,7 @@ public sealed class AudienceAccessProjection : IProjection
     [
         typeof(GuardianLinked), typeof(GuardianRestricted), typeof(GuardianUnlinked), typeof(StudentErased), typeof(ConsentGiven),
         typeof(ConsentWithdrawn), typeof(ClassMuted), typeof(ClassUnmuted), typeof(StudentAccountLinked), typeof(StudentAccountUnlinked),
+        typeof(ProcessingRestriction.ProcessingRestricted), typeof(ProcessingRestriction.ProcessingRestrictionLifted),
     ];
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
@@ -212,8 +215,9 @@ public sealed class AudienceAccessProjection : IProjection
             // Enrolment always commits before a link, so the student's snapshot is there; its consents are current too.
             var student = await operations.LoadAsync<Student>(studentId, cancellation);
             if (student is null || student.Erased) return;
+            var frozen = await operations.LoadAsync<ProcessingRestriction.SubjectRestriction>(studentId, cancellation) is not null;
             Put(new AudienceLink(AudienceLink.IdFor(person, studentId), person, kind, studentId, student.ClassId, false, at, null,
-                student.ConsentsGiven.ToList()));
+                student.ConsentsGiven.ToList(), frozen));
         }
 
         async Task Mute(Guid guardian, Func<IReadOnlyList<Guid>, IReadOnlyList<Guid>> change)
@@ -265,6 +269,12 @@ public sealed class AudienceAccessProjection : IProjection
                         if (link.Consents.Contains(withdrawn.Purpose)) Put(link with { Consents = link.Consents.Where(p => p != withdrawn.Purpose).ToList() });
                     }
 
+                    break;
+                case ProcessingRestriction.ProcessingRestricted frozen:
+                    foreach (var link in await OfStudent(frozen.SubjectId)) Put(link with { Frozen = true });
+                    break;
+                case ProcessingRestriction.ProcessingRestrictionLifted lifted:
+                    foreach (var link in await OfStudent(lifted.SubjectId)) Put(link with { Frozen = false });
                     break;
                 case ClassMuted muted:
                     await Mute(muted.GuardianId, c => c.Contains(muted.ClassId) ? c : [.. c, muted.ClassId]);

@@ -100,6 +100,8 @@ public static class Visibility
         if (access is null) return null;
         // Nothing about a child one is restricted from, whatever else the item is about.
         if (item.StudentIds.Any(s => access.Child(s) is { Restricted: true })) return null;
+        // Nor about a child whose processing the DPO restricted (ProcessingRestriction/), until it is lifted.
+        if (item.StudentIds.Any(s => access.Child(s) is { Frozen: true })) return null;
         return access.Kind == AudienceKinds.Student ? ForStudent(access, item) : ForGuardian(access, item);
     }
 

@@ -13,6 +13,7 @@ using ClassComms.PersonalData;
 using ClassComms.Points;
 using ClassComms.Portfolios;
 using ClassComms.Retention;
+using ClassComms.ProcessingRestriction;
 using ClassComms.Schools;
 using ClassComms.Stories;
 using ClassComms.Students;
@@ -69,6 +70,7 @@ public static class StorageConfiguration
                 opts.ConfigureAccessLog();
                 opts.ConfigureExports();
                 opts.ConfigureRetention();
+                opts.ConfigureProcessingRestriction();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()

@@ -40,7 +40,9 @@ public static class AwardPointsEndpoint
     {
         if (RequestProblem(request) is { } invalid) return (invalid, []);
         var schoolClass = await ClassAccess.ReadableAsync(session, caller, classId, ct);
-        var target = Target(request, caller, schoolClass);
+        var frozen = schoolClass is null ? new HashSet<Guid>()
+            : await ProcessingRestriction.Restrictions.FrozenAsync(session, request.WholeClass ? schoolClass.StudentIds : request.StudentIds ?? [], ct);
+        var target = Target(request, caller, schoolClass, frozen);
         if (target.Problem is not null) return (target.Problem, []);
         var skill = target.Skill!;
         var targets = target.StudentIds;
@@ -90,12 +92,20 @@ public static class AwardPointsEndpoint
 
     /// <summary>Who gets the point, decided from the class as the caller may read it (null: unknown or not theirs): the skill and
     /// the students, or the problem to answer. Pure, so the rules are tested without a database.</summary>
-    public static AwardTarget Target(AwardPoints request, Caller caller, SchoolClass? schoolClass)
+    public static AwardTarget Target(AwardPoints request, Caller caller, SchoolClass? schoolClass, IReadOnlySet<Guid>? frozen = null)
     {
         if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return AwardTarget.Refused(Problems.NotFound("class"));
         var skill = schoolClass.FindSkill(request.SkillId);
         if (skill is null) return AwardTarget.Refused(Problems.Invalid("skillId", "is not a skill of this class."));
         var targets = request.WholeClass ? schoolClass.StudentIds : request.StudentIds ?? [];
+        // Processing restricted by the DPO (ProcessingRestriction/): a named student refuses the award (409, nothing staged); the
+        // whole class is awarded without them.
+        if (frozen is { Count: > 0 })
+        {
+            if (!request.WholeClass && targets.Any(frozen.Contains)) return AwardTarget.Refused(ProcessingRestriction.Restrictions.Locked());
+            targets = targets.Where(s => !frozen.Contains(s)).ToList();
+        }
+
         if (targets.Count == 0) return AwardTarget.Refused(Problems.Invalid("wholeClass", "the class has no students yet."));
         if (targets.Any(s => !schoolClass.StudentIds.Contains(s)))
             return AwardTarget.Refused(Problems.Invalid("studentIds", "contains students who are not in this class."));

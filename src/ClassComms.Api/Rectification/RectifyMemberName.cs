@@ -15,7 +15,7 @@ public static class RectifyMemberNameEndpoint
     /// student's: staff correct it through <c>POST /api/students/{studentId}/name</c>. Anyone else: 404. An erased member: 410.
     /// </remarks>
     [ProducesResponseType<NameRectified>(StatusCodes.Status200OK)]
-    [ProducesProblems(400, 404, 410)]
+    [ProducesProblems(400, 404, 409, 410)]
     [WolverinePost("/api/members/{memberId}/name")]
     public static async Task<IResult> Post(Guid memberId, RectifyName request, Caller caller, IDocumentSession session, PersonalDataVault vault,
         TimeProvider clock, CancellationToken ct)
@@ -28,6 +28,7 @@ public static class RectifyMemberNameEndpoint
         if (account.Role == Role.Student)
             return Problems.Invalid("memberId", "is a student account, whose name is the student's: correct it through the student.");
         if (account.ErasedAt is not null) return Problems.Gone("The member has been erased.");
+        if (await ProcessingRestriction.Restrictions.RefusalAsync(session, caller, memberId, ct) is { } frozen) return frozen;
 
         var now = clock.GetUtcNow();
         var name = await vault.SealAsync(caller.Tenant, memberId, "account.name", request.Name!.Trim(), ct);

@@ -22,7 +22,7 @@ public static class RectifyStudentNameEndpoint
     /// old one stays sealed in the history (<c>GET /api/rectifications/{subjectId}/history</c>). An erased student: 410.
     /// </remarks>
     [ProducesResponseType<NameRectified>(StatusCodes.Status200OK)]
-    [ProducesProblems(400, 404, 410)]
+    [ProducesProblems(400, 404, 409, 410)]
     [WolverinePost("/api/students/{studentId}/name")]
     public static async Task<IResult> Post(Guid studentId, RectifyName request, Caller caller, IDocumentSession session, PersonalDataVault vault,
         TimeProvider clock, CancellationToken ct)
@@ -36,6 +36,7 @@ public static class RectifyStudentNameEndpoint
                                         || !ClassAccess.CanTeach(caller, schoolClass)))
             return Problems.NotFound("student");
         if (student.Erased) return Problems.Gone("The student has been erased.");
+        if (await ProcessingRestriction.Restrictions.RefusalAsync(session, caller, studentId, ct) is { } frozen) return frozen;
 
         var now = clock.GetUtcNow();
         var name = await vault.SealAsync(caller.Tenant, studentId, "student.name", request.Name!.Trim(), ct);

@@ -28,11 +28,15 @@ public static class GetStudentEndpoint
         List<GuardianView>? guardians = null;
         if (caller.IsStaff)
         {
+            // A guardian whose processing the DPO restricted is shown to the DPO only (ProcessingRestriction/).
+            var frozen = caller.Role == Role.Dpo
+                ? new HashSet<Guid>()
+                : await ProcessingRestriction.Restrictions.FrozenAsync(session, student.Guardians.Select(g => g.GuardianId).ToList(), ct);
             var accounts = (await session.LoadManyAsync<UserAccount>(ct, student.Guardians.Select(g => g.GuardianId)))
                 .Where(a => a.SchoolId == caller.SchoolId).ToDictionary(a => a.Id);
             await vault.PreloadAsync(accounts.Keys, ct);
             guardians = [];
-            foreach (var g in student.Guardians)
+            foreach (var g in student.Guardians.Where(g => !frozen.Contains(g.GuardianId)))
             {
                 var name = accounts.TryGetValue(g.GuardianId, out var account) ? await vault.UnsealAsync(account.Name, ct) : null;
                 guardians.Add(new GuardianView(g.GuardianId, name, g.Restricted, g.LinkedAt));

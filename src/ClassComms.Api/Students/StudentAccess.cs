@@ -27,6 +27,8 @@ public static class StudentAccess
         var student = await session.LoadAsync<Student>(studentId, ct);
         if (student is null) return null;
         if (!caller.IsStaff) return null;
+        // A student whose processing the DPO restricted is read by the DPO only (ProcessingRestriction/).
+        if (await ProcessingRestriction.Restrictions.HiddenFromAsync(session, caller, studentId, ct)) return null;
         return await ClassAccess.ReadableAsync(session, caller, student.ClassId, ct) is null ? null : student;
     }
 
