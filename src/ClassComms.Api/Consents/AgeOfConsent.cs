@@ -24,6 +24,9 @@ public sealed class ConsentOptions
         ["FR"] = 15, ["DE"] = 16, ["GR"] = 15, ["HU"] = 16, ["IE"] = 16, ["IT"] = 14, ["LV"] = 13, ["LT"] = 14, ["LU"] = 16,
         ["MT"] = 13, ["NL"] = 16, ["PL"] = 16, ["PT"] = 13, ["RO"] = 16, ["SK"] = 16, ["SI"] = 15, ["ES"] = 14, ["SE"] = 13,
     };
+
+    /// <summary>How often <see cref="AgeOfConsentSweep"/> looks for birthdays that have passed (<c>Consents:AgeOfConsentSweepInterval</c>).</summary>
+    public TimeSpan AgeOfConsentSweepInterval { get; set; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>The age-of-consent rules: pure date arithmetic, and the one answer to "does the student decide now?".</summary>
@@ -85,6 +88,8 @@ public static class ConsentsConfiguration
     {
         services.Configure<ConsentOptions>(configuration.GetSection(ConsentOptions.Section));
         services.AddSingleton<AgeOfConsent>();
+        services.AddSingleton<AgeOfConsentSweep>();
+        services.AddHostedService<AgeOfConsentSweeper>();
         return services;
     }
 }

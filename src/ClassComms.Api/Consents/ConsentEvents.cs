@@ -50,7 +50,7 @@ public sealed record StudentBirthDateRecorded(Guid StudentId, Guid RecordedBy, S
 /// <summary>
 /// The student reached the age of consent of the school's jurisdiction (<see cref="AgeOfConsent"/>): from now on their own consent
 /// counts and their guardians' changes are refused. <paramref name="Reasked"/> are the consents given before that birthday, which
-/// stay in force until the student confirms (gives again) or withdraws them. Appended by the scheduled step
+/// stay in force until the student confirms (gives again) or withdraws them. Appended by the age-of-consent step
 /// (<see cref="ReachAgeOfConsentHandler"/>), once.
 /// </summary>
 public sealed record StudentReachedAgeOfConsent(Guid StudentId, string Jurisdiction, int AgeOfConsent, IReadOnlyList<string> Reasked,

@@ -13,9 +13,10 @@ using Wolverine.Runtime.Handlers;
 namespace ClassComms.Consents;
 
 /// <summary>
-/// Check whether a student has reached the age of consent, and record it if so. Scheduled durably (Wolverine's inbox, in the
-/// transaction that sets the birth date or the school's jurisdiction) at the birthday, with the school as the envelope's tenant.
-/// Ids only.
+/// Check whether a student has reached the age of consent, and record it if so. Sent at once (never scheduled at a time: a run
+/// time at the birthday would store a date derived from the date of birth in Wolverine's tables) when a birth date already past
+/// the age is set or the jurisdiction changes, and run by the daily <see cref="AgeOfConsentSweep"/> for every student whose
+/// birthday has passed. The school is the envelope's tenant. Ids only.
 /// </summary>
 public sealed record ReachAgeOfConsent(Guid SchoolId, Guid StudentId);
 
@@ -29,9 +30,9 @@ public sealed record AgeOfConsentReachedNotice(Guid SchoolId, Guid StudentId);
 public sealed record AgeOfConsentNotice(Guid StudentId, IReadOnlyList<string> Reasked, DateTimeOffset At);
 
 /// <summary>
-/// The scheduled step at the birthday. Idempotent: a student who already reached the age, is erased, has no birth date or whose
-/// school has no jurisdiction is left alone; a run before the birthday (the birth date or the jurisdiction changed since it was
-/// scheduled) schedules itself again at the birthday as it now stands. At or after the birthday it appends
+/// The age-of-consent step. Idempotent: a student who already reached the age, is erased, has no birth date or whose school has
+/// no jurisdiction is left alone, and so is one whose birthday (as the sealed birth date and the jurisdiction now stand) has not
+/// come: nothing is scheduled, the daily sweep checks again. At or after the birthday it appends
 /// <see cref="StudentReachedAgeOfConsent"/> once, re-asking the consents that are not the student's own answer (<see cref="Reasked"/>), and queues the guardians' push.
 /// Consent changes racing it on the student's stream make it retry.
 /// </summary>
@@ -57,11 +58,7 @@ public static class ReachAgeOfConsentHandler
         var school = await session.LoadAsync<School>(command.SchoolId, ct);
         if (ages.Of(school?.ConsentJurisdiction) is not { } rule || await ages.DueAsync(student, school, ct) is not { } due) return;
         var now = clock.GetUtcNow();
-        if (now < due)
-        {
-            await ScheduleAsync(bus, command.SchoolId, command.StudentId, due, now);
-            return;
-        }
+        if (now < due) return;
 
         var history = await session.Events.FetchStreamAsync(command.StudentId, token: ct);
         stream.AppendOne(new StudentReachedAgeOfConsent(command.StudentId, rule.Code, rule.Age, Reasked(student, history.Select(e => e.Data), due), now));
@@ -83,15 +80,6 @@ public static class ReachAgeOfConsentHandler
         return ConsentPurposes.All.Where(p => student.HasConsent(p) && lastGiven.TryGetValue(p, out var given)
                                               && (given.Source == ConsentSource.Guardian || (given.Source == ConsentSource.PaperForm && given.At < birthday)))
             .ToList();
-    }
-
-    /// <summary>Schedules the step at <paramref name="due"/> (at once when it has passed), the school as the envelope's tenant.</summary>
-    public static async Task ScheduleAsync(IMessageBus bus, Guid schoolId, Guid studentId, DateTimeOffset due, DateTimeOffset now)
-    {
-        var message = new ReachAgeOfConsent(schoolId, studentId);
-        var options = new DeliveryOptions { TenantId = Ids.Tenant(schoolId) };
-        if (due <= now) await bus.PublishAsync(message, options);
-        else await bus.ScheduleAsync(message, due, options);
     }
 }
 

@@ -20,7 +20,8 @@ public static class SetBirthDateEndpoint
     /// <summary>Set a student's date of birth (the class teacher or a leader); it decides the student's age of consent.</summary>
     /// <remarks>
     /// Personal data: sealed for the student, never stored or logged in plaintext. Where the school has chosen its jurisdiction, the
-    /// age-of-consent step is scheduled at that birthday (at once if it has passed). Setting the date it already has answers 204 and
+    /// age-of-consent step runs at once when that birthday has passed, otherwise the daily sweep runs it once the birthday has passed
+    /// (nothing birthday-derived is stored in plaintext). Setting the date it already has answers 204 and
     /// records nothing. A student who has already reached the age of consent keeps it when the date is corrected.
     /// </remarks>
     [ProducesResponseType(StatusCodes.Status204NoContent)]
@@ -51,8 +52,12 @@ public static class SetBirthDateEndpoint
         stream.AppendOne(new StudentBirthDateRecorded(studentId, caller.UserId, sealedDate, now));
         if (student.AgeOfConsentReachedAt is null && ages.Of(school?.ConsentJurisdiction) is { } rule)
         {
-            var due = AgeOfConsent.Birthday(birthDate, rule.Age, AgeOfConsent.ZoneOf(school));
-            await ReachAgeOfConsentHandler.ScheduleAsync(bus, caller.SchoolId, studentId, due, now);
+            // Already past the birthday: the step runs at once. Otherwise nothing is scheduled at the birthday (its run time would
+            // store a date derived from the birth date); the daily sweep (AgeOfConsentSweep) finds the student when it has passed.
+            if (AgeOfConsent.Birthday(birthDate, rule.Age, AgeOfConsent.ZoneOf(school)) <= now)
+            {
+                await bus.PublishAsync(new ReachAgeOfConsent(caller.SchoolId, studentId), new DeliveryOptions { TenantId = caller.Tenant });
+            }
         }
 
         return Results.NoContent();

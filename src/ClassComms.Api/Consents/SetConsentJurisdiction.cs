@@ -18,8 +18,8 @@ public static class SetConsentJurisdictionEndpoint
 {
     /// <summary>Choose the school's jurisdiction for the age of consent (a leader).</summary>
     /// <remarks>
-    /// Every student with a date of birth who has not reached the age of consent is checked again: the step is scheduled at their
-    /// birthday under the new age (at once when it has passed). Students who already reached it keep it. Choosing the jurisdiction the
+    /// Every student with a date of birth who has not reached the age of consent is checked again at once (the step records it for
+    /// those whose birthday under the new age has passed; the daily sweep finds the others later). Students who already reached it keep it. Choosing the jurisdiction the
     /// school already has changes nothing.
     /// </remarks>
     [ProducesResponseType<ConsentJurisdictionView>(StatusCodes.Status200OK)]
@@ -37,7 +37,7 @@ public static class SetConsentJurisdictionEndpoint
 
         school.ConsentJurisdiction = rule.Code;
         session.Store(school);
-        // Each check finds the birthday under the new age and schedules itself there (ids only; the dates stay sealed).
+        // Each check opens the sealed birth date and acts only when the birthday under the new age has passed (ids only).
         var students = await session.Query<Student>().Where(s => s.BirthDate != null && s.AgeOfConsentReachedAt == null && s.ErasedAt == null)
             .Select(s => s.Id).ToListAsync(ct);
         foreach (var studentId in students)
