@@ -1,3 +1,4 @@
+using Wolverine;
 using ClassComms.Accounts;
 using ClassComms.Media;
 using ClassComms.Notifications;
@@ -28,8 +29,12 @@ public static class ContinueErasureHandler
             .Then.MoveToErrorQueue();
     }
 
-    public static Task Handle(ContinueErasure command, ErasureSteps steps, CancellationToken ct) =>
-        steps.RunAsync(command.SchoolId, command.SubjectId, ct);
+    public static async Task Handle(ContinueErasure command, ErasureSteps steps, IMessageBus bus, CancellationToken ct)
+    {
+        await steps.RunAsync(command.SchoolId, command.SubjectId, ct);
+        // Story posts whose media the erasure removed: tell their viewers (Stories/, ids only).
+        await bus.PublishAsync(new Stories.PushStoryMediaRemovals(command.SchoolId));
+    }
 }
 
 /// <summary>
