@@ -6,6 +6,7 @@ using ClassComms.Schools;
 using ClassComms.Students;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 
 namespace ClassComms.Consents;
@@ -47,7 +48,7 @@ public static class ChangeConsentEndpoint
     [ProducesProblems(403, 409, 410)]
     [WolverinePost("/api/students/{studentId}/consents")]
     public static async Task<IResult> Post(Guid studentId, ChangeConsent request, Caller caller, IDocumentSession session,
-        PersonalDataVault vault, AgeOfConsent ages, TimeProvider clock, CancellationToken ct)
+        PersonalDataVault vault, AgeOfConsent ages, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
         if (RequestProblem(request, caller) is { } invalid) return invalid;
 
@@ -76,6 +77,11 @@ public static class ChangeConsentEndpoint
             stream.AppendOne(given
                 ? new ConsentGiven(studentId, purpose, caller.UserId, decision.Source, evidence, now)
                 : new ConsentWithdrawn(studentId, purpose, caller.UserId, decision.Source, evidence, now));
+            // A withdrawn story consent removes the student's media from posts in this transaction: tell their viewers after it.
+            if (!given && purpose is ConsentPurposes.ClassStoryMedia or ConsentPurposes.SchoolStoryMedia)
+            {
+                await bus.PublishAsync(new Stories.PushStoryMediaRemovals(caller.SchoolId));
+            }
         }
 
         return Results.Ok(new ConsentChanged(studentId, purpose, given, decision.Record));

@@ -42,7 +42,17 @@ public static class ReadPositions
     /// last sequence number: cursors kept from before the feed and inbox were numbered per reader (they were event sequence
     /// numbers) are all below it, so they hide nothing written since.
     /// </summary>
-    public static void Insert<T>(IDocumentOperations operations, string tenant, IReadOnlyList<(Guid Reader, string Id, T Entry)> entries)
+    public static void Insert<T>(IDocumentOperations operations, string tenant, IReadOnlyList<(Guid Reader, string Id, T Entry)> entries) =>
+        Write(operations, tenant, entries, "do nothing");
+
+    /// <summary>
+    /// As <see cref="Insert{T}"/>, but an entry that exists is replaced and moved to its reader's next position: a changed item
+    /// (an edited story post, a hidden comment) comes again to a reader catching up after a cursor.
+    /// </summary>
+    public static void Replace<T>(IDocumentOperations operations, string tenant, IReadOnlyList<(Guid Reader, string Id, T Entry)> entries) =>
+        Write(operations, tenant, entries, "do update set data = excluded.data, mt_last_modified = now()");
+
+    private static void Write<T>(IDocumentOperations operations, string tenant, IReadOnlyList<(Guid Reader, string Id, T Entry)> entries, string onConflict)
     {
         if (entries.Count == 0) return;
         var serializer = operations.DocumentStore.Options.Serializer();
@@ -59,7 +69,7 @@ public static class ReadPositions
             insert into {{documents}} (tenant_id, id, data, mt_dotnet_type)
             select ?, ranked.id, jsonb_set(ranked.data::jsonb, '{Sequence}', to_jsonb(head.position - ranked.n + ranked.k)), ?
             from ranked join head on head.owner_id = ranked.owner_id
-            on conflict (tenant_id, id) do nothing
+            on conflict (tenant_id, id) {{onConflict}}
             """,
             entries.Select(x => x.Reader).ToArray(), entries.Select(x => x.Id).ToArray(),
             entries.Select(x => serializer.ToJson(x.Entry!)).ToArray(), tenant, tenant, typeof(T).FullName!);

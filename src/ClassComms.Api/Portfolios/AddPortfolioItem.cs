@@ -22,6 +22,9 @@ public static class PortfolioChanges
     public const string Added = "added";
     public const string Approved = "approved";
     public const string Commented = "commented";
+    public const string Edited = "edited";
+    public const string Rejected = "rejected";
+    public const string Deleted = "deleted";
 }
 
 /// <summary>

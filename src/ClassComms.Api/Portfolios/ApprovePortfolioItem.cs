@@ -28,7 +28,7 @@ public static class ApprovePortfolioItemEndpoint
 
         var stream = await session.Events.FetchForExclusiveWriting<Student>(studentId, ct);
         var item = await session.LoadAsync<PortfolioItem>(itemId, ct);
-        if (stream.Aggregate is not { Erased: false } || item is null || item.StudentId != studentId) return (Problems.NotFound("portfolio item"), []);
+        if (stream.Aggregate is not { Erased: false } || item is null || item.StudentId != studentId || item.Deleted) return (Problems.NotFound("portfolio item"), []);
         if (item.Approved) return (Problems.Conflict("The item is already approved."), []);
 
         stream.AppendOne(new PortfolioItemApproved(studentId, caller.UserId, itemId, clock.GetUtcNow()));

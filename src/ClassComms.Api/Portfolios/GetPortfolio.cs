@@ -12,10 +12,15 @@ public sealed record PortfolioAttachmentView(Guid AttachmentId, string Kind, str
 
 public sealed record PortfolioCommentView(Guid CommentId, Guid AuthorId, string AuthorRole, string? Text, DateTimeOffset At);
 
-/// <summary>An item as the caller sees it. <c>Cursor</c> is the position of its latest change; <c>text</c> is null once the student is erased.</summary>
+/// <summary>
+/// An item as the caller sees it. <c>Cursor</c> is the position of its latest change; <c>text</c> is null once the student is erased.
+/// <c>rejected</c> with its <c>rejectionReason</c> (the student and staff; guardians never see a rejected item); <c>deleted</c>: a
+/// marker for a reader catching up (no text, media or comments).
+/// </summary>
 public sealed record PortfolioItemView(Guid ItemId, Guid StudentId, string Kind, Guid AddedBy, string AuthorRole, string? Text,
     PortfolioAttachmentView? Attachment, bool Approved, DateTimeOffset AddedAt, DateTimeOffset? ApprovedAt, IReadOnlyList<PortfolioCommentView> Comments,
-    long Cursor);
+    long Cursor, DateTimeOffset? EditedAt = null, bool Rejected = false, string? RejectionReason = null, DateTimeOffset? RejectedAt = null,
+    bool Deleted = false, DateTimeOffset? DeletedAt = null);
 
 public sealed record PortfolioPage(Guid StudentId, IReadOnlyList<PortfolioItemView> Items, long Cursor);
 
@@ -25,10 +30,11 @@ public static class GetPortfolioEndpoint
 
     /// <summary>Read a student's portfolio: the items changed after a cursor, oldest change first.</summary>
     /// <remarks>
-    /// The items the caller may see (the student and their teachers: all, pending ones included; guardians with portfolio-sharing
-    /// consent: approved ones) whose latest change (added, approved, commented) comes after <c>after</c> (0: from the start), with
-    /// their comments, oldest change first. Keep the returned <c>cursor</c> and pass it next time (e.g. on SignalR reconnect): an
-    /// item changed since comes again, whole. Anyone else gets 404.
+    /// The items the caller may see (the student and their teachers: all, pending and rejected ones included; guardians with
+    /// portfolio-sharing consent: approved ones) whose latest change (added, approved, commented, edited, rejected, deleted) comes
+    /// after <c>after</c> (0: from the start), with their comments, oldest change first; a deleted item comes as a marker
+    /// (<c>deleted: true</c>). Keep the returned <c>cursor</c> and pass it next time (e.g. on SignalR reconnect): an item changed
+    /// since comes again, whole. Anyone else gets 404.
     /// </remarks>
     [ProducesResponseType<PortfolioPage>(StatusCodes.Status200OK)]
     [WolverineGet("/api/students/{studentId}/portfolio")]
@@ -66,6 +72,7 @@ public static class GetPortfolioEndpoint
                 await vault.UnsealAsync(a.FileName, MediaStore.Record(a.AttachmentId), ct))
             : null;
         return new PortfolioItemView(item.Id, item.StudentId, item.Kind, item.AddedBy, item.AuthorRole,
-            await vault.UnsealAsync(item.Text, item.Id.ToString(), ct), attachment, item.Approved, item.AddedAt, item.ApprovedAt, comments, item.Position);
+            await vault.UnsealAsync(item.Text, item.Id.ToString(), ct), attachment, item.Approved, item.AddedAt, item.ApprovedAt, comments, item.Position,
+            item.EditedAt, item.Rejected, await vault.UnsealAsync(item.RejectionReason, item.Id.ToString(), ct), item.RejectedAt, item.Deleted, item.DeletedAt);
     }
 }

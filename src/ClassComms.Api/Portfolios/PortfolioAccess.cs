@@ -52,8 +52,11 @@ public static class PortfolioAccess
         };
     }
 
-    /// <summary>Whether a viewer sees an item: staff all; family members as <see cref="Visibility"/> says (guardians: approved ones).</summary>
-    public static bool Sees(PortfolioViewer viewer, AudienceAccess? access, PortfolioItem item) => viewer switch
+    /// <summary>
+/// Whether a viewer sees an item: none once deleted; staff all; family members as <see cref="Visibility"/> says (guardians:
+/// approved ones).
+/// </summary>
+    public static bool Sees(PortfolioViewer viewer, AudienceAccess? access, PortfolioItem item) => !item.Deleted && viewer switch
     {
         PortfolioViewer.Staff => true,
         PortfolioViewer.Student or PortfolioViewer.Guardian =>

@@ -21,6 +21,18 @@ public sealed record PortfolioItemAdded(Guid StudentId, Guid AddedBy, Guid ItemI
 public sealed record PortfolioItemApproved(Guid StudentId, Guid ApprovedBy, Guid ItemId, DateTimeOffset At);
 
 /// <summary>A comment on an item: a teacher's, or the student's reply. The text is sealed for the student, bound to the comment.</summary>
+/// <summary>The author changed an item's text (journal text or caption), sealed as the item's was. A rejected item goes back to pending.</summary>
+public sealed record PortfolioItemEdited(Guid StudentId, Guid EditedBy, Guid ItemId, Sealed? Text, DateTimeOffset At);
+
+/// <summary>
+/// A teacher of the student's class (or a leader) rejected a student's pending item, with an optional reason for the student,
+/// sealed for the student and bound to the item. Guardians never see it; the student may edit it (back to pending) or delete it.
+/// </summary>
+public sealed record PortfolioItemRejected(Guid StudentId, Guid RejectedBy, Guid ItemId, Sealed? Reason, DateTimeOffset At);
+
+/// <summary>An item was deleted (the student, their own unapproved item; a teacher or leader, any): it leaves every view, its media with it.</summary>
+public sealed record PortfolioItemDeleted(Guid StudentId, Guid DeletedBy, Guid ItemId, DateTimeOffset At);
+
 public sealed record PortfolioCommentAdded(Guid StudentId, Guid AuthorId, Guid ItemId, Guid CommentId, string AuthorRole, Sealed Text,
     DateTimeOffset At);
 
@@ -54,7 +66,9 @@ public sealed record PortfolioComment(Guid CommentId, Guid AuthorId, string Auth
 
 /// <summary>
 /// One portfolio item with its comments (read model, inline). <see cref="Position"/> is the student-stream version of the item's
-/// latest change (added, approved, commented): reads after a cursor return the items changed since, oldest change first.
+/// latest change (added, approved, commented, edited, rejected, deleted): reads after a cursor return the items changed since,
+/// oldest change first. A deleted item stays as a tombstone (<see cref="Deleted"/>: no text, media or comments) so that a reader
+/// catching up from a cursor learns of the deletion.
 /// </summary>
 public sealed record PortfolioItem(
     Guid Id,
@@ -70,7 +84,16 @@ public sealed record PortfolioItem(
     Guid? ApprovedBy,
     DateTimeOffset? ApprovedAt,
     IReadOnlyList<PortfolioComment> Comments,
-    long Position);
+    long Position,
+    DateTimeOffset? EditedAt = null,
+    bool Rejected = false,
+    Guid? RejectedBy = null,
+    DateTimeOffset? RejectedAt = null,
+    Sealed? RejectionReason = null,
+    DateTimeOffset? DeletedAt = null)
+{
+    public bool Deleted => DeletedAt is not null;
+}
 
 /// <summary>
 /// Inline: an item is readable in the transaction that added, approved or commented it (so a push never points ahead of it).
@@ -93,10 +116,30 @@ public sealed class PortfolioProjection : IProjection
                     changed[a.ItemId] = new PortfolioItem(a.ItemId, a.StudentId, a.ClassId, a.AddedBy, a.AuthorRole, a.Kind, a.Text, a.Attachment, a.At,
                         a.Approved, a.Approved ? a.AddedBy : null, a.Approved ? a.At : null, [], e.Version);
                     break;
-                case PortfolioItemApproved a when await Load(a.ItemId) is { } item:
-                    changed[a.ItemId] = item with { Approved = true, ApprovedBy = a.ApprovedBy, ApprovedAt = a.At, Position = e.Version };
+                case PortfolioItemApproved a when await Load(a.ItemId) is { Deleted: false } item:
+                    changed[a.ItemId] = item with
+                    {
+                        Approved = true, ApprovedBy = a.ApprovedBy, ApprovedAt = a.At, Rejected = false, RejectedBy = null, RejectedAt = null,
+                        RejectionReason = null, Position = e.Version,
+                    };
                     break;
-                case PortfolioCommentAdded c when await Load(c.ItemId) is { } item:
+                case PortfolioItemEdited edited when await Load(edited.ItemId) is { Deleted: false } item:
+                    changed[edited.ItemId] = item with
+                    {
+                        Text = edited.Text, EditedAt = edited.At, Rejected = false, RejectedBy = null, RejectedAt = null, RejectionReason = null,
+                        Position = e.Version,
+                    };
+                    break;
+                case PortfolioItemRejected r when await Load(r.ItemId) is { Deleted: false } item:
+                    changed[r.ItemId] = item with { Rejected = true, RejectedBy = r.RejectedBy, RejectedAt = r.At, RejectionReason = r.Reason, Position = e.Version };
+                    break;
+                case PortfolioItemDeleted d when await Load(d.ItemId) is { Deleted: false } item:
+                    changed[d.ItemId] = item with
+                    {
+                        Text = null, Attachment = null, Comments = [], RejectionReason = null, DeletedAt = d.At, Position = e.Version,
+                    };
+                    break;
+                case PortfolioCommentAdded c when await Load(c.ItemId) is { Deleted: false } item:
                     changed[c.ItemId] = item with
                     {
                         Comments = [.. item.Comments, new PortfolioComment(c.CommentId, c.AuthorId, c.AuthorRole, c.Text, c.At, e.Version)],

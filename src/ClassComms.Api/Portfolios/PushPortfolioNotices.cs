@@ -12,7 +12,7 @@ namespace ClassComms.Portfolios;
 
 /// <summary>
 /// A portfolio change the recipient may see: ids and facts only (text, comments and file names are read from the portfolio).
-/// <c>Change</c>: added, approved or commented (<c>CommentId</c> set). <c>Cursor</c> is the item's position in the student's
+/// <c>Change</c>: added, approved, commented (<c>CommentId</c> set), edited, rejected or deleted. <c>Cursor</c> is the item's position in the student's
 /// portfolio: <c>GET /api/students/{studentId}/portfolio?after={Cursor - 1}</c> returns it first.
 /// </summary>
 public sealed record PortfolioNotice(Guid StudentId, Guid ItemId, Guid? CommentId, string Change, string Kind, bool Approved, DateTimeOffset At,
@@ -43,15 +43,23 @@ public static class PushPortfolioNoticesHandler
         var schoolClass = await session.LoadAsync<SchoolClass>(student.ClassId, ct);
         var recipients = await RecipientsAsync(session, message.SchoolId, student, schoolClass, item, ct);
         var comment = message.CommentId is { } id ? item.Comments.FirstOrDefault(c => c.CommentId == id) : null;
-        var notice = new PortfolioNotice(item.StudentId, item.Id, comment?.CommentId, message.Change, item.Kind, item.Approved,
-            comment?.At ?? (message.Change == PortfolioChanges.Approved ? item.ApprovedAt ?? item.AddedAt : item.AddedAt), item.Position);
+        var at = comment?.At ?? message.Change switch
+        {
+            PortfolioChanges.Approved => item.ApprovedAt,
+            PortfolioChanges.Edited => item.EditedAt,
+            PortfolioChanges.Rejected => item.RejectedAt,
+            PortfolioChanges.Deleted => item.DeletedAt,
+            _ => null,
+        } ?? item.AddedAt;
+        var notice = new PortfolioNotice(item.StudentId, item.Id, comment?.CommentId, message.Change, item.Kind, item.Approved, at, item.Position);
         var groups = recipients.Select(NotificationHub.UserGroup).ToList();
         if (groups.Count > 0) await metrics.PushAsync("portfolio." + message.Change, groups.Count, () => hub.Clients.Groups(groups).PortfolioChanged(notice));
     }
 
     /// <summary>
     /// Everyone who may see the item now, by the same decision as the reads: the class teacher and the school's leaders, and every
-    /// family member (guardians, the student's account) whose access document holds the student and lets them see the item.
+    /// family member (guardians, the student's account) whose access document holds the student and lets them see the item (a
+    /// deleted item: those who saw it), except guardians who muted the student's class.
     /// </summary>
     public static async Task<HashSet<Guid>> RecipientsAsync(IQuerySession session, Guid schoolId, Student student, SchoolClass? schoolClass,
         PortfolioItem item, CancellationToken ct)
@@ -68,7 +76,7 @@ public static class PushPortfolioNoticesHandler
         var audienceItem = AudienceItem.PortfolioItem(item.StudentId, item.ClassId, item.Approved, item.AddedAt);
         foreach (var access in await AudienceAccess.HoldingAnyAsync(session, [student.Id], ct))
         {
-            if (Visibility.CanSee(access, audienceItem)) recipients.Add(access.Id);
+            if (Visibility.CanSee(access, audienceItem) && !access.Muted(item.ClassId)) recipients.Add(access.Id);
         }
 
         return recipients;

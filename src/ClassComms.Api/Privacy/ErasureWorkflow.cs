@@ -1,3 +1,4 @@
+using Wolverine;
 using ClassComms.Accounts;
 using ClassComms.Media;
 using ClassComms.Notifications;
@@ -29,9 +30,11 @@ public static class ContinueErasureHandler
     }
 
     /// <summary>Runs the steps; once the erasure is complete, its certificate is issued (ErasureRequests/, a durable message of its own).</summary>
-    public static async Task<ErasureRequests.IssueErasureCertificates> Handle(ContinueErasure command, ErasureSteps steps, CancellationToken ct)
+    public static async Task<ErasureRequests.IssueErasureCertificates> Handle(ContinueErasure command, ErasureSteps steps, IMessageBus bus, CancellationToken ct)
     {
         await steps.RunAsync(command.SchoolId, command.SubjectId, ct);
+        // Story posts whose media the erasure removed: tell their viewers (Stories/, ids only).
+        await bus.PublishAsync(new Stories.PushStoryMediaRemovals(command.SchoolId));
         return new ErasureRequests.IssueErasureCertificates(command.SchoolId, command.SubjectId);
     }
 }

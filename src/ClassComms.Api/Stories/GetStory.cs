@@ -85,6 +85,11 @@ public sealed class StoryProjection : IProjection
             var comments = new List<(Guid Reader, string Id, StoryComment Entry)>();
             var changed = new Dictionary<Guid, StoryPostView>();
             var changedComments = new Dictionary<Guid, StoryComment>();
+            var postChanges = new Dictionary<Guid, StoryPostChange>(); // the change feed: the latest change of each post
+            var mediaRemovedFrom = new HashSet<Guid>();
+
+            void Changed(StoryPostView post, string change, DateTimeOffset at, bool deleted = false) =>
+                postChanges[post.PostId] = new StoryPostChange(post.Id, post.PostId, post.StoryId, change, deleted, 0, at);
             foreach (var e in school)
             {
                 switch (e.Data)
@@ -93,10 +98,17 @@ public sealed class StoryProjection : IProjection
                         inserts.Add((p.StoryId, StoryPostView.IdFor(p.PostId), StoryPostView.Create(p)));
                         break;
                     case StoryPostEdited x:
-                        if (await LoadAsync(operations, changed, x.PostId, cancellation) is { } edited) changed[x.PostId] = edited.Apply(x);
+                        if (await LoadAsync(operations, changed, x.PostId, cancellation) is { } edited)
+                        {
+                            changed[x.PostId] = edited.Apply(x);
+                            Changed(edited, StoryChanges.Edited, x.At);
+                        }
+
                         break;
                     case StoryPostDeleted d:
+                        if (await LoadAsync(operations, changed, d.PostId, cancellation) is { } gone) Changed(gone, StoryChanges.Deleted, d.At, deleted: true);
                         changed.Remove(d.PostId);
+                        mediaRemovedFrom.Remove(d.PostId);
                         operations.Delete<StoryPostView>(StoryPostView.IdFor(d.PostId));
                         operations.DeleteWhere<StoryComment>(c => c.PostId == d.PostId);
                         operations.DeleteWhere<PendingStoryComment>(c => c.PostId == d.PostId);
@@ -122,6 +134,8 @@ public sealed class StoryProjection : IProjection
                         if (await LoadCommentAsync(operations, changedComments, h.CommentId, cancellation) is { } hidden)
                         {
                             changedComments[h.CommentId] = hidden with { Hidden = true };
+                            // The post's shown comments changed: it comes again after a cursor (re-read its comments).
+                            if (await LoadAsync(operations, changed, h.PostId, cancellation) is { } commented) Changed(commented, StoryChanges.CommentHidden, h.At);
                         }
 
                         break;
@@ -152,14 +166,26 @@ public sealed class StoryProjection : IProjection
                         var kind = w.Purpose == ConsentPurposes.SchoolStoryMedia ? StoryKinds.School : StoryKinds.Class;
                         foreach (var view in await AppearancesAsync(operations, changed, w.StudentId, kind, cancellation))
                         {
-                            changed[view.PostId] = view.WithoutAppearancesOf(w.StudentId);
+                            var without = view.WithoutAppearancesOf(w.StudentId);
+                            changed[view.PostId] = without;
+                            if (without.Media.Count != view.Media.Count)
+                            {
+                                Changed(view, StoryChanges.MediaRemoved, e.Timestamp);
+                                mediaRemovedFrom.Add(view.PostId);
+                            }
                         }
 
                         break;
                     case StudentErased erased:
                         foreach (var view in await AppearancesAsync(operations, changed, erased.StudentId, null, cancellation))
                         {
-                            changed[view.PostId] = view.WithoutStudent(erased.StudentId);
+                            var without = view.WithoutStudent(erased.StudentId);
+                            changed[view.PostId] = without;
+                            if (without.Media.Count != view.Media.Count)
+                            {
+                                Changed(view, StoryChanges.MediaRemoved, e.Timestamp);
+                                mediaRemovedFrom.Add(view.PostId);
+                            }
                         }
 
                         break;
@@ -170,6 +196,12 @@ public sealed class StoryProjection : IProjection
             foreach (var comment in changedComments.Values) operations.Store(comment);
             ReadPositions.Insert(operations, school.Key, inserts);
             ReadPositions.Insert(operations, school.Key, comments);
+            // Each changed post's feed row takes its story's next position (replaced: only the latest change counts).
+            ReadPositions.Replace(operations, school.Key, postChanges.Values.Select(c => (c.StoryId, c.Id, c)).ToList());
+            if (mediaRemovedFrom.Count > 0)
+            {
+                operations.Store(new StoryMediaRemoval(Guid.CreateVersion7(), mediaRemovedFrom.ToList(), school.Max(e => e.Timestamp)));
+            }
         }
     }
 
@@ -215,8 +247,14 @@ public sealed record StoryPostItem(Guid PostId, Guid StoryId, string Kind, long 
     IReadOnlyList<StoryMediaItem> Media, int RemovedMedia, bool CommentsNeedApproval, int Likes, bool LikedByMe, int Comments, DateTimeOffset PostedAt,
     DateTimeOffset? EditedAt);
 
-/// <summary><c>Cursor</c>: with <c>after</c>, the last post's (pass it as <c>after</c> next time); with <c>before</c>, the oldest post's.</summary>
-public sealed record StoryPage(IReadOnlyList<StoryPostItem> Posts, long Cursor);
+/// <summary>A post deleted after the reader's cursor (catch-up with <c>after</c> only): drop it.</summary>
+public sealed record StoryPostDeletedItem(Guid PostId, long Cursor, DateTimeOffset At);
+
+/// <summary>
+/// <c>Cursor</c>: with <c>after</c>, the last position read (pass it as <c>after</c> next time); with <c>before</c>, the oldest
+/// post's. <c>Deleted</c>: with <c>after</c>, the posts deleted after the cursor (empty otherwise).
+/// </summary>
+public sealed record StoryPage(IReadOnlyList<StoryPostItem> Posts, long Cursor, IReadOnlyList<StoryPostDeletedItem>? Deleted = null);
 
 public static class GetStoryEndpoint
 {
@@ -226,7 +264,9 @@ public static class GetStoryEndpoint
     /// <remarks>
     /// The story id is a class id (its Class Story) or the school id (the School Story). Without <c>after</c>, the newest posts
     /// come first and <c>before</c> pages back; with <c>after</c> (0 = the start), the posts committed after that cursor come
-    /// oldest first, so a client that kept the cursor of a push catches up without losing any.
+    /// oldest first, so a client that kept the cursor of a push catches up without losing any: a post edited, whose media was
+    /// removed (consent withdrawn, a tagged student erased) or one of whose comments was hidden comes again, whole, at the
+    /// position of that change (its <c>cursor</c>); a deleted one comes in <c>deleted</c>.
     /// </remarks>
     [ProducesResponseType<StoryPage>(StatusCodes.Status200OK)]
     [WolverineGet("/api/stories/{storyId}/posts")]
@@ -242,14 +282,60 @@ public static class GetStoryEndpoint
         if (story is null) return Problems.NotFound("story");
 
         var query = session.Query<StoryPostView>().Where(p => p.StoryId == storyId);
+        if (after is { } from)
+        {
+            var (caughtUp, deleted, last) = await CatchUpAsync(session, vault, caller, story, storyId, from, take, ct);
+            return Results.Ok(new StoryPage(caughtUp, last, deleted));
+        }
+
         List<StoryPostView> posts;
-        if (after is { } from) posts = (await query.Where(p => p.Sequence > from).OrderBy(p => p.Sequence).Take(take).ToListAsync(ct)).ToList();
-        else if (before is { } until) posts = (await query.Where(p => p.Sequence < until).OrderByDescending(p => p.Sequence).Take(take).ToListAsync(ct)).ToList();
+        if (before is { } until) posts = (await query.Where(p => p.Sequence < until).OrderByDescending(p => p.Sequence).Take(take).ToListAsync(ct)).ToList();
         else posts = (await query.OrderByDescending(p => p.Sequence).Take(take).ToListAsync(ct)).ToList();
 
         var items = await StoryReader.ReadAsync(session, vault, caller, story, posts, ct);
-        var cursor = items.Count == 0 ? after ?? before ?? 0 : after is not null ? items[^1].Cursor : items[^1].Cursor;
-        return Results.Ok(new StoryPage(items, cursor));
+        var cursor = items.Count == 0 ? before ?? 0 : items[^1].Cursor;
+        return Results.Ok(new StoryPage(items, cursor, []));
+    }
+
+    /// <summary>
+    /// Posts published after <paramref name="from"/> and posts changed after it (the change feed, <see cref="StoryPostChange"/>)
+    /// share the story's sequence: the first <paramref name="take"/> positions of both, each post once at its latest position
+    /// (its <c>cursor</c>), a deleted one as a marker.
+    /// </summary>
+    private static async Task<(List<StoryPostItem> Posts, List<StoryPostDeletedItem> Deleted, long Cursor)> CatchUpAsync(IQuerySession session,
+        PersonalDataVault vault, Caller caller, StoryRef story, Guid storyId, long from, int take, CancellationToken ct)
+    {
+        var batch = session.CreateBatchQuery();
+        var publishedLoad = batch.Query<StoryPostView>().Where(p => p.StoryId == storyId && p.Sequence > from).OrderBy(p => p.Sequence).Take(take).ToList();
+        var changesLoad = batch.Query<StoryPostChange>().Where(c => c.StoryId == storyId && c.Sequence > from).OrderBy(c => c.Sequence).Take(take).ToList();
+        await batch.Execute(ct);
+        var (published, changes) = (await publishedLoad, await changesLoad);
+        var last = published.Select(p => p.Sequence).Concat(changes.Select(c => c.Sequence)).Order().Take(take).DefaultIfEmpty(from).Max();
+
+        var positions = new Dictionary<Guid, long>();
+        foreach (var p in published.Where(p => p.Sequence <= last)) positions[p.PostId] = p.Sequence;
+        var deletedIds = new HashSet<Guid>();
+        var deleted = new List<StoryPostDeletedItem>();
+        foreach (var c in changes.Where(c => c.Sequence <= last))
+        {
+            if (c.Deleted)
+            {
+                deletedIds.Add(c.PostId);
+                deleted.Add(new StoryPostDeletedItem(c.PostId, c.Sequence, c.At));
+            }
+            else positions[c.PostId] = Math.Max(positions.GetValueOrDefault(c.PostId), c.Sequence);
+        }
+
+        var views = published.Where(p => positions.ContainsKey(p.PostId)).ToDictionary(p => p.PostId);
+        var missing = positions.Keys.Where(id => !views.ContainsKey(id) && !deletedIds.Contains(id)).Select(StoryPostView.IdFor).ToArray();
+        if (missing.Length > 0)
+        {
+            foreach (var v in await session.LoadManyAsync<StoryPostView>(ct, missing)) views[v.PostId] = v;
+        }
+
+        var ordered = views.Values.Where(v => !deletedIds.Contains(v.PostId)).OrderBy(v => positions[v.PostId]).ToList();
+        var items = await StoryReader.ReadAsync(session, vault, caller, story, ordered, ct);
+        return (items.Select(i => i with { Cursor = positions[i.PostId] }).ToList(), deleted, last);
     }
 }
 

@@ -48,21 +48,55 @@ public static class PushStoryNoticesHandler
     }
 
     /// <summary>
-    /// A post edited or deleted, or a comment hidden: to the story's audience (computed now) and the post's author. An edit carries
-    /// the post's cursor (the post as it is now reads first after <c>cursor - 1</c>); a deletion none. A post deleted after an edit
-    /// pushes only its deletion's notice with a cursor.
+    /// A post edited or deleted, or a comment hidden: to the story's audience (computed now) and the post's author. The cursor is
+    /// the post's latest change in the story's change feed (<see cref="StoryPostChange"/>): <c>?after={cursor - 1}</c> returns the
+    /// post as it is now first, or its deletion marker.
     /// </summary>
     public static async Task Handle(StoryItemChanged message, IDocumentStore store, IHubContext<NotificationHub, INotificationClient> hub,
         BusinessMetrics metrics, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(message.SchoolId));
-        var post = await session.LoadAsync<StoryPostView>(StoryPostView.IdFor(message.PostId), ct);
+        var batch = session.CreateBatchQuery();
+        var postLoad = batch.Load<StoryPostView>(StoryPostView.IdFor(message.PostId));
+        var changeLoad = batch.Load<StoryPostChange>(StoryPostView.IdFor(message.PostId));
+        await batch.Execute(ct);
+        var (post, change) = (await postLoad, await changeLoad);
         if (post is null && message.Change != StoryChanges.Deleted) return;
         var recipients = await StoryAccess.AudienceAsync(session, message.SchoolId, message.StoryId, message.Kind, ct);
         if (post is not null) recipients.Add(post.AuthorId);
-        var notice = new StoryChangeNotice(message.PostId, message.StoryId, message.Change, message.CommentId, message.At,
-            message.Change == StoryChanges.Edited ? post?.Sequence : null);
+        var notice = new StoryChangeNotice(message.PostId, message.StoryId, message.Change, message.CommentId, message.At, change?.Sequence);
         var groups = recipients.Select(NotificationHub.UserGroup).ToList();
         await metrics.PushAsync("story.changed", groups.Count, () => hub.Clients.Groups(groups).StoryItemChanged(notice));
+    }
+
+    /// <summary>
+    /// After a consent withdrawal or an erasure that removed a student's media from story posts: each such post's viewers (the
+    /// story's audience and the author) are told, ids only (<c>StoryItemChanged</c>, change <c>mediaRemoved</c>, the post's change
+    /// cursor). The removal records are deleted once pushed.
+    /// </summary>
+    public static async Task Handle(PushStoryMediaRemovals message, IDocumentStore store, IHubContext<NotificationHub, INotificationClient> hub,
+        BusinessMetrics metrics, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(Ids.Tenant(message.SchoolId));
+        var removals = await session.Query<StoryMediaRemoval>().ToListAsync(ct);
+        foreach (var removal in removals)
+        {
+            var ids = removal.PostIds.Select(StoryPostView.IdFor).ToArray();
+            var posts = await session.LoadManyAsync<StoryPostView>(ct, ids);
+            var changes = (await session.LoadManyAsync<StoryPostChange>(ct, ids)).ToDictionary(c => c.PostId);
+            foreach (var post in posts)
+            {
+                var recipients = await StoryAccess.AudienceAsync(session, message.SchoolId, post.StoryId, post.Kind, ct);
+                recipients.Add(post.AuthorId);
+                var notice = new StoryChangeNotice(post.PostId, post.StoryId, StoryChanges.MediaRemoved, null, removal.At,
+                    changes.TryGetValue(post.PostId, out var change) ? change.Sequence : null);
+                var groups = recipients.Select(NotificationHub.UserGroup).ToList();
+                await metrics.PushAsync("story.changed", groups.Count, () => hub.Clients.Groups(groups).StoryItemChanged(notice));
+            }
+
+            session.Delete(removal);
+        }
+
+        if (removals.Count > 0) await session.SaveChangesAsync(ct);
     }
 }

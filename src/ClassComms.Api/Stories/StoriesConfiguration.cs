@@ -11,6 +11,8 @@ public static class StoriesConfiguration
         opts.Schema.For<StoryComment>().MultiTenanted().Index(c => c.PostId).Index(c => c.Sequence).Index(c => c.AuthorId);
         opts.Schema.For<PendingStoryComment>().MultiTenanted().Index(c => c.PostId).Index(c => c.AuthorId);
         opts.Schema.For<StoryLike>().MultiTenanted().Index(l => l.PostId).Index(l => l.PersonId);
+        opts.Schema.For<StoryPostChange>().MultiTenanted().Index(r => r.StoryId).Index(r => r.Sequence);
+        opts.Schema.For<StoryMediaRemoval>().MultiTenanted();
         opts.Projections.Add(new StoryProjection(), ProjectionLifecycle.Inline);
     }
 }

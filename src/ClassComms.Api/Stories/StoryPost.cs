@@ -52,4 +52,26 @@ public static class StoryChanges
     public const string Edited = "edited";
     public const string Deleted = "deleted";
     public const string CommentHidden = "commentHidden";
+
+    /// <summary>Media items left the post because a tagged student's consent was withdrawn (or the student erased).</summary>
+    public const string MediaRemoved = "mediaRemoved";
 }
+
+/// <summary>
+/// The change feed of a story, one row per post (id = the post's): the post's latest change after it was published — edited,
+/// media removed (consent withdrawn, a tagged student erased), a comment hidden, or deleted (<see cref="Deleted"/>, a tombstone
+/// that stays) — at its story's next position (<see cref="Notifications.ReadPositions"/>, the sequence the posts are numbered
+/// in). <c>GET /api/stories/{storyId}/posts?after=</c> returns the posts changed after the cursor again, and the deleted ones as
+/// markers. Ids only.
+/// </summary>
+public sealed record StoryPostChange(string Id, Guid PostId, Guid StoryId, string Change, bool Deleted, long Sequence, DateTimeOffset At);
+
+/// <summary>
+/// Written by <see cref="StoryProjection"/> in the transaction of a consent withdrawal (or an erasure) that removed media from
+/// posts: which posts changed (ids only), for <see cref="PushStoryMediaRemovals"/> to tell their viewers after the commit, and
+/// then deleted.
+/// </summary>
+public sealed record StoryMediaRemoval(Guid Id, IReadOnlyList<Guid> PostIds, DateTimeOffset At);
+
+/// <summary>Not an event: after a commit that may have removed story media, push what <see cref="StoryMediaRemoval"/> holds (ids only).</summary>
+public sealed record PushStoryMediaRemovals(Guid SchoolId);

@@ -43,6 +43,28 @@ public sealed class when_reading_consent_history(AppFixture app) : IntegrationTe
     }
 
     [Fact]
+    public async Task the_history_is_paged_by_cursor_oldest_first_without_gaps_or_repeats()
+    {
+        var world = await Api.CreateWorld();
+        var student = world.Students[0];
+        var mum = await Api.GuardianOf(world.Teacher, student);
+        for (var i = 0; i < 5; i++) await Api.Change(mum, student, ConsentPurposes.ClassStoryMedia, i % 2 == 0);
+
+        var first = await Api.Get<ConsentHistoryView>($"{ConsentScenarios.Url(student)}/history?limit=2", mum);
+        Assert.Equal((2, true), (first.Entries.Count, first.More));
+        var second = await Api.Get<ConsentHistoryView>($"{ConsentScenarios.Url(student)}/history?after={first.Cursor}&limit=2", mum);
+        var third = await Api.Get<ConsentHistoryView>($"{ConsentScenarios.Url(student)}/history?after={second.Cursor}&limit=2", mum);
+        Assert.Equal((1, false), (third.Entries.Count, third.More));
+        var paged = first.Entries.Concat(second.Entries).Concat(third.Entries).ToList();
+        Assert.Equal(["given", "withdrawn", "given", "withdrawn", "given"], paged.Select(e => e.Kind));
+        Assert.Equal(paged.Select(e => e.Cursor).Order(), paged.Select(e => e.Cursor));
+        Assert.Equal(5, paged.Select(e => e.Cursor).Distinct().Count());
+        Assert.Equal(third.Cursor, (await Api.Get<ConsentHistoryView>($"{ConsentScenarios.Url(student)}/history?after={third.Cursor}", mum)).Cursor);
+        var bad = await Api.Problem(HttpStatusCode.BadRequest, HttpMethod.Get, $"{ConsentScenarios.Url(student)}/history?limit=0", null, mum);
+        Assert.Contains("limit", bad.Errors!.Keys);
+    }
+
+    [Fact]
     public async Task a_guardian_reads_the_history_of_their_own_child_only()
     {
         var world = await Api.CreateWorld();

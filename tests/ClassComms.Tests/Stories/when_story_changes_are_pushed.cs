@@ -38,8 +38,9 @@ public sealed class when_story_changes_are_pushed(AppFixture app) : IntegrationT
         await Api.Delete(path, world.Teacher);
         var deleted = await mumApp.WaitFor<StoryChangeNotice>(nameof(INotificationClient.StoryItemChanged),
             n => n.PostId == post.PostId && n.Change == StoryChanges.Deleted);
-        Assert.Null(deleted.Cursor);
         Assert.DoesNotContain((await Api.Story(mum, world.ClassId, "?after=0")).Posts, p => p.PostId == post.PostId);
+        // The deletion has its cursor: the story after the one before it starts with the deletion's marker.
+        Assert.Equal(post.PostId, Assert.Single((await Api.Story(mum, world.ClassId, $"?after={deleted.Cursor!.Value - 1}")).Deleted!).PostId);
 
         // The outsider hears of their own class's post (so pushes reach them), never of this post's changes.
         var theirs = await Api.PostStory(world.Teacher, otherClass.ClassId, "Grade 4 news");
