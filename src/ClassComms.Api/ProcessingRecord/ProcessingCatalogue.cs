@@ -102,6 +102,8 @@ public static class ProcessingCatalogue
         new(typeof(PortfolioCommentAdded), Student + ", comment authors", "portfolio", StudentKey),
         new(typeof(PortfolioComment), Student + ", comment authors", "portfolio", StudentKey),
         new(typeof(PortfolioItem), Student, "portfolio", StudentKey),
+        new(typeof(PortfolioItemEdited), Student, "portfolio", StudentKey),
+        new(typeof(PortfolioItemRejected), Student, "portfolio", StudentKey),
 
         // Subject access exports (the ZIP itself is in Blob Storage, encrypted under a content key sealed for the subject).
         new(typeof(Exports.ExportDeadlineExtended), "the data subject of an export request (the reason for extending its deadline)", "governance",
