@@ -119,9 +119,10 @@ public static class GetFeedEndpoint
             .OrderBy(x => x.Sequence).Take(take).ToListAsync(ct);
         await vault.PreloadAsync([caller.SchoolId, .. children, .. entries.Select(e => e.RetentionKey).OfType<Guid>().Distinct()], ct);
         var items = new List<FeedItem>();
+        var shreddedKeys = await RetentionKeys.ShreddedAmongAsync(vault, entries.Select(e => e.RetentionKey), ct);
         foreach (var e in entries)
         {
-            var shredded = await RetentionKeys.IsShreddedAsync(vault, e.RetentionKey, ct);
+            var shredded = e.RetentionKey is { } key && shreddedKeys.Contains(key);
             items.Add(new FeedItem(e.Sequence, e.Kind, e.StudentId, e.ClassId, e.PointId, e.SkillId,
                 e.SkillName is null ? "" : await vault.OpenAsync(e.SkillName, e.SkillId, ct), e.Positive, e.Value,
                 shredded ? null : await vault.UnsealAsync(e.Note, e.PointId.ToString(), ct), e.At, shredded));

@@ -49,9 +49,10 @@ public static class GetStudentPointsEndpoint
         var retentionKeys = page.Take(take).Select(p => p.RetentionKey).OfType<Guid>().Distinct().ToList();
         await vault.PreloadAsync([caller.SchoolId, studentId, .. retentionKeys], ct);
         var points = new List<PointView>();
+        var shreddedKeys = await RetentionKeys.ShreddedAmongAsync(vault, retentionKeys.Select(k => (Guid?)k), ct);
         foreach (var p in page.Take(take))
         {
-            var shredded = await RetentionKeys.IsShreddedAsync(vault, p.RetentionKey, ct);
+            var shredded = p.RetentionKey is { } key && shreddedKeys.Contains(key);
             points.Add(new PointView(p.Id, p.AwardId, p.SkillId, await vault.OpenAsync(p.SkillName, p.SkillId, ct), p.Positive, p.Value,
                 shredded ? null : await vault.UnsealAsync(p.Note, p.Id.ToString(), ct), p.AwardedAt, shredded));
         }

@@ -40,6 +40,15 @@ public static class RetentionKeys
     public static async ValueTask<bool> IsShreddedAsync(PersonalDataVault vault, Guid? retentionKey, CancellationToken ct) =>
         retentionKey is { } key && await vault.IsErasedAsync(key, ct);
 
+    /// <summary>The destroyed ones among <paramref name="retentionKeys"/>, each asked once (a page's points share a few month keys).</summary>
+    public static async Task<HashSet<Guid>> ShreddedAmongAsync(PersonalDataVault vault, IEnumerable<Guid?> retentionKeys, CancellationToken ct)
+    {
+        var shredded = new HashSet<Guid>();
+        foreach (var key in retentionKeys.OfType<Guid>().Distinct())
+            if (await vault.IsErasedAsync(key, ct)) shredded.Add(key);
+        return shredded;
+    }
+
     private static Guid Derive(string name)
     {
         var hash = SHA256.HashData(Encoding.ASCII.GetBytes(name));

@@ -6,8 +6,8 @@ namespace ClassComms.Tests.AccessLog;
 
 /// <summary>
 /// What logging adds to a staff read: one database command (the lock and the chained insert, one batch, one round trip) and
-/// nothing else when the student's key is cached (the read unsealed the student's values). Counted from the request's Npgsql
-/// spans, the second read of each (the first warms the session and key caches).
+/// no key lookup of its own (the read itself looks up what it needs before the entry is appended, e.g. the erasure check of the
+/// points' month key, Retention/). Counted from the request's Npgsql spans, the second read of each (the first warms the caches).
 /// </summary>
 public sealed class when_counting_what_an_entry_costs(AppFixture app, ITestOutputHelper output) : IntegrationTest(app)
 {
@@ -20,14 +20,14 @@ public sealed class when_counting_what_an_entry_costs(AppFixture app, ITestOutpu
         await Api.Award(world.Teacher, world.ClassId, world.Positive.Id, [ada]);
         var route = "/api/students/{studentId}/points";
 
-        var (total, log, keys) = await Commands(route, () => Api.GetHistory(world.Teacher, ada));
+        var (total, log, keys, keysFromTheLog) = await Commands(route, () => Api.GetHistory(world.Teacher, ada));
         output.WriteLine($"teacher GET points: {total} Npgsql commands, of which {log} append to the access log and {keys} read keys");
 
         Assert.Equal(1, log);
-        Assert.Equal(0, keys);
+        Assert.Equal(0, keysFromTheLog);
     }
 
-    private async Task<(int Total, int Log, int Keys)> Commands<T>(string route, Func<Task<T>> read)
+    private async Task<(int Total, int Log, int Keys, int KeysFromTheLog)> Commands<T>(string route, Func<Task<T>> read)
     {
         await read();
         App.Spans.Clear();
@@ -36,6 +36,9 @@ public sealed class when_counting_what_an_entry_costs(AppFixture app, ITestOutpu
         var spans = App.Spans.All().Where(s => s.Source.Name == "Npgsql" && s.TraceId == request.TraceId)
             .Select(s => s.GetTagItem("db.statement")?.ToString() ?? s.DisplayName).ToList();
         foreach (var s in spans) output.WriteLine(s.Length > 160 ? s[..160] : s);
-        return (spans.Count, spans.Count(s => s.Contains("access_log", StringComparison.Ordinal)), spans.Count(s => s.Contains("subject_keys", StringComparison.Ordinal)));
+        var firstLog = spans.FindIndex(s => s.Contains("access_log", StringComparison.Ordinal));
+        var fromTheLog = firstLog < 0 ? [] : spans.Skip(firstLog);
+        return (spans.Count, spans.Count(s => s.Contains("access_log", StringComparison.Ordinal)), spans.Count(s => s.Contains("subject_keys", StringComparison.Ordinal)),
+            fromTheLog.Count(s => s.Contains("subject_keys", StringComparison.Ordinal)));
     }
 }
