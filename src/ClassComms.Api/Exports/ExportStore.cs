@@ -2,6 +2,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using ClassComms.Media;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
@@ -51,23 +52,10 @@ public sealed class ExportStore(BlobServiceClient blobs, PersonalDataVault vault
         var key = await vault.UnsealBytesAsync([export.SubjectId], KeyField, export.Id.ToString(), Convert.FromBase64String(export.ContentKey), ct);
         if (key is null) return null;
         var blob = Exports.GetBlobClient(export.BlobName);
-        long length;
-        try
-        {
-            length = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value.ContentLength;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
-        }
-
-        var header = new byte[Math.Min(length, 64)];
-        await using (var start = await ReadRangeAsync(blob, 0, header.Length, ct)) await start.ReadExactlyAsync(header, ct);
-        return ContentCipher.OpenRead(key, AssociatedData(export.Id), length, header, (offset, count, token) => ReadRangeAsync(blob, offset, count, token));
+        if (await EncryptedBlobs.HeaderAsync(blob, ct) is not { } stored) return null;
+        var (length, header) = stored;
+        return ContentCipher.OpenRead(key, AssociatedData(export.Id), length, header, (offset, count, token) => EncryptedBlobs.ReadRangeAsync(blob, offset, count, token));
     }
-
-    private static async Task<Stream> ReadRangeAsync(BlobClient blob, long offset, long count, CancellationToken ct) =>
-        (await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = new HttpRange(offset, count) }, ct)).Value.Content;
 
     /// <summary>Deletes every blob of the export (all attempts); returns how many there were.</summary>
     public async Task<int> DeleteBlobsAsync(Guid schoolId, Guid exportId, CancellationToken ct)

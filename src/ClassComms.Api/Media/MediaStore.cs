@@ -212,18 +212,8 @@ public sealed class MediaStore
         }
 
         var blob = Media.GetBlobClient(media.BlobName);
-        long length;
-        try
-        {
-            length = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value.ContentLength;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
-        }
-
-        var header = new byte[Math.Min(length, 64)];
-        await using (var start = await ReadRangeAsync(blob, 0, header.Length, ct)) await start.ReadExactlyAsync(header, ct);
+        if (await EncryptedBlobs.HeaderAsync(blob, ct) is not { } stored) return null;
+        var (length, header) = stored;
         if (ContentCipher.IsLegacy(header))
         {
             var whole = (await blob.DownloadContentAsync(ct)).Value.Content.ToArray();
@@ -232,7 +222,7 @@ public sealed class MediaStore
                 : throw new MediaIntegrityException(media.Id, "its content does not authenticate");
         }
 
-        return ContentCipher.OpenRead(key, AssociatedData(media.Id), length, header, (offset, count, token) => ReadRangeAsync(blob, offset, count, token))
+        return ContentCipher.OpenRead(key, AssociatedData(media.Id), length, header, (offset, count, token) => EncryptedBlobs.ReadRangeAsync(blob, offset, count, token))
                ?? throw new MediaIntegrityException(media.Id, "its content has an unknown format");
     }
 
@@ -272,9 +262,6 @@ public sealed class MediaStore
     public Task<int> SweepAbandonedUploadsAsync(DateTimeOffset now, CancellationToken ct) =>
         _reservations.SweepAsync(now, (blobName, token) =>
             Media.GetBlobClient(blobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: token), ct);
-
-    private static async Task<Stream> ReadRangeAsync(BlobClient blob, long offset, long count, CancellationToken ct) =>
-        (await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = new HttpRange(offset, count) }, ct)).Value.Content;
 
     private sealed record Limits(long Max, string Kind, string Field)
     {
