@@ -8,7 +8,7 @@ namespace ClassComms.ProcessingRecord;
 public static class GetProcessingRecordEndpoint
 {
     /// <summary>The record of processing activities (GDPR art. 30), generated from the code (the DPO; leaders too).</summary>
-    /// <remarks><c>format=json</c> (default) or <c>markdown</c>: the same text as <c>docs/processing-record.md</c>.</remarks>
+    /// <remarks><c>format=json</c> (default) or <c>markdown</c>: the same text as <c>src/ClassComms.Api/ProcessingRecord/processing-record.md</c>.</remarks>
     [ProducesResponseType<ProcessingRecordDocument>(StatusCodes.Status200OK)]
     [ProducesProblems(400, 403)]
     [WolverineGet("/api/dpo/processing-record")]

@@ -10,13 +10,13 @@ public sealed class ProcessingRecordInput : NetCoreInput
     [FlagAlias("format", 'f')]
     public string FormatFlag { get; set; } = "markdown";
 
-    [Description("write to this file instead of standard output (e.g. docs/processing-record.md)")]
+    [Description("write to this file instead of standard output (e.g. src/ClassComms.Api/ProcessingRecord/processing-record.md)")]
     [FlagAlias("out", 'o')]
     public string? OutFlag { get; set; }
 }
 
 /// <summary><c>processing-record [--format json|markdown] [--out file]</c>: prints the record of processing generated from the code.</summary>
-[Description("Print the record of processing activities (GDPR art. 30) generated from the code: 'processing-record --out docs/processing-record.md'", Name = "processing-record")]
+[Description("Print the record of processing activities (GDPR art. 30) generated from the code: 'processing-record --out src/ClassComms.Api/ProcessingRecord/processing-record.md'", Name = "processing-record")]
 public sealed class ProcessingRecordCommand : JasperFxCommand<ProcessingRecordInput>
 {
     public ProcessingRecordCommand()

@@ -108,7 +108,7 @@ public static class ProcessingRecordGenerator
         return type;
     }
 
-    /// <summary>The record as Markdown (what <c>docs/processing-record.md</c> holds).</summary>
+    /// <summary>The record as Markdown (what <c>src/ClassComms.Api/ProcessingRecord/processing-record.md</c> holds).</summary>
     public static string Markdown(ProcessingRecordDocument record)
     {
         var md = new StringBuilder();

@@ -9,8 +9,8 @@ namespace ClassComms.Tests.ProcessingRecord;
 
 /// <summary>
 /// The record of processing (GDPR art. 30) is generated from the code, so it cannot drift: a new type with a sealed field and no
-/// description fails here, and so does a checked-in <c>docs/processing-record.md</c> that differs from the generated text.
-/// Regenerate it with <c>dotnet run --project src/ClassComms.Api -- processing-record --out docs/processing-record.md</c>
+/// description fails here, and so does a checked-in <c>src/ClassComms.Api/ProcessingRecord/processing-record.md</c> that differs from the generated text.
+/// Regenerate it with <c>dotnet run --project src/ClassComms.Api -- processing-record --out src/ClassComms.Api/ProcessingRecord/processing-record.md</c>
 /// (or run this test with <c>CLASSCOMMS_UPDATE_PROCESSING_RECORD=1</c>).
 /// </summary>
 public sealed class when_generating_the_record_of_processing(AppFixture app) : IntegrationTest(app)
@@ -52,12 +52,12 @@ public sealed class when_generating_the_record_of_processing(AppFixture app) : I
     public async Task the_checked_in_copy_is_the_generated_record()
     {
         var generated = ProcessingRecordGenerator.Markdown(Generate());
-        var path = Path.Combine(RepositoryRoot(), "docs", "processing-record.md");
+        var path = Path.Combine(RepositoryRoot(), "src", "ClassComms.Api", "ProcessingRecord", "processing-record.md");
         if (Environment.GetEnvironmentVariable("CLASSCOMMS_UPDATE_PROCESSING_RECORD") == "1") await File.WriteAllTextAsync(path, generated);
 
-        Assert.True(File.Exists(path), "docs/processing-record.md is missing: regenerate it (see this test's summary).");
+        Assert.True(File.Exists(path), "src/ClassComms.Api/ProcessingRecord/processing-record.md is missing: regenerate it (see this test's summary).");
         Assert.True((await File.ReadAllTextAsync(path)).ReplaceLineEndings("\n") == generated,
-            "docs/processing-record.md differs from the record generated from the code: regenerate it (see this test's summary).");
+            "src/ClassComms.Api/ProcessingRecord/processing-record.md differs from the record generated from the code: regenerate it (see this test's summary).");
     }
 
     [Fact]
