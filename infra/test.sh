@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Run the ClassComms test suite against a private PostgreSQL and Azurite.
+# Run the ClassComms test suite against a private PostgreSQL, Azurite and Redis.
 #
 #   infra/test.sh [extra dotnet test args...]      e.g. infra/test.sh --filter "FullyQualifiedName~Points"
 #
-# Starts (or reuses) infra/postgres.sh (with CLASSCOMMS_PG_FAST=1) and infra/azurite.sh, then runs
+# Starts (or reuses) infra/postgres.sh (with CLASSCOMMS_PG_FAST=1), infra/azurite.sh and infra/redis.sh, then runs
 # `dotnet test` with results (TRX) in <repo>/.data/test-results. Exit code = dotnet test's exit code.
 set -euo pipefail
 
@@ -20,11 +20,14 @@ export DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}"
 
 pg_cs="$(CLASSCOMMS_PG_FAST=1 "$SCRIPT_DIR/postgres.sh")" || die "could not start PostgreSQL (see messages above)"
 blob_cs="$("$SCRIPT_DIR/azurite.sh")" || die "could not start Azurite (see messages above)"
+redis_cs="$("$SCRIPT_DIR/redis.sh")" || die "could not start Redis (see messages above)"
 
 export ConnectionStrings__Marten="${pg_cs/Database=classcomms;/Database=classcomms_tests;}"
 export ConnectionStrings__Blobs="$blob_cs"
+export ConnectionStrings__Redis="$redis_cs"
 echo "test.sh: ConnectionStrings__Marten=$ConnectionStrings__Marten" >&2
 echo "test.sh: ConnectionStrings__Blobs=$ConnectionStrings__Blobs" >&2
+echo "test.sh: ConnectionStrings__Redis=$ConnectionStrings__Redis" >&2
 
 rm -rf "$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Start PostgreSQL + Azurite and run the ClassComms API with a seeded demo school.
+# Start PostgreSQL + Azurite + Redis and run the ClassComms API with a seeded demo school.
 #
 #   infra/up.sh [extra dotnet run args...]
 #
 # API:  http://127.0.0.1:${CLASSCOMMS_PORT:-5080}   API UI (Scalar): /scalar
 # The demo logins are printed by the application at startup. Stop with Ctrl-C; the databases keep
-# running (stop them with infra/postgres.sh stop / infra/azurite.sh stop).
+# running (stop them with infra/postgres.sh stop / infra/azurite.sh stop / infra/redis.sh stop).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,9 +25,11 @@ export DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}"
 
 pg_cs="$("$SCRIPT_DIR/postgres.sh")" || die "could not start PostgreSQL (see messages above)"
 blob_cs="$("$SCRIPT_DIR/azurite.sh")" || die "could not start Azurite (see messages above)"
+redis_cs="$("$SCRIPT_DIR/redis.sh")" || die "could not start Redis (see messages above)"
 
 export ConnectionStrings__Marten="$pg_cs"
 export ConnectionStrings__Blobs="$blob_cs"
+export ConnectionStrings__Redis="$redis_cs" # SignalR backplane and cluster-wide signals (README "Several nodes")
 export ASPNETCORE_ENVIRONMENT=Development
 export Demo__Seed=true
 # Development outbox of password-reset mails (a real sender replaces it in production; see README).
@@ -41,6 +43,7 @@ cat <<MSG
 ClassComms API:  http://127.0.0.1:$PORT
 API UI (Scalar): http://127.0.0.1:$PORT/scalar
 PostgreSQL:      $pg_cs
+Redis:           $redis_cs
 Starting (first build may take a minute)... Ctrl-C to stop.
 MSG
 
