@@ -34,4 +34,12 @@ count=$(find "$GENERATED" -name '*.cs' | wc -l)
 (( count > 0 )) || die "codegen write produced no files"
 echo "publish.sh: $count generated files" >&2
 dotnet publish "$API" -c Release -o "$OUT" -v q -nologo "$@"
+# The web app (src/ClassComms.Web, `npm run build`) is served from wwwroot beside the API when it was built; else the API alone.
+WEB_DIST="$REPO_ROOT/src/ClassComms.Web/dist"
+if [[ -f "$WEB_DIST/index.html" ]]; then
+  rm -rf "$OUT/wwwroot" && cp -r "$WEB_DIST" "$OUT/wwwroot"
+  echo "publish.sh: web app copied to $OUT/wwwroot" >&2
+else
+  echo "publish.sh: no web build in $WEB_DIST (cd src/ClassComms.Web && npm ci && npm run build): the API is published without the app" >&2
+fi
 echo "publish.sh: published to $OUT" >&2

@@ -18,6 +18,14 @@ command -v dotnet >/dev/null 2>&1 || die "dotnet SDK not found on PATH (see glob
 export DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}"
 export DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}"
 
+# The browser tests (tests/ClassComms.Tests/Web) drive Debian's chromium through playwright-core (no browser download).
+if [[ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]]; then
+  echo "test.sh: installing Debian's chromium for the browser tests..." >&2
+  sudo_=""; [[ "$(id -u)" -eq 0 ]] || sudo_="sudo"
+  { $sudo_ apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium; } >&2 \
+    || die "could not install chromium (apt-get install chromium); the browser tests need it"
+fi
+
 pg_cs="$(CLASSCOMMS_PG_FAST=1 "$SCRIPT_DIR/postgres.sh")" || die "could not start PostgreSQL (see messages above)"
 blob_cs="$("$SCRIPT_DIR/azurite.sh")" || die "could not start Azurite (see messages above)"
 redis_cs="$("$SCRIPT_DIR/redis.sh")" || die "could not start Redis (see messages above)"

@@ -4,6 +4,7 @@
 #   infra/up.sh [extra dotnet run args...]
 #
 # API:  http://127.0.0.1:${CLASSCOMMS_PORT:-5080}   API UI (Scalar): /scalar
+# Web app (src/ClassComms.Web): the same address, built against the running API's contract once it is ready (CLASSCOMMS_WEB_BUILD=0 skips).
 # The demo logins are printed by the application at startup. Stop with Ctrl-C; the databases keep
 # running (stop them with infra/postgres.sh stop / infra/azurite.sh stop / infra/redis.sh stop).
 set -euo pipefail
@@ -48,6 +49,22 @@ Starting (first build may take a minute)... Ctrl-C to stop.
 MSG
 
 cd "$REPO_ROOT"
+# The web app: served by the API from src/ClassComms.Web/dist; built (npm ci when needed, then npm run build, which generates its
+# typed client from this API's /openapi/v1.json) in the background as soon as the API is ready.
+WEB_DIR="$REPO_ROOT/src/ClassComms.Web"
+export Web__Root="$WEB_DIR/dist"
+mkdir -p "$Web__Root"
+if [[ "${CLASSCOMMS_WEB_BUILD:-1}" != "0" ]] && command -v npm >/dev/null 2>&1; then
+  (
+    for _ in $(seq 1 600); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/ready" 2>/dev/null && break; sleep 1; done
+    cd "$WEB_DIR"
+    { [[ -f node_modules/.package-lock.json && node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --no-audit --no-fund --loglevel=error; } \
+      >"$REPO_ROOT/.data/web-build.log" 2>&1 \
+      && CLASSCOMMS_OPENAPI="http://127.0.0.1:$PORT/openapi/v1.json" npm run build >>"$REPO_ROOT/.data/web-build.log" 2>&1 \
+      && echo "Web app:         http://127.0.0.1:$PORT/  (sign in with a demo login above; fr/en)" \
+      || echo "up.sh: the web app did not build (see .data/web-build.log); the API runs without it" >&2
+  ) &
+fi
 # --no-launch-profile: the environment above is authoritative (a launchSettings.json must not override it).
 # The address is set through ASPNETCORE_URLS: a `--urls` argument makes the JasperFx command line bypass itself.
 export ASPNETCORE_URLS="http://127.0.0.1:$PORT"

@@ -14,6 +14,7 @@ using ClassComms.Platform;
 using ClassComms.Privacy;
 using ClassComms.Retention;
 using ClassComms.StudentAccounts;
+using ClassComms.Web;
 using JasperFx;
 using Wolverine;
 using Wolverine.Http;
@@ -54,6 +55,7 @@ builder.Services.AddClassCommsApiContract(); // OpenAPI document and reference U
 builder.Services.AddClassCommsProblems();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddDemo(builder.Configuration);
+builder.Services.AddClassCommsWebApp(); // the web app's files and its fallback page (Web/WebApp.cs)
 
 var app = builder.Build();
 
@@ -78,6 +80,7 @@ app.MapWolverineEndpoints(opts =>
 });
 
 app.MapClassCommsApiContract();
+app.MapClassCommsWebApp(); // src/ClassComms.Web's build, same origin, strict CSP; absent → the API alone
 
 // No arguments: serve. Otherwise a JasperFx command: describe, resources, projections, codegen, erasure, keys (README).
 return await app.RunJasperFxCommands(DescribeWithoutSecretsCommand.Redirect(args));

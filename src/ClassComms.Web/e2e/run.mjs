@@ -1,0 +1,180 @@
+// Runs browser scenarios against a running API that serves the built app (CLASSCOMMS_WEB_URL), with the demo school seeded.
+//   node e2e/run.mjs <scenario>...     (no argument: all)
+// Prints one JSON line per scenario ({"name","passed","ms","error"}); exit code 1 if any failed.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { anonymous, apiAs, assert, base, demo, demoClass, launch, password, signInPage } from "./lib.mjs";
+import { keySets } from "../scripts/check-i18n.mjs";
+
+const require = createRequire(import.meta.url);
+
+const scenarios = {
+  // A teacher awards a point; the parent's open page (in French) shows it without a reload.
+  async award_shows_on_the_parents_open_page_in_french(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { classId, ava, skill } = await demoClass(teacher);
+    const { page } = await signInPage(browser, demo.parent, "fr-CA");
+    await page.getByRole("heading", { name: "Mes enfants" }).waitFor();
+    const count = page.locator(`[data-testid=points-${ava}] [data-testid=positive]`);
+    const before = Number(await count.textContent());
+    await page.evaluate(() => { window.__notReloaded = true; });
+    await teacher.post(`/api/classes/${classId}/points`, { skillId: skill, studentIds: [ava], wholeClass: false });
+    await page.locator(`[data-testid=points-${ava}] [data-testid=positive]:text-is("${before + 1}")`).waitFor({ timeout: 15000 });
+    assert(await page.evaluate(() => window.__notReloaded === true), "the page reloaded");
+    assert((await page.getAttribute("html", "lang")) === "fr", "the page is not in French");
+    assert(await page.getByText("Positifs").first().isVisible(), "the French label is not shown");
+  },
+
+  // A parent who edits the URL to another child's id sees "not found" and nothing of that child.
+  async a_parent_cannot_open_another_childs_page_by_editing_the_url(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { ava, noah } = await demoClass(teacher);
+    const { page } = await signInPage(browser, demo.parent, "en-CA");
+    await page.locator(`[data-testid=points-${ava}]`).waitFor();
+    // In-app navigation (the session stays in memory) to the other child's page.
+    await page.evaluate((id) => { history.pushState(null, "", `/parent/children/${id}`); dispatchEvent(new PopStateEvent("popstate")); }, noah);
+    await page.getByTestId("not-found").waitFor();
+    assert(!(await page.content()).includes("Noah"), "the other child's name is on the page");
+    // Own child: shown.
+    await page.evaluate((id) => { history.pushState(null, "", `/parent/children/${id}`); dispatchEvent(new PopStateEvent("popstate")); }, ava);
+    await page.getByTestId("child-name").waitFor();
+    // A typed URL (a new page load: the session resumes from the refresh cookie): "not found", nothing of the child.
+    await page.goto(`${base}/parent/children/${noah}`);
+    await page.getByTestId("not-found").waitFor();
+    assert(!(await page.content()).includes("Noah"), "the other child's name is on the page after a typed URL");
+    const readable = await page.evaluate(() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie);
+    assert(!readable.includes("eyJ") && !readable.includes("classcomms-refresh"), "a token is readable by script (storage or a non-HttpOnly cookie)");
+  },
+
+  // Every French string has an English one and the reverse; switching language changes the page and is remembered.
+  async french_and_english_have_the_same_keys_and_the_choice_is_remembered(browser) {
+    const { en, fr } = keySets();
+    const missingFr = en.filter((k) => !fr.includes(k));
+    const missingEn = fr.filter((k) => !en.includes(k));
+    assert(missingFr.length === 0 && missingEn.length === 0, `untranslated: fr lacks ${missingFr}, en lacks ${missingEn}`);
+    const { page } = await signInPage(browser, demo.parent, "fr-CA");
+    await page.getByRole("heading", { name: "Mes enfants" }).waitFor();
+    await page.selectOption("[data-testid=language]", "en");
+    await page.getByRole("heading", { name: "My children" }).waitFor();
+    await page.reload(); // the session resumes from the HttpOnly refresh cookie; the language from the remembered choice
+    await page.getByRole("heading", { name: "My children" }).waitFor();
+    assert((await page.getAttribute("html", "lang")) === "en", "the choice of English was not remembered");
+  },
+
+  // Ava's parent withdraws photo consent; on another parent's open class story the photo of Ava disappears and the post stays.
+  async a_withdrawn_photo_consent_removes_the_photo_from_another_parents_open_story(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { classId, ava, noah } = await demoClass(teacher);
+    const other = await newParentOf(teacher, noah);
+    const png = await pngFrom(browser);
+    const form = new FormData();
+    form.append("file", new Blob([png], { type: "image/png" }), "photo.png");
+    const uploaded = await teacher.upload(`/api/stories/${classId}/media`, form);
+    const text = `Photo ${Date.now()}`;
+    await teacher.post(`/api/stories/${classId}/posts`, { text, media: [{ attachmentId: uploaded.attachmentId, taggedStudentIds: [ava] }], commentsNeedApproval: false });
+
+    const story = (await signInPage(browser, other, "fr-CA")).page;
+    await story.getByRole("heading", { name: "Mes enfants" }).waitFor();
+    await story.evaluate((p) => { history.pushState(null, "", p); dispatchEvent(new PopStateEvent("popstate")); }, `/stories/${classId}`);
+    const post = story.locator("[data-testid=post]", { hasText: text });
+    await post.locator("img[data-testid=photo]").waitFor({ timeout: 15000 });
+    await story.evaluate(() => { window.__notReloaded = true; });
+
+    const parent = (await signInPage(browser, demo.parent, "fr-CA")).page;
+    await parent.locator(`[data-testid=points-${ava}]`).waitFor();
+    await parent.evaluate((p) => { history.pushState(null, "", p); dispatchEvent(new PopStateEvent("popstate")); }, `/parent/children/${ava}`);
+    await parent.getByTestId("consent-classStoryMedia").getByRole("button", { name: "Retirer le consentement" }).click();
+    await parent.getByTestId("consent-classStoryMedia").getByText("Non donné").waitFor();
+
+    await post.getByTestId("photo-removed").waitFor({ timeout: 20000 });
+    assert(await post.locator("[data-testid=photo]").count() === 0, "the photo is still on the other parent's page");
+    assert(await post.getByText(text).isVisible(), "the post's text is gone");
+    assert(await story.evaluate(() => window.__notReloaded === true), "the story page reloaded");
+    await (await apiAs(demo.parent)).post(`/api/students/${ava}/consents`, { purpose: "classStoryMedia", given: true }); // as it was
+  },
+
+  // axe-core on the main pages of each role: no serious or critical violation.
+  async the_main_pages_have_no_serious_accessibility_violation(browser) {
+    const axe = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+    const teacher = await apiAs(demo.teacher);
+    const { classId, ava } = await demoClass(teacher);
+    const conversations = await (await apiAs(demo.parent)).get("/api/conversations");
+    const found = [];
+    const check = async (page, label) => {
+      await page.evaluate(axe); // through the debugging protocol: not an inline script, so the CSP still holds
+      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+      for (const v of result.violations) if (v.impact === "serious" || v.impact === "critical") found.push(`${label}: ${v.id} (${v.nodes.length})`);
+    };
+    const go = async (page, path) => {
+      await page.evaluate((p) => { history.pushState(null, "", p); dispatchEvent(new PopStateEvent("popstate")); }, path);
+      await page.waitForFunction(() => !document.querySelector("[role=status]")?.textContent?.includes("…"));
+      await page.waitForTimeout(200);
+    };
+    const anon = await browser.newPage();
+    await anon.goto(base + "/");
+    await anon.locator("#email").waitFor();
+    await check(anon, "login");
+    const parent = (await signInPage(browser, demo.parent)).page;
+    await parent.locator(`[data-testid=points-${ava}]`).waitFor();
+    await check(parent, "parent home");
+    await go(parent, `/parent/children/${ava}`); await parent.getByTestId("consents").waitFor(); await check(parent, "child");
+    await go(parent, `/stories/${classId}`); await parent.getByTestId("story").waitFor(); await check(parent, "class story");
+    await go(parent, "/messages"); await check(parent, "messages");
+    if (conversations.length) { await go(parent, `/messages/${conversations[0].conversationId}`); await parent.getByTestId("thread").waitFor(); await check(parent, "thread"); }
+    const t = (await signInPage(browser, demo.teacher)).page;
+    await t.getByRole("link", { name: /Maple/ }).click();
+    await t.getByTestId("roster").waitFor();
+    await check(t, "teacher class");
+    const d = (await signInPage(browser, demo.dpo)).page;
+    await d.getByRole("heading", { level: 1 }).waitFor();
+    await d.waitForFunction(() => !document.querySelector("[role=status]")?.textContent?.includes("…"));
+    await check(d, "dpo");
+    assert(found.length === 0, `serious violations: ${found.join("; ")}`);
+  },
+};
+
+/** A second parent, of `studentId`: a parent code, a registration, its confirmation from the development outbox. */
+async function newParentOf(teacher, studentId) {
+  const outbox = process.env.CLASSCOMMS_REGISTRATION_OUTBOX;
+  assert(outbox, "CLASSCOMMS_REGISTRATION_OUTBOX is not set");
+  const { code } = await teacher.post(`/api/students/${studentId}/parent-codes`, {});
+  const email = `parent-${Date.now()}@demo.classcomms.test`;
+  await anonymous("POST", "/api/guardians/register", { code, name: "Other Parent", email, password });
+  const lines = readFileSync(outbox, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const { token } = lines.reverse().find((l) => l.email === email);
+  await anonymous("POST", "/api/guardians/register/confirm", { token });
+  return email;
+}
+
+async function pngFrom(browser) {
+  const page = await browser.newPage();
+  const dataUrl = await page.evaluate(() => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 64; canvas.height = 48;
+    const g = canvas.getContext("2d");
+    g.fillStyle = "#2a7"; g.fillRect(0, 0, 64, 48); g.fillStyle = "#fd0"; g.fillRect(16, 12, 32, 24);
+    return canvas.toDataURL("image/png");
+  });
+  await page.close();
+  return Buffer.from(dataUrl.split(",")[1], "base64");
+}
+
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(scenarios);
+const browser = await launch();
+let failed = 0;
+for (const name of wanted) {
+  const scenario = scenarios[name];
+  const started = performance.now();
+  try {
+    if (!scenario) throw new Error(`no scenario named ${name}`);
+    await scenario(browser);
+    console.log(JSON.stringify({ name, passed: true, ms: Math.round(performance.now() - started) }));
+  } catch (e) {
+    failed++;
+    console.log(JSON.stringify({ name, passed: false, ms: Math.round(performance.now() - started), error: String(e?.stack ?? e) }));
+  } finally {
+    for (const context of browser.contexts()) await context.close().catch(() => undefined);
+  }
+}
+await browser.close();
+process.exit(failed ? 1 : 0);

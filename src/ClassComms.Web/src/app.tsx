@@ -1,0 +1,83 @@
+import { useEffect, useRef } from "preact/hooks";
+import { resume, resuming, roleOf, session, signOut } from "./api";
+import { lang, setLang, t, type Lang } from "./i18n";
+import { connect, disconnect, online } from "./live";
+import { match, navigate, path } from "./router";
+import { useSignals } from "./signal";
+import { Link } from "./ui";
+import { LoginPage } from "./pages/Login";
+import { ChildPage, ParentHome } from "./pages/Parent";
+import { MessagesPage, ThreadPage } from "./pages/Messages";
+import { StoryPage } from "./pages/Story";
+import { ClassPage, TeacherHome } from "./pages/Teacher";
+import { DpoHome } from "./pages/Dpo";
+
+export function homeOf(role: string) {
+  if (role === "guardian") return "/parent";
+  if (role === "dpo") return "/dpo";
+  return "/classes"; // teacher, leader
+}
+
+let wasSignedIn = false;
+session.subscribe(() => {
+  const signedIn = session.value !== null;
+  if (signedIn && !wasSignedIn) void connect();
+  if (!signedIn && wasSignedIn) { void disconnect(); navigate("/"); }
+  wasSignedIn = signedIn;
+});
+
+void resume();
+
+function Route() {
+  const p = path.value;
+  const s = session.value;
+  if (!s && resuming.value) return <p role="status">{t("app.loading")}</p>;
+  if (!s) return <LoginPage />;
+  const role = roleOf(s);
+  let m;
+  if (p === "/" || p === "") { navigate(homeOf(role)); return null; }
+  if (p === "/parent") return <ParentHome />;
+  if ((m = match("/parent/children/:studentId", p))) return <ChildPage studentId={m.studentId} />;
+  if (p === "/messages") return <MessagesPage />;
+  if ((m = match("/messages/:conversationId", p))) return <ThreadPage conversationId={m.conversationId} />;
+  if ((m = match("/stories/:storyId", p))) return <StoryPage storyId={m.storyId} />;
+  if (p === "/classes") return <TeacherHome />;
+  if ((m = match("/classes/:classId", p))) return <ClassPage classId={m.classId} />;
+  if (p === "/dpo") return <DpoHome />;
+  return <p role="alert" data-testid="not-found">{t("app.notFound")}</p>;
+}
+
+export function App() {
+  useSignals(path, session, lang, online, resuming);
+  const main = useRef<HTMLElement>(null);
+  // Move focus to the content on navigation, so keyboard and screen-reader users start at the new page.
+  useEffect(() => { main.current?.focus(); }, [path.value]);
+  const s = session.value;
+  return (
+    <>
+      <a class="skip" href="#main">{t("app.skip")}</a>
+      <header class="top">
+        <span class="brand">{t("app.title")}</span>
+        {s && (
+          <nav aria-label={t("nav.main")}>
+            <Link href={homeOf(roleOf(s))}>{t("nav.home")}</Link>
+            {roleOf(s) !== "dpo" && <Link href="/messages">{t("nav.messages")}</Link>}
+          </nav>
+        )}
+        <span class="spacer" />
+        {s && <span class={online.value ? "live on" : "live"} role="status" data-testid="live">{online.value ? t("app.live") : t("app.offline")}</span>}
+        <label class="lang">
+          <span class="visually-hidden">{t("app.language")}</span>
+          <select value={lang.value} data-testid="language" onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as Lang)}>
+            <option value="fr" lang="fr">Français</option>
+            <option value="en" lang="en">English</option>
+          </select>
+        </label>
+        {s && <button type="button" class="link" onClick={() => void signOut()}>{t("app.signOut")}</button>}
+      </header>
+      <main id="main" ref={main} tabIndex={-1}>
+        <Route />
+      </main>
+    </>
+  );
+}

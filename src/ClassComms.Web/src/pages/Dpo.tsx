@@ -1,0 +1,73 @@
+import { useState } from "preact/hooks";
+import { api } from "../api";
+import { formatDate, t } from "../i18n";
+import { Status, useLoad } from "../ui";
+
+export function DpoHome() {
+  const requests = useLoad(() => api.GET("/api/dpo/requests"), []);
+  const access = useLoad(() => api.GET("/api/dpo/access-log", { params: { query: { limit: 20 } as never } }), []);
+  const incidents = useLoad(() => api.GET("/api/dpo/incidents"), []);
+  const classes = useLoad(() => api.GET("/api/classes"), []);
+  return (
+    <section>
+      <h1>{t("dpo.heading")}</h1>
+      <h2>{t("dpo.requests")}</h2>
+      <Status load={requests} />
+      {requests.data && (requests.data.length === 0 ? <p>{t("dpo.noRequests")}</p> : (
+        <ul class="list">
+          {requests.data.map((r) => (
+            <li key={r.requestId} class={r.overdue ? "work" : ""}>
+              {r.kind} · {r.subjectKind} · {r.state} — <time dateTime={r.dueAt}>{t("dpo.due", { date: formatDate(r.dueAt) })}</time>
+            </li>
+          ))}
+        </ul>
+      ))}
+      <h2>{t("dpo.students")}</h2>
+      {classes.data?.map((c) => <ClassErasure key={c.classId} classId={c.classId} />)}
+      <h2>{t("dpo.accessLog")}</h2>
+      <Status load={access} />
+      {access.data && (access.data.entries.length === 0 ? <p>{t("dpo.noAccess")}</p> : (
+        <ul class="list">
+          {access.data.entries.map((e) => (
+            <li key={e.entryId}><time dateTime={e.at}>{formatDate(e.at)}</time> · {e.readerRole} · {e.kind}</li>
+          ))}
+        </ul>
+      ))}
+      <h2>{t("dpo.incidents")}</h2>
+      <Status load={incidents} />
+      {incidents.data && (incidents.data.length === 0 ? <p>{t("dpo.noIncidents")}</p> : (
+        <ul class="list">
+          {incidents.data.map((i) => (
+            <li key={i.incidentId}><time dateTime={i.discoveredAt}>{formatDate(i.discoveredAt)}</time> · {i.nature}</li>
+          ))}
+        </ul>
+      ))}
+    </section>
+  );
+}
+
+function ClassErasure(props: { classId: string }) {
+  const classId = props.classId;
+  const view = useLoad(() => api.GET("/api/classes/{classId}", { params: { path: { classId } } }), [classId]);
+  const [done, setDone] = useState<string | null>(null);
+  if (!view.data) return <Status load={view} />;
+  return (
+    <div class="panel">
+      <h3>{view.data.name}</h3>
+      <ul class="list">
+        {view.data.students.filter((s) => !s.erased).map((s) => (
+          <li key={s.studentId}>
+            {s.name}{" "}
+            <button type="button" class="small danger" data-testid={`erase-${s.studentId}`} onClick={async () => {
+              if (!window.confirm(t("dpo.confirmErase"))) return;
+              await api.POST("/api/privacy/students/{studentId}/erasure", { params: { path: { studentId: s.studentId } } });
+              setDone(t("dpo.erased"));
+              view.reload();
+            }}>{t("dpo.erase", { name: s.name ?? "" })}</button>
+          </li>
+        ))}
+      </ul>
+      {done && <p role="status">{done}</p>}
+    </div>
+  );
+}

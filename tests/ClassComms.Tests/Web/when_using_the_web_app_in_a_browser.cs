@@ -1,0 +1,33 @@
+namespace ClassComms.Tests.Web;
+
+/// <summary>
+/// End-to-end: headless Debian chromium (playwright-core, <c>src/ClassComms.Web/e2e/run.mjs</c>) against the real API process, PostgreSQL
+/// and Azurite, with the demo school. Each test is one scenario; its name is the scenario's.
+/// </summary>
+public sealed class when_using_the_web_app_in_a_browser(WebAppFixture web) : IClassFixture<WebAppFixture>
+{
+    [Fact]
+    public Task award_shows_on_the_parents_open_page_in_french() => Scenario();
+
+    [Fact]
+    public Task a_parent_cannot_open_another_childs_page_by_editing_the_url() => Scenario();
+
+    [Fact]
+    public Task french_and_english_have_the_same_keys_and_the_choice_is_remembered() => Scenario();
+
+    [Fact]
+    public Task a_withdrawn_photo_consent_removes_the_photo_from_another_parents_open_story() => Scenario();
+
+    [Fact]
+    public Task the_main_pages_have_no_serious_accessibility_violation() => Scenario();
+
+    private async Task Scenario([System.Runtime.CompilerServices.CallerMemberName] string name = "")
+    {
+        Assert.True(web.BuildProblem is null, web.BuildProblem);
+        Assert.True(File.Exists(Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium"),
+            "Debian's chromium is not installed (infra/test.sh installs it: apt-get install chromium)");
+        var (exitCode, output) = await web.RunScenarioAsync(name);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"\"name\":\"{name}\",\"passed\":true", output);
+    }
+}
