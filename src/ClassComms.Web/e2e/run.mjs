@@ -1,7 +1,7 @@
 // Runs browser scenarios against a running API that serves the built app (CLASSCOMMS_WEB_URL), with the demo school seeded.
 //   node e2e/run.mjs <scenario>...     (no argument: all)
 // Prints one JSON line per scenario ({"name","passed","ms","error"}); exit code 1 if any failed.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { anonymous, apiAs, assert, base, demo, demoClass, launch, password, signInPage } from "./lib.mjs";
 import { keySets } from "../scripts/check-i18n.mjs";
@@ -140,8 +140,14 @@ async function newParentOf(teacher, studentId) {
   const { code } = await teacher.post(`/api/students/${studentId}/parent-codes`, {});
   const email = `parent-${Date.now()}@demo.classcomms.test`;
   await anonymous("POST", "/api/guardians/register", { code, name: "Other Parent", email, password });
-  const lines = readFileSync(outbox, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-  const { token } = lines.reverse().find((l) => l.email === email);
+  // The confirmation mail reaches the development outbox after the registration's commit: wait for it.
+  let mail;
+  for (let i = 0; i < 200 && !mail; i++) {
+    mail = (existsSync(outbox) ? readFileSync(outbox, "utf8") : "").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.email === email);
+    if (!mail) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert(mail, `no confirmation mail for the new parent in ${outbox}`);
+  const { token } = mail;
   await anonymous("POST", "/api/guardians/register/confirm", { token });
   return email;
 }
