@@ -9,13 +9,14 @@
 # log in <repo>/.data/azurite.log, pid in <repo>/.data/azurite.pid.
 # Environment:
 #   CLASSCOMMS_AZURITE_PORT   blob port on 127.0.0.1 (default 10000)
+#   CLASSCOMMS_DATA_DIR       folder for data, log and pid instead of <repo>/.data (Azurite stays installed in <repo>/.data/tools)
 # All diagnostics go to stderr; stdout carries only the connection string.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-DATA_ROOT="$REPO_ROOT/.data"
-TOOLS_DIR="$DATA_ROOT/tools"
+DATA_ROOT="${CLASSCOMMS_DATA_DIR:-$REPO_ROOT/.data}" # another folder for a second private instance (the cluster fault tests)
+TOOLS_DIR="$REPO_ROOT/.data/tools" # one installation per checkout, whatever the data folder
 LOCATION="$DATA_ROOT/azurite"
 LOG_FILE="$DATA_ROOT/azurite.log"
 PID_FILE="$DATA_ROOT/azurite.pid"

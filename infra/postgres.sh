@@ -9,12 +9,13 @@
 # Environment:
 #   CLASSCOMMS_PG_PORT   TCP port on 127.0.0.1 (default 55432)
 #   CLASSCOMMS_PG_FAST   1 = fsync/synchronous_commit/full_page_writes off (tests only; unsafe for real data)
+#   CLASSCOMMS_DATA_DIR  folder instead of <repo>/.data (a second, independent cluster with its own port)
 # All diagnostics go to stderr; stdout carries only the connection string.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-DATA_ROOT="$REPO_ROOT/.data"
+DATA_ROOT="${CLASSCOMMS_DATA_DIR:-$REPO_ROOT/.data}" # another folder for a second private cluster (the cluster fault tests)
 PGDATA_DIR="$DATA_ROOT/postgres"
 SOCKET_DIR="$DATA_ROOT/pg-socket"
 LOG_FILE="$DATA_ROOT/postgres.log"
