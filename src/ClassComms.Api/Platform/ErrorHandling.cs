@@ -8,7 +8,8 @@ namespace ClassComms.Platform;
 
 /// <summary>
 /// Turns the exceptions that mean "bad request" or "conflict" into ProblemDetails. Nothing from the
-/// exception message reaches the client (it could hold personal data); unexpected errors are a bare 500.
+/// exception message reaches the client (it could hold personal data); PostgreSQL or Blob Storage not answering is a 503 with
+/// <c>Retry-After</c> (<see cref="DependencyOutages"/>); unexpected errors are a bare 500.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -28,10 +29,18 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             Schools.SchoolErasedException => (410, "Gone.", "The school's data has been erased; nothing new can be written for it."),
             SubjectErasedException => (409, "Conflict.", "The person has been erased; no personal data can be written about them."),
             UnauthorizedAccessException => (401, "Unauthorized.", null),
+            _ when DependencyOutages.IsOutage(exception) =>
+                (503, "Service unavailable.", "A storage service is not answering; nothing was saved. Try again in a few seconds."),
             _ => (500, "Something went wrong.", null),
         };
 
         if (status == 500) logger.LogError(exception, "Unhandled {ExceptionType} on {Method} {Path}", exception.GetType().Name, http.Request.Method, http.Request.Path);
+        if (status == 503)
+        {
+            // The type only: a store's message can carry a connection detail, never personal data, but it tells the client nothing.
+            logger.LogWarning("A store did not answer ({ExceptionType}) on {Method} {Path}: 503", exception.GetType().Name, http.Request.Method, http.Request.Path);
+            http.Response.Headers.RetryAfter = ((int)DependencyOutages.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
 
         http.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -75,6 +75,7 @@ public static class StorageConfiguration
             .UseLightweightSessions()
             .IntegrateWithWolverine()
             .AddAsyncDaemon(DaemonMode.HotCold);
+        services.AddHostedService<ProjectionWatchdog>(); // restarts a projection agent that stopped (after a PostgreSQL restart)
         // Schema changes: applied at start in Development and Testing only (Platform/StartupConfiguration.cs).
         services.AddSingleton(_ => new ClassCommsDatabase(Npgsql.NpgsqlDataSource.Create(connectionString)));
         return services;

@@ -22,7 +22,7 @@ public static class PrivacyConfiguration
     {
         var blobs = configuration.GetConnectionString("Blobs")
                     ?? throw new InvalidOperationException("ConnectionStrings:Blobs is not configured.");
-        services.AddSingleton(new BlobServiceClient(blobs));
+        services.AddSingleton(new BlobServiceClient(blobs, DependencyOutages.BlobClientOptions()));
         services.AddSingleton<ErasureLedger>();
         services.AddSingleton<ErasureSteps>();
         services.AddSingleton<Schools.ShredSchool>();
