@@ -95,7 +95,7 @@ public sealed class PersonalDataVault
             if (SealedFormat.Read(bytes) is not { } layer) return null;
             var found = await FindKeyAsync(subject, layer.Period, ct);
             if (found is not { } f) return null;
-            var (key, tenant) = f;
+            var (key, tenant, _) = f;
             try
             {
                 bytes = layer.Version == SealedFormat.V1
@@ -212,6 +212,23 @@ public sealed class PersonalDataVault
             if (cached.CopyKey() is { } copy) return (copy, cached.MasterKeyId);
         }
 
+        // A miss is usually a key that exists but is not cached here (another node made it, or this node restarted): read it
+        // (one round trip, no write) before making and inserting a fresh one, which only a subject's first value of a period needs.
+        if (await FindKeyAsync(subject, period, ct) is { } found)
+        {
+            if (found.Tenant != tenant)
+            {
+                CryptographicOperations.ZeroMemory(found.Key);
+                throw new InvalidOperationException($"Data subject {subject} belongs to another tenant.");
+            }
+
+            return (found.Key, found.MasterKeyId);
+        }
+        else if (_cache.Find(subject, period) is { Erased: true })
+        {
+            throw new SubjectErasedException(subject);
+        }
+
         var generation = _cache.Generation;
         var fresh = RandomNumberGenerator.GetBytes(32);
         IReadOnlyList<SubjectKeyRow> rows;
@@ -236,25 +253,25 @@ public sealed class PersonalDataVault
     }
 
     /// <summary>A copy of the subject's key of <paramref name="period"/> (the caller zeroes it) and its tenant; null when erased or absent.</summary>
-    private async ValueTask<(byte[] Key, string Tenant)?> FindKeyAsync(Guid subject, int period, CancellationToken ct)
+    private async ValueTask<(byte[] Key, string Tenant, string MasterKeyId)?> FindKeyAsync(Guid subject, int period, CancellationToken ct)
     {
         if (_cache.Find(subject, period) is { } cached)
         {
             if (cached.Erased) return null;
-            if (cached.CopyKey() is { } copy) return (copy, cached.Tenant);
+            if (cached.CopyKey() is { } copy) return (copy, cached.Tenant, cached.MasterKeyId);
         }
 
         var generation = _cache.Generation;
         var rows = await _store.FindAsync([subject], ct);
         byte[]? key = null;
-        string? tenant = null;
+        SubjectKeyRow? found = null;
         foreach (var row in rows)
         {
             var unwrapped = Unwrap(row, generation);
             if (row.Period == period && unwrapped is not null && rows.All(r => r.ErasedAt is null))
             {
                 key = unwrapped;
-                tenant = row.Tenant;
+                found = row;
             }
             else
             {
@@ -262,7 +279,7 @@ public sealed class PersonalDataVault
             }
         }
 
-        return key is null ? null : (key, tenant!);
+        return key is null ? null : (key, found!.Tenant, found.MasterKeyId);
     }
 
     /// <summary>Unwraps a row's key and caches it (or the subject's erasure); returns a copy the caller must zero, or null.</summary>

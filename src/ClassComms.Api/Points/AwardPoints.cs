@@ -56,11 +56,18 @@ public static class AwardPointsEndpoint
         // Each student's stream is locked for this transaction (FetchForExclusiveWriting, in id order so two awards never
         // wait on each other in a cycle) rather than checked optimistically at commit: two teachers awarding the same
         // student at the same moment, or a double tap, are independent points, so the second waits a few milliseconds
-        // and succeeds on the fresh version instead of failing with 409. Still one transaction per request.
-        foreach (var studentId in targets.Order())
+        // and succeeds on the fresh version instead of failing with 409. Still one transaction per request, and one round
+        // trip for all the students (a batch of lock-and-load statements), then one for all their keys when there is a note.
+        var ordered = targets.Order().ToList();
+        var fetch = session.CreateBatchQuery();
+        var fetches = ordered.Select(studentId => fetch.Events.FetchForExclusiveWriting<Student>(studentId)).ToList();
+        await fetch.Execute(ct);
+        if (note is not null) await vault.PreloadAsync([.. ordered, retentionKey], ct);
+        foreach (var pending in fetches)
         {
-            var stream = await session.Events.FetchForExclusiveWriting<Student>(studentId, ct);
+            var stream = await pending;
             if (stream.Aggregate is not { Erased: false }) continue; // erased students keep their place in statistics only
+            var studentId = stream.Id;
             var pointId = Guid.CreateVersion7();
             var sealedNote = note is null
                 ? null

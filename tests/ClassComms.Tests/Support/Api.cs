@@ -202,8 +202,8 @@ public sealed class Api(IAlbaHost host)
     public Task<PointsAwardedResponse> Award(Session teacher, Guid classId, Guid skillId, IReadOnlyList<Guid> students, string? note = null) =>
         Post<PointsAwardedResponse>($"/api/classes/{classId}/points", new AwardPoints(skillId, students, false, note), teacher);
 
-    public Task<PointsAwardedResponse> AwardWholeClass(Session teacher, Guid classId, Guid skillId) =>
-        Post<PointsAwardedResponse>($"/api/classes/{classId}/points", new AwardPoints(skillId, null, true, null), teacher);
+    public Task<PointsAwardedResponse> AwardWholeClass(Session teacher, Guid classId, Guid skillId, string? note = null) =>
+        Post<PointsAwardedResponse>($"/api/classes/{classId}/points", new AwardPoints(skillId, null, true, note), teacher);
 
     public Task<Skill> AddSkill(Session teacher, Guid classId, string name, bool positive = true, int value = 1) =>
         Post<Skill>($"/api/classes/{classId}/skills", new AddSkill(name, positive, value), teacher);

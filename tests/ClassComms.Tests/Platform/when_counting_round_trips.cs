@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using ClassComms.Notifications;
+using ClassComms.PersonalData;
+using ClassComms.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace ClassComms.Tests.Platform;
+
+/// <summary>
+/// How many database round trips the hot paths make, counted from the Npgsql spans of the request (one span = one command or
+/// batch awaited). A count, not a time: a change that adds a query per student, or per recipient, fails here.
+/// </summary>
+public sealed class when_counting_round_trips(AppFixture app, ITestOutputHelper output) : IntegrationTest(app)
+{
+    private const string AwardRoute = "/api/classes/{classId}/points";
+
+    private static readonly string[] ThirtyNames = Enumerable.Range(1, 30).Select(i => $"Student {i:00}").ToArray();
+
+    [Fact]
+    public async Task a_whole_class_award_of_thirty_with_a_note_makes_a_fixed_number_of_round_trips()
+    {
+        var world = await Api.CreateWorld(ThirtyNames);
+        await Api.AwardWholeClass(world.Teacher, world.ClassId, world.Positive.Id, "Great teamwork");
+
+        // Warm caches (the keys exist): the steady state.
+        var warm = await AwardRoundTrips(world);
+        // Cold key cache (a restarted node, or keys evicted): every key is read, none created.
+        Host.Services.GetRequiredService<PersonalDataVault>().EvictAll();
+        var cold = await AwardRoundTrips(world);
+
+        output.WriteLine($"whole-class award of 30 with a note: {warm} round trips with warm caches, {cold} with a cold key cache");
+        // The class, the restrictions, one batch locking and loading the 30 streams, the point documents the projection
+        // updates, the commit; and with a cold cache one read of the 31 keys (30 students and the month's points key). Before
+        // the batching: 34 and 65.
+        Assert.True(warm <= 5, $"{warm} round trips with warm caches (at most 5 expected)");
+        Assert.True(cold <= 6, $"{cold} round trips with a cold key cache (at most 6 expected)");
+    }
+
+    [Fact]
+    public async Task pushing_a_message_to_a_family_makes_a_fixed_number_of_round_trips()
+    {
+        var world = await Api.CreateWorld();
+        var parent = await Api.GuardianOf(world.Teacher, world.Students[0]);
+        await using var phone = await HubClient.Connect(App, parent);
+        var conversation = (await Api.StartConversation(world.Teacher, world.Students[0], "First")).Threads.Single();
+        await phone.WaitFor<MessageNotice>(nameof(INotificationClient.MessageReceived), n => n.MessageId == conversation.MessageId);
+
+        App.Spans.Clear();
+        var reply = await Api.Reply(world.Teacher, conversation.ConversationId, "Second");
+        await phone.WaitFor<MessageNotice>(nameof(INotificationClient.MessageReceived), n => n.MessageId == reply.MessageId);
+        var handler = await App.Spans.WaitFor(s => s.Source.Name == "Wolverine" && s.DisplayName.Contains("MessageChanged", StringComparison.Ordinal)
+, "for the push");
+        var all = App.Spans.All();
+        var trips = RoundTrips.UnderHandler(all, handler);
+        output.WriteLine(RoundTrips.Describe(trips));
+        output.WriteLine($"message push: {trips.Count} round trips");
+        // The message, conversation and school (one batch), the thread student's guardians, their links and mutes (one batch),
+        // the inbox cursors and staff preferences (one batch), and Wolverine marking the envelope handled.
+        Assert.True(trips.Count <= 5, $"{trips.Count} round trips (at most 5 expected)");
+    }
+
+    private async Task<int> AwardRoundTrips(World world)
+    {
+        App.Spans.Clear();
+        await Api.AwardWholeClass(world.Teacher, world.ClassId, world.Positive.Id, "Great teamwork");
+        var request = await App.Spans.WaitFor(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("http.route"), AwardRoute), "for the award");
+        var all = App.Spans.All();
+        var trips = RoundTrips.UnderRequest(all, request);
+        output.WriteLine(RoundTrips.Describe(trips));
+        return trips.Count;
+    }
+}
