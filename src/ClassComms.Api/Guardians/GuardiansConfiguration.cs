@@ -14,7 +14,8 @@ public static class GuardiansConfiguration
 
     public static void ConfigureGuardians(this StoreOptions opts)
     {
-        opts.Schema.For<FeedEntry>().MultiTenanted().Index(x => x.StudentId).Index(x => x.Sequence);
+        // (StudentId, Sequence): a feed page is the children's entries after a cursor, in Sequence order.
+        opts.Schema.For<FeedEntry>().MultiTenanted().Index([x => x.StudentId, x => x.Sequence]).Index(x => x.Sequence);
         opts.Projections.Add(new FeedProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<PendingRegistration>().SingleTenanted().Index(x => x.TokenHash!);
     }

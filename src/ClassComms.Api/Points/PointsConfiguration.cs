@@ -7,7 +7,8 @@ public static class PointsConfiguration
 {
     public static void ConfigurePoints(this StoreOptions opts)
     {
-        opts.Schema.For<PointEntry>().MultiTenanted().Index(p => p.StudentId).Index(p => p.AwardId);
+        // (StudentId, AwardedAt): a history page is one student's points before a cursor, newest first.
+        opts.Schema.For<PointEntry>().MultiTenanted().Index([p => p.StudentId, p => p.AwardedAt]).Index(p => p.AwardId);
         opts.Schema.For<StoredClassSummary>().MultiTenanted();
         opts.Projections.Add<PointEntryProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<ClassSummaryProjection>(ProjectionLifecycle.Async);
