@@ -55,6 +55,21 @@ if (args is ["retention", ..]) // retention run over a school of 500 students an
         Path.Combine(repo, "src", "ClassComms.Api"));
 }
 
+if (args is ["idle", ..]) // the API's CPU and database transactions while idle (IdleCpu.cs): infra/bench.sh idle
+{
+    await PrepareDatabaseAsync(pg);
+    return await IdleCpu.RunAsync(apiDll, pg, blobs, Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "idle.md"),
+        TimeSpan.FromSeconds(EnvInt("CLASSCOMMS_BENCH_IDLE_SETTLE_S", 30)), TimeSpan.FromSeconds(EnvInt("CLASSCOMMS_BENCH_IDLE_S", 60)));
+}
+
+if (args is ["points", ..]) // award → push and saturation beside a durable baseline, and the encryption share (PointsBench.cs): infra/bench.sh points
+{
+    await PrepareDatabaseAsync(pg);
+    return await PointsBench.RunAsync(apiDll, pg, blobs, Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "points.md"),
+        EnvInt("CLASSCOMMS_BENCH_N_ONE", 100), EnvInt("CLASSCOMMS_BENCH_N_CLASS", 30), TimeSpan.FromSeconds(EnvInt("CLASSCOMMS_BENCH_SATURATE_S", 20)),
+        EnvInt("CLASSCOMMS_BENCH_TEACHERS", 20));
+}
+
 if (args is ["stories", ..]) // story post and consent withdrawal benchmark (StoryLatency.cs): infra/bench.sh stories
 {
     await PrepareDatabaseAsync(pg);
