@@ -11,6 +11,11 @@
 #   infra/bench.sh export     a subject access export of one student with 10,000 point events and 50 attachments (time, API peak
 #                             memory) beside a raw SQL read of the same rows (tests/ClassComms.Benchmarks/ExportBench.cs;
 #                             CLASSCOMMS_BENCH_EXPORT_EVENTS, default 10000; writes .data/bench/export.md)
+#   infra/bench.sh points     award → guardian push (one student, whole class of 30) and saturation with 20 concurrent
+#                             senders, beside a durable baseline endpoint in the same run, and the encryption share
+#                             (tests/ClassComms.Benchmarks/PointsBench.cs, DurableBaseline.cs; writes .data/bench/points.md)
+#   infra/bench.sh idle       the API's CPU (% of one core) and database transactions per second while idle
+#                             (tests/ClassComms.Benchmarks/IdleCpu.cs; writes .data/bench/idle.md)
 #   infra/bench.sh retention  one retention run over a school of 500 students and a year of points (52 weekly notes each),
 #                             beside a plain SQL DELETE of the same points (tests/ClassComms.Benchmarks/RetentionRun.cs;
 #                             the API in process with a movable clock; writes .data/bench/retention-run.md)
