@@ -39,7 +39,7 @@ builder.Services.AddClassCommsAuth();
 builder.Services.AddGuardians(builder.Configuration);
 builder.Services.AddConversations(builder.Configuration);
 builder.Services.AddMedia(builder.Configuration);
-builder.Services.AddNotifications(); // the hub and the pushes
+builder.Services.AddNotifications(builder.Configuration); // the hub and the pushes; Redis backplane when ConnectionStrings:Redis is set
 builder.Services.AddPrivacy(builder.Configuration);
 builder.Services.AddConsents(builder.Configuration); // consents, dates of birth, age of consent (Consents/)
 builder.Services.AddDpo(); // the school's signing key and subject-request deadlines (Dpo/)

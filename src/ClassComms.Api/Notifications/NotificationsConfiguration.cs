@@ -1,6 +1,19 @@
 using Marten;
+using StackExchange.Redis;
 
 namespace ClassComms.Notifications;
+
+/// <summary>Where a node's pushes travel when the API runs on several nodes (<c>SignalR</c> section).</summary>
+public sealed class BackplaneOptions
+{
+    public const string Section = "SignalR";
+
+    /// <summary>
+    /// Prefix of the Redis channels of this deployment: every node of one deployment uses the same value, and two deployments
+    /// that share a Redis use different ones (their hubs would otherwise hear each other's group messages).
+    /// </summary>
+    public string ChannelPrefix { get; set; } = "classcomms";
+}
 
 public static class NotificationsConfiguration
 {
@@ -11,10 +24,20 @@ public static class NotificationsConfiguration
         opts.Storage.ExtendedSchemaObjects.Add(ReadPositions.HeadTable());
     }
 
-    /// <summary>The hub and the push pipeline (its queue is set up with the messaging: <see cref="PushQueueConfiguration.UseClassCommsPushQueue"/>).</summary>
-    public static IServiceCollection AddNotifications(this IServiceCollection services)
+    /// <summary>
+    /// The hub and the push pipeline (its queue is set up with the messaging: <see cref="PushQueueConfiguration.UseClassCommsPushQueue"/>).
+    /// With <c>ConnectionStrings:Redis</c> the hub uses the Redis backplane: a push sent by any node reaches the clients connected
+    /// to every node. Without it the hub reaches only the clients of the node that sends (one node).
+    /// </summary>
+    public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSignalR();
+        var signalR = services.AddSignalR();
+        if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+        {
+            var prefix = configuration.GetSection(BackplaneOptions.Section).Get<BackplaneOptions>()?.ChannelPrefix ?? new BackplaneOptions().ChannelPrefix;
+            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(prefix));
+        }
+
         return services;
     }
 }
