@@ -31,6 +31,7 @@ builder.Services.AddPersonalData(builder.Configuration);
 // Events, documents, projections (Marten) and messaging with a durable outbox (Wolverine).
 builder.Services.AddClassCommsStorage(builder.Configuration);
 builder.Host.UseWolverine(opts => opts.UseClassCommsMessaging());
+builder.Services.AddSingleton<ClusterRedis>(); // what the nodes share in Redis when ConnectionStrings:Redis is set (rate limits)
 builder.Services.AddWolverineHttp();
 
 // Identity, tenancy (school claim) and the features' own services.

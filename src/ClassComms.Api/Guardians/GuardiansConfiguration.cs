@@ -42,12 +42,8 @@ public static class GuardiansConfiguration
                 var caller = Caller.From(http.User);
                 var key = caller is not null ? $"user:{caller.UserId}" : $"ip:{http.Connection.RemoteIpAddress}";
                 var perMinute = http.RequestServices.GetRequiredService<IOptions<ParentCodeOptions>>().Value.RedemptionsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = perMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
+                // One counter for every node when Redis is configured (Platform/ClusterRateLimits.cs); per node otherwise.
+                return ClusterRateLimits.FixedWindow(http, RedemptionPolicy, key, perMinute, TimeSpan.FromMinutes(1));
             });
         });
         return services;

@@ -1,19 +1,8 @@
+using ClassComms.Platform;
 using Marten;
 using StackExchange.Redis;
 
 namespace ClassComms.Notifications;
-
-/// <summary>Where a node's pushes travel when the API runs on several nodes (<c>SignalR</c> section).</summary>
-public sealed class BackplaneOptions
-{
-    public const string Section = "SignalR";
-
-    /// <summary>
-    /// Prefix of the Redis channels of this deployment: every node of one deployment uses the same value, and two deployments
-    /// that share a Redis use different ones (their hubs would otherwise hear each other's group messages).
-    /// </summary>
-    public string ChannelPrefix { get; set; } = "classcomms";
-}
 
 public static class NotificationsConfiguration
 {
@@ -34,7 +23,8 @@ public static class NotificationsConfiguration
         var signalR = services.AddSignalR();
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
         {
-            var prefix = configuration.GetSection(BackplaneOptions.Section).Get<BackplaneOptions>()?.ChannelPrefix ?? new BackplaneOptions().ChannelPrefix;
+            // Channels prefixed per deployment (Redis:Prefix), so deployments sharing a Redis do not hear each other.
+            var prefix = RedisOptions.PrefixFrom(configuration);
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(prefix));
         }
 

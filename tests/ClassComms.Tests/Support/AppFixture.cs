@@ -33,6 +33,7 @@ public sealed class AppFixture : IAsyncLifetime
     public const long MaxPdfBytes = 4 * 1024 * 1024;
     public const long MediaQuotaBytes = 12 * 1024 * 1024;
     public const int MaxImageFrames = 50;
+    public static readonly string RedisPrefix = $"classcomms-tests-{Guid.NewGuid():N}";
 
     public IAlbaHost Host { get; private set; } = null!;
 
@@ -97,6 +98,8 @@ public sealed class AppFixture : IAsyncLifetime
             ["Guardians:Registration:OutboxPath"] = RegistrationOutbox,
             ["Staff:Invitation:OutboxPath"] = StaffInvitationOutbox,
             ["Demo:Seed"] = "false",
+            // This run's own Redis channels and keys (rate-limit counters outlive a host): the hosts of one run form one deployment.
+            ["Redis:Prefix"] = RedisPrefix,
             ["Retention:CheckInterval"] = "00:00:00", // tests run the schedule's check themselves (Retention/)
             // The test build has no pre-generated handler code (infra/publish.sh makes it): a host started in Production
             // generates it at run time too. Platform/when_starting_outside_development.cs checks the Production default.
