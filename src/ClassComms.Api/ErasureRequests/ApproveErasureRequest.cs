@@ -29,6 +29,13 @@ public static class ApproveErasureRequestEndpoint
         if (request.RefusedAt is not null) return (Problems.Conflict("The request was refused; a new request can be made."), []);
         if (request.ApprovedAt is not null) return (Results.Ok(ErasureRequestView.Of(request, now)), []);
 
+        if (request.SubjectKind == SubjectKinds.School)
+        {
+            var school = new ErasureRequestApproved(requestId, caller.UserId, Erasure.IdFor(request.SubjectId), now);
+            stream.AppendOne(school);
+            return (Results.Ok(ErasureRequestView.Of(request.Apply(school), now)), new OutgoingMessages { new EraseSchool(caller.SchoolId, requestId) });
+        }
+
         Erasure erasure;
         if (request.SubjectKind == SubjectKinds.Student)
         {
@@ -37,8 +44,8 @@ public static class ApproveErasureRequestEndpoint
         else
         {
             var account = await session.LoadAsync<UserAccount>(request.SubjectId, ct);
-            if (account is null || account.SchoolId != caller.SchoolId) return (Problems.NotFound("guardian"), []);
-            (erasure, _) = await EraseGuardianEndpoint.StartAsync(session, caller.UserId, account, now, ct);
+            if (account is null || account.SchoolId != caller.SchoolId) return (Problems.NotFound(request.SubjectKind), []);
+            (erasure, _) = await EraseGuardianEndpoint.StartAsync(session, caller.UserId, account, now, ct, request.SubjectKind);
         }
 
         var approved = new ErasureRequestApproved(requestId, caller.UserId, erasure.Id, now);

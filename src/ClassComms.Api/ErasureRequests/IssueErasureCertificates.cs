@@ -82,6 +82,58 @@ public sealed class ErasureCertificates(IDocumentStore store, BlobServiceClient 
         await session.SaveChangesAsync(ct);
     }
 
+    /// <summary>
+    /// The certificate of a school that left (<see cref="EraseSchoolHandler"/>): every person erased, their keys and the school's destroyed,
+    /// its media deleted. Idempotent: a stored certificate is kept.
+    /// </summary>
+    public async Task IssueForSchoolAsync(Guid schoolId, Guid requestId, IReadOnlyList<(Guid Id, string Kind)> people, int mediaDeleted,
+        CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(Ids.Tenant(schoolId));
+        var request = await session.LoadAsync<ErasureRequest>(requestId, ct)
+                      ?? throw new InvalidOperationException($"No erasure request {requestId} in school {schoolId}.");
+        if (request.CertificateIssuedAt is not null) return;
+        var logins = await session.Query<UserAccount>().Where(a => a.SchoolId == schoolId).Select(a => a.LoginId).ToListAsync(ct);
+        var subjects = people.Select(p => p.Id).Append(schoolId).Concat(logins).Distinct().ToList();
+        var destroyed = (await keys.FindAsync(subjects, ct))
+            .Where(r => r.ErasedAt is not null && r.WrappedKey is null)
+            .Select(r => r.Subject).Distinct().ToList();
+        if (!destroyed.Contains(schoolId)) throw new InvalidOperationException($"The key of school {schoolId} is not destroyed.");
+
+        List<Guid> Of(string kind) => people.Where(p => p.Kind == kind).Select(p => p.Id).ToList();
+        var (students, guardians, staff) = (Of(SubjectKinds.Student), Of(SubjectKinds.Guardian), Of(SubjectKinds.Staff));
+        var erased = new List<ErasedItem>
+        {
+            new("students", students.Count, students),
+            new("guardians", guardians.Count, guardians),
+            new("staff", staff.Count, staff),
+            new("subjectKeys", destroyed.Count, destroyed),
+            new("schoolKey", 1, [schoolId]),
+            new("mediaBlobs", mediaDeleted, []),
+        };
+        var kept = new List<KeptItem>
+        {
+            new("erasureLedgerEntries", "legalObligation",
+                "One entry per person and one for the school's text (ids only), outside the database, re-applied after any database restore."),
+            new("erasureRequestRecords", "legalObligation", "The requests, decisions and certificates: ids, roles, times and reason codes (accountability)."),
+            new("signingKey", "legalObligation", "The school's signing key, so its certificates stay verifiable; it holds no personal data."),
+            new("sealedHistory", "unreadable", "Events and documents keep ciphertext that no remaining key opens, backups included."),
+            new("membershipsElsewhere", "otherController", "A person's membership of another school, and so their login, stays: that school is its controller."),
+        };
+        var now = clock.GetUtcNow();
+        var approver = request.DecidedBy ?? Guid.Empty;
+        var certificate = new ErasureCertificate(ErasureCertificate.FormatName, request.Id, schoolId, request.Id, Erasure.IdFor(schoolId),
+            SubjectKinds.School, schoolId, new CertificateParty(request.RequestedBy, request.RequesterRole), request.ReceivedAt, request.Regime,
+            request.DueAt, request.Extended, request.ExtensionReason,
+            new CertificateParty(approver, approver == Guid.Empty ? RequestSchoolErasureEndpoint.Operator : RequestErasureEndpoint.RoleCode(Role.Dpo)),
+            request.ApprovedAt ?? now, request.ApprovedAt ?? now, null, null, null, now, now <= request.DueAt, erased, kept, now);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(certificate, JsonSerializerOptions.Web);
+        var signature = await signing.SignAsync(schoolId, bytes, ct);
+        var file = await StoreOnceAsync(schoolId, request.Id, ErasureCertificateFile.Compose(bytes, signature), ct);
+        session.Events.Append(request.Id, new ErasureCertificateIssued(request.Id, ErasureCertificateFile.Sha256Of(file), signature.KeyId, now));
+        await session.SaveChangesAsync(ct);
+    }
+
     /// <summary>Writes the file unless one is stored (a retried step); returns the stored one.</summary>
     private async Task<byte[]> StoreOnceAsync(Guid schoolId, Guid requestId, byte[] file, CancellationToken ct)
     {
@@ -113,7 +165,7 @@ public sealed class ErasureCertificates(IDocumentStore store, BlobServiceClient 
         var subject = erasure.SubjectId;
         var keySubjects = new List<Guid> { subject };
         Guid? loginId = null;
-        if (erasure.SubjectKind == SubjectKinds.Guardian && await session.LoadAsync<UserAccount>(subject, ct) is { } membership)
+        if (erasure.SubjectKind != SubjectKinds.Student && await session.LoadAsync<UserAccount>(subject, ct) is { } membership)
         {
             loginId = membership.LoginId;
             keySubjects.Add(membership.LoginId);
@@ -149,10 +201,27 @@ public sealed class ErasureCertificates(IDocumentStore store, BlobServiceClient 
             kept.Add(new KeptItem("othersRecords", "othersData",
                 "Other students' and staff members' own records; messages about several students are shredded for this one with its key."));
         }
+        else if (erasure.SubjectKind == SubjectKinds.Staff)
+        {
+            erased.Add(new ErasedItem("login", loginId is { } id && destroyed.Contains(id) ? 1 : 0, []));
+            // Free text they wrote is sealed for its author too (messages, story posts, comments, file names): shredded with their key.
+            erased.Add(new ErasedItem("messagesWritten",
+                await session.Events.QueryRawEventDataOnly<Conversations.MessagePosted>().Where(e => e.SenderId == subject).CountAsync(ct), []));
+            erased.Add(new ErasedItem("storyPostsWritten",
+                await session.Events.QueryRawEventDataOnly<Stories.StoryPostPublished>().Where(e => e.AuthorId == subject).CountAsync(ct), []));
+            kept.Add(new KeptItem("pointsAwarded", "schoolRecord",
+                "Points they awarded stay in the students' records (skill, value, time; a note is sealed for the student); the author appears by id only, their name is shredded."));
+            kept.Add(new KeptItem("classesAndSkills", "schoolRecord", "Class and skill names they typed are the school's text, sealed under the school's key."));
+            kept.Add(new KeptItem("othersMessages", "othersData", "Other people's messages in their threads stay readable to them."));
+            kept.Add(new KeptItem("membershipsElsewhere", "otherController",
+                "A membership of another school, and so the login, stays: that school is its controller."));
+        }
         else
         {
             var links = await session.Events.QueryRawEventDataOnly<GuardianUnlinked>().Where(e => e.GuardianId == subject).CountAsync(ct);
             erased.Add(new ErasedItem("guardianLinks", links, []));
+            erased.Add(new ErasedItem("messagesWritten",
+                await session.Events.QueryRawEventDataOnly<Conversations.MessagePosted>().Where(e => e.SenderId == subject).CountAsync(ct), []));
             erased.Add(new ErasedItem("login", loginId is { } id && destroyed.Contains(id) ? 1 : 0, []));
             kept.Add(new KeptItem("othersMessages", "othersData",
                 "Messages of other people in shared threads stay readable to them; the subject appears there by id only (\"an erased user\")."));

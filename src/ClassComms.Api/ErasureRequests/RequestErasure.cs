@@ -17,8 +17,7 @@ public sealed record RequestErasure(string? Note);
 /// <summary>
 /// Someone asks for a person's erasure; the DPO decides (<see cref="ApproveErasureRequestEndpoint"/>, <see cref="RefuseErasureRequestEndpoint"/>).
 /// Who may ask: a guardian for themselves or for a child they are linked to without restriction (any other child: 404); staff (teachers,
-/// leaders) for a student or guardian of the school, or for themselves once staff erasure exists (not yet: see the README); the DPO for
-/// anyone of the school. Students ask through a guardian or staff (403). The request is due by the school's regime
+/// leaders) for a student, guardian or staff member of the school (themselves included); the DPO for anyone of the school. Students ask through a guardian or staff (403). The request is due by the school's regime
 /// (<see cref="RequestDeadlines"/>). One open request per subject (409); an erased subject is 409 too.
 /// </summary>
 public static class RequestErasureEndpoint
@@ -54,6 +53,23 @@ public static class RequestErasureEndpoint
         if (account is null || account.SchoolId != caller.SchoolId || account.Role != Role.Guardian) return Problems.NotFound("guardian");
         return await ReceiveAsync(request, caller, session, vault, clock, SubjectKinds.Guardian, guardianId, ct);
     }
+
+    /// <summary>Ask for a staff member's erasure (the staff member themselves, another staff member, the DPO): 201 and the request.</summary>
+    [ProducesResponseType<ErasureRequestView>(StatusCodes.Status201Created)]
+    [ProducesProblems(403, 409)]
+    [WolverinePost("/api/erasure-requests/staff/{staffId}")]
+    public static async Task<IResult> PostForStaff(Guid staffId, RequestErasure request, Caller caller, IDocumentSession session,
+        PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
+    {
+        if (caller.Role == Role.Student) return Problems.Forbidden("A student's erasure is asked for by a guardian or by staff.");
+        if (Invalid(request) is { } invalid) return invalid;
+        if (!caller.IsStaff) return Problems.NotFound("staff member");
+        var account = await session.LoadAsync<UserAccount>(staffId, ct);
+        if (account is null || account.SchoolId != caller.SchoolId || !IsStaff(account.Role)) return Problems.NotFound("staff member");
+        return await ReceiveAsync(request, caller, session, vault, clock, SubjectKinds.Staff, staffId, ct);
+    }
+
+    public static bool IsStaff(Role role) => role is Role.Teacher or Role.Leader or Role.Dpo;
 
     private static IResult? Invalid(RequestErasure request) =>
         request.Note is { Length: > MaxNoteLength } ? Problems.Invalid("note", $"must be at most {MaxNoteLength} characters.") : null;

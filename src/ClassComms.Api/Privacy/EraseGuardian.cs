@@ -42,15 +42,16 @@ public static class EraseGuardianEndpoint
     /// <summary>
     /// Stages the start of a guardian's erasure (the stream's first event, membership ended, login disabled if it was the last, links
     /// removed), unless one exists: then returns it, started = false, and stages nothing. The caller commits and sends <see cref="ContinueErasure"/>.
+    /// A staff membership (<paramref name="kind"/> = <see cref="SubjectKinds.Staff"/>) starts the same way: it has no links.
     /// </summary>
     public static async Task<(Erasure Erasure, bool Started)> StartAsync(IDocumentSession session, Guid requestedBy, UserAccount account,
-        DateTimeOffset now, CancellationToken ct)
+        DateTimeOffset now, CancellationToken ct, string kind = SubjectKinds.Guardian)
     {
         var guardianId = account.Id;
         var stream = await session.Events.FetchForWriting<Erasure>(Erasure.IdFor(guardianId), ct);
         if (stream.Aggregate is { } existing) return (existing, false);
 
-        var requested = new ErasureRequested(stream.Id, requestedBy, guardianId, SubjectKinds.Guardian, now);
+        var requested = new ErasureRequested(stream.Id, requestedBy, guardianId, kind, now);
         stream.AppendOne(requested);
         ErasureSteps.Disable(account, now);
         session.Store(account);

@@ -8,6 +8,9 @@ public static class SubjectKinds
     public const string Student = "student";
     public const string Guardian = "guardian";
 
+    /// <summary>A staff member's membership (teacher, leader, DPO): erased like a guardian's (ErasureRequests/ asks for it).</summary>
+    public const string Staff = "staff";
+
     /// <summary>A school's own text (its name, class and skill names): a ledger entry only, written by <see cref="Schools.ShredSchool"/>.</summary>
     public const string School = "school";
 

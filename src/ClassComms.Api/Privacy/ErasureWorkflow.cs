@@ -101,7 +101,7 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
 
         // 3b. A person's login (e-mail, password) goes with their last membership: disabled, its own key destroyed. Memberships in
         // other schools, and so the login, stay: the school is the controller of its membership only.
-        if (erasure.SubjectKind == SubjectKinds.Guardian) await EraseLoginIfLastAsync(subjectId, erasure.RequestedBy, ct);
+        if (erasure.SubjectKind is SubjectKinds.Guardian or SubjectKinds.Staff) await EraseLoginIfLastAsync(subjectId, erasure.RequestedBy, ct);
 
         // 4. The read side forgets the person, and the erasure is marked complete in the same transaction.
         await ForgetAsync(tenant, schoolId, erasure, ct);
@@ -193,7 +193,7 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
                 await using var session = store.LightweightSession(tenant);
                 var now = clock.GetUtcNow();
                 if (erasure.SubjectKind == SubjectKinds.Student) await ForgetStudentAsync(session, schoolId, erasure, now, ct);
-                else await ForgetGuardianAsync(session, schoolId, erasure, now, ct);
+                else await ForgetGuardianAsync(session, schoolId, erasure, now, ct); // a staff membership: the same (it has no links)
 
                 var stream = await session.Events.FetchForWriting<Erasure>(erasure.Id, ct);
                 if (stream.Aggregate is { CompletedAt: null }) stream.AppendOne(new ErasureCompleted(erasure.Id, now));

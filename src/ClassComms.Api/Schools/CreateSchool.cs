@@ -50,7 +50,8 @@ public static class CreateSchoolEndpoint
         return Results.Created($"/api/schools/{schoolId}", new SchoolCreated(schoolId, leader.Id));
     }
 
-    private static bool IsOperator(HttpContext http, PlatformOptions options)
+    /// <summary>True when the request carries the platform operator's key (compared in constant time).</summary>
+    public static bool IsOperator(HttpContext http, PlatformOptions options)
     {
         if (string.IsNullOrEmpty(options.OperatorKey)) return false;
         var presented = http.Request.Headers[OperatorKeyHeader].ToString();

@@ -17,6 +17,9 @@ public static class ErasureRequestScenarios
     public static Task<ErasureRequestView> RequestGuardianErasure(this Api api, Session who, Guid guardianId, string? note = null) =>
         api.Post<ErasureRequestView>($"/api/erasure-requests/guardians/{guardianId}", new RequestErasure(note), who);
 
+    public static Task<ErasureRequestView> RequestStaffErasure(this Api api, Session who, Guid staffId, string? note = null) =>
+        api.Post<ErasureRequestView>($"/api/erasure-requests/staff/{staffId}", new RequestErasure(note), who);
+
     public static Task<ErasureRequestView> Approve(this Api api, Session dpo, Guid requestId) =>
         api.Post<ErasureRequestView>($"/api/erasure-requests/{requestId}/approval", null, dpo, HttpStatusCode.OK);
 
