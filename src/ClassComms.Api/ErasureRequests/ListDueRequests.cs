@@ -1,3 +1,4 @@
+using ClassComms.Exports;
 using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -11,11 +12,13 @@ public sealed record DueRequest(Guid RequestId, string Kind, string SubjectKind,
 
 /// <summary>
 /// What is due: every open subject request of the school (received, or approved and not yet certified), soonest due first, with an
-/// overdue flag. Erasure requests today; export requests join when <c>Exports/</c> has them.
+/// overdue flag: erasure requests (<c>ErasureRequests/</c>) and subject access exports not yet answered (<c>Exports/</c>: queued or
+/// being built; a built, expired or shredded export is answered). An export's state is its build state (queued, collecting, writing).
 /// </summary>
 public static class ListDueRequestsEndpoint
 {
     public const string Erasure = "erasure";
+    public const string Export = "export";
 
     /// <summary>The DPO's open subject requests, soonest due first.</summary>
     [ProducesResponseType<IReadOnlyList<DueRequest>>(StatusCodes.Status200OK)]
@@ -26,8 +29,12 @@ public static class ListDueRequestsEndpoint
         if (caller.Role != Role.Dpo) return Problems.Forbidden("Only the school's data protection officer reads what is due.");
         var now = clock.GetUtcNow();
         var open = await session.Query<ErasureRequest>().Where(r => r.RefusedAt == null && r.CertificateIssuedAt == null).ToListAsync(ct);
+        var exports = await session.Query<SubjectExport>().Where(e => e.CompletedAt == null && e.DeletedAt == null).ToListAsync(ct);
         var due = open.Select(r => new DueRequest(r.Id, Erasure, r.SubjectKind, r.SubjectId, r.State, r.ReceivedAt, r.DueAt, r.Extended, r.OverdueAt(now)))
+            .Concat(exports.Select(e => new DueRequest(e.Id, Export, e.SubjectKind, e.SubjectId, e.State, e.RequestedAt, e.DueAt, e.Extended,
+                ExportView.Of(e, now).Overdue)))
             .OrderBy(r => r.DueAt)
+            .ThenBy(r => r.ReceivedAt)
             .ToList();
         return Results.Ok(due);
     }

@@ -111,7 +111,8 @@ public sealed class ExportArchive : IAsyncDisposable
 public static class ExportSchema
 {
     /// <summary>Bumped on any change a reader would notice (a field removed or its meaning changed); added fields bump the minor part.</summary>
-    public const string Version = "1.0";
+    /// <remarks>1.1: a student's export gains <c>access-log.json</c> (who on the staff read their data).</remarks>
+    public const string Version = "1.1";
 
     public static object Document => new
     {
@@ -143,6 +144,7 @@ public static class ExportSchema
             [ExportCollector.ConsentsKind] = "ConsentItem {purpose, given, source, recordedBy, provenance, at, studentId (a guardian's export: the child), evidence}",
             [ExportCollector.LinksKind] = "LinkItem {role, studentId (a guardian's export: the child), provenance, linkedAt, restricted}",
             [ExportCollector.ContributionsKind] = "StoryContributionItem {postId, kind (comment, pendingComment, like), commentId, provenance, at, text, hidden}",
+            [ExportCollector.AccessLogKind] = "AccessLogExportItem {entryId, provenance (createdByStaff), readBy (the reader's role: teacher, leader, dpo; never who), at, kind (record, points, consents, birthDate, parentCodes, messages, portfolio, mediaDownload, export), itemId (the conversation or file read, when there is one), shredded (true: what was read is no longer readable)}: a student's export only, since schema 1.1",
         },
         otherFiles = new Dictionary<string, string>
         {
@@ -151,6 +153,11 @@ public static class ExportSchema
             [ExportManifest.FileName] = "every other file with its SHA-256 (hex) and size; schemaVersion",
             [ExportManifest.SignatureFileName] = "{keyId, algorithm: ES256, signature (IEEE P1363, base64)} over manifest.json's exact bytes; verify with the school's public key (GET /api/school/signing-key) and `ClassComms.Api verify-export <zip> --public-key <pem>`",
         },
-        notIncluded = "the access log (who read the data) is not part of schema 1.0",
+        history = new Dictionary<string, string>
+        {
+            ["1.0"] = "first version",
+            ["1.1"] = "access-log.json added to a student's export",
+        },
+        notIncluded = "a guardian's or staff member's export has no access log (the log records staff reads of students' data; a staff member's own reads name other students)",
     };
 }

@@ -1,3 +1,4 @@
+using ClassComms.AccessLog;
 using ClassComms.Accounts;
 using ClassComms.Audience;
 using ClassComms.Classes;
@@ -42,6 +43,9 @@ public sealed record ConsentItem(string Purpose, bool Given, string Source, stri
     Guid? StudentId, string? Evidence);
 
 public sealed record LinkItem(string Role, Guid? StudentId, string Provenance, DateTimeOffset LinkedAt, bool Restricted);
+
+/// <summary>A staff read of the student's data (AccessLog/): the reader by role only; what kind and which item, unless shredded.</summary>
+public sealed record AccessLogExportItem(Guid EntryId, string Provenance, string ReadBy, DateTimeOffset At, string? Kind, Guid? ItemId, bool Shredded);
 
 public sealed record StoryContributionItem(Guid PostId, string Kind, Guid? CommentId, string Provenance, DateTimeOffset At, string? Text, bool Hidden);
 
@@ -104,11 +108,12 @@ public sealed class ExportCollector(PersonalDataVault vault, MessageReader messa
     public const string ConsentsKind = "consents";
     public const string LinksKind = "guardian-links";
     public const string ContributionsKind = "story-contributions";
+    public const string AccessLogKind = "access-log";
 
     /// <summary>Every kind a file is written for (an empty one too, so a reader knows it was looked at).</summary>
     public static IReadOnlyList<string> KindsFor(string subjectKind) => subjectKind switch
     {
-        ExportKinds.Student => [ProfileKind, PointsKind, MessagesKind, StoriesKind, PortfolioKind, ConsentsKind, LinksKind],
+        ExportKinds.Student => [ProfileKind, PointsKind, MessagesKind, StoriesKind, PortfolioKind, ConsentsKind, LinksKind, AccessLogKind],
         ExportKinds.Guardian => [ProfileKind, MessagesKind, ConsentsKind, LinksKind, ContributionsKind],
         _ => [ProfileKind, PointsKind, MessagesKind, StoriesKind],
     };
@@ -134,6 +139,7 @@ public sealed class ExportCollector(PersonalDataVault vault, MessageReader messa
             await PortfolioAsync(session, subject, content, ct);
             await progress(content.ItemCount);
             await ConsentsAsync(session, subject, byGuardian: false, content, ct);
+            await AccessLogAsync(session, subject, content, ct);
         }
         else
         {
@@ -189,8 +195,21 @@ public sealed class ExportCollector(PersonalDataVault vault, MessageReader messa
         ConsentItem x => x.Provenance,
         LinkItem x => x.Provenance,
         StoryContributionItem x => x.Provenance,
+        AccessLogExportItem x => x.Provenance,
         _ => Provenance.CreatedByStaff,
     };
+
+    /// <summary>
+    /// Who on the staff read the student's data (<see cref="AccessLogQueries.ForStudentAsync"/>), oldest first: role, time, what and which
+    /// item. Created by the system about staff, so not in the portability scope. The reader is shown by role only.
+    /// </summary>
+    private async Task AccessLogAsync(IQuerySession session, Guid studentId, ExportContent content, CancellationToken ct)
+    {
+        foreach (var e in await AccessLogQueries.ForStudentAsync(session, vault, studentId, ct))
+        {
+            content.Add(AccessLogKind, new AccessLogExportItem(e.EntryId, Provenance.CreatedByStaff, e.ReaderRole, e.At, e.Kind, e.ItemId, e.Shredded));
+        }
+    }
 
     private async Task StudentProfileAsync(IQuerySession session, Guid studentId, ExportContent content, CancellationToken ct)
     {

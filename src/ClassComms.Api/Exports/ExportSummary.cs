@@ -22,6 +22,7 @@ public static class ExportSummary
             ["contents"] = "Contents", ["file"] = "File", ["items"] = "Items", ["media"] = "Media files",
             ["profile"] = "Profile", ["points"] = "Feedback points", ["messages"] = "Messages", ["story-appearances"] = "Class and school stories",
             ["portfolio"] = "Portfolio", ["consents"] = "Consents", ["guardian-links"] = "Family links", ["story-contributions"] = "Comments and likes on stories",
+            ["access-log"] = "Who on the staff read the data", ["leaderRole"] = "school leader", ["dpoRole"] = "data protection officer",
             ["details"] = "Details", ["date"] = "Date", ["what"] = "What", ["from"] = "From", ["provenance"] = "Source",
             ["providedBySubjectShort"] = "provided by the person", ["createdByStaffShort"] = "created by staff",
             ["you"] = "the person", ["teacher"] = "teacher", ["staffRole"] = "staff", ["guardianRole"] = "parent or guardian", ["studentRole"] = "student",
@@ -39,6 +40,7 @@ public static class ExportSummary
             ["contents"] = "Contenu", ["file"] = "Fichier", ["items"] = "Éléments", ["media"] = "Fichiers médias",
             ["profile"] = "Profil", ["points"] = "Points de rétroaction", ["messages"] = "Messages", ["story-appearances"] = "Fils de la classe et de l'école",
             ["portfolio"] = "Portfolio", ["consents"] = "Consentements", ["guardian-links"] = "Liens familiaux", ["story-contributions"] = "Commentaires et mentions j'aime",
+            ["access-log"] = "Qui, parmi le personnel, a consulté les données", ["leaderRole"] = "direction", ["dpoRole"] = "responsable de la protection des renseignements personnels",
             ["details"] = "Détails", ["date"] = "Date", ["what"] = "Quoi", ["from"] = "De", ["provenance"] = "Source",
             ["providedBySubjectShort"] = "fourni par la personne", ["createdByStaffShort"] = "créé par le personnel",
             ["you"] = "la personne", ["teacher"] = "enseignant", ["staffRole"] = "personnel", ["guardianRole"] = "parent ou tuteur", ["studentRole"] = "élève",
@@ -55,7 +57,7 @@ public static class ExportSummary
         string D(DateTimeOffset d) => E(d.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)); // ISO dates read the same in both languages
         string Role(string who) => who switch
         {
-            "you" => t["you"], "guardian" => t["guardianRole"], "student" => t["studentRole"], "staff" => t["staffRole"], _ => t["teacher"],
+            "you" => t["you"], "guardian" => t["guardianRole"], "student" => t["studentRole"], "staff" => t["staffRole"], "leader" => t["leaderRole"], "dpo" => t["dpoRole"], _ => t["teacher"],
         };
         string P(string provenance) => provenance == Provenance.ProvidedBySubject ? t["providedBySubjectShort"] : t["createdByStaffShort"];
 
@@ -92,6 +94,7 @@ public static class ExportSummary
                     LinkItem l => (l.LinkedAt, "", (l.Role == "child" ? t["child"] : t["guardianRole"] + l.Role["guardian".Length..]) +
                         (l.Restricted ? $" ({t["restricted"]})" : ""), l.Provenance),
                     StoryContributionItem c => (c.At, t["you"], $"{c.Kind}: {c.Text}", c.Provenance),
+                    AccessLogExportItem a => (a.At, Role(a.ReadBy), a.Shredded ? t["unreadable"] : $"{a.Kind}" + (a.ItemId is { } i ? $" ({i})" : ""), a.Provenance),
                     _ => (null, "", "", Provenance.CreatedByStaff),
                 };
                 html.Append($"<tr><td>{(at is { } d ? D(d) : "")}</td><td>{E(from)}</td><td>{E(details)}</td><td>{E(P(provenance))}</td></tr>");

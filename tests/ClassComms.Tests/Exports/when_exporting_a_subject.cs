@@ -74,6 +74,33 @@ public sealed class when_exporting_a_subject(AppFixture app) : IntegrationTest(a
     }
 
     [Fact]
+    public async Task a_student_export_holds_who_on_the_staff_read_their_data_by_role_and_nothing_of_another_students_log()
+    {
+        var world = await Api.CreateWorld();
+        var (student, classmate) = (world.Students[0], world.Students[1]);
+        await Api.GetStudent(world.Teacher, student);
+        await Api.GetHistory(world.Leader, student);
+        await Api.GetStudent(world.Teacher, classmate);
+
+        var files = Unzip(await App.ExportZip(Api, world.Dpo, ExportKinds.Student, student, language: "en"));
+
+        var entries = Items(files, "access-log").EnumerateArray().ToList();
+        Assert.Equal([("teacher", "record"), ("leader", "points")],
+            entries.Select(e => (e.GetProperty("readBy").GetString(), e.GetProperty("kind").GetString())));
+        Assert.All(entries, e => Assert.Equal(Provenance.CreatedByStaff, e.GetProperty("provenance").GetString()));
+        Assert.All(entries, e => Assert.False(e.GetProperty("shredded").GetBoolean()));
+        var everything = Encoding.UTF8.GetString(files.Values.SelectMany(v => v).ToArray());
+        foreach (var other in new[] { world.Teacher.UserId, world.Leader.UserId, classmate }) Assert.DoesNotContain(other.ToString(), everything);
+        Assert.Contains("access-log", Encoding.UTF8.GetString(files["schema.json"]));
+        Assert.Contains("Who on the staff read the data", Encoding.UTF8.GetString(files["summary.html"]));
+        Assert.Contains("school leader", Encoding.UTF8.GetString(files["summary.html"]));
+
+        // Portability: the log is not something the student provided.
+        var portable = Unzip(await App.ExportZip(Api, world.Dpo, ExportKinds.Student, student, ExportKinds.ProvidedBySubject));
+        Assert.Equal(0, Items(portable, "access-log").GetArrayLength());
+    }
+
+    [Fact]
     public async Task a_guardian_export_holds_their_messages_consents_links_and_portability_keeps_only_what_they_provided()
     {
         var family = await App.BuildFamily(Api);
