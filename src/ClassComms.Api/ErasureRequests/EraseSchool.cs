@@ -133,7 +133,7 @@ public static class EraseSchoolHandler
     /// <c>school</c>); the certificate issued. A retry resumes where it stopped.
     /// </summary>
     public static async Task Handle(EraseSchool command, IDocumentStore store, ErasureSteps steps, ShredSchool shred, MediaStore media,
-        ErasureCertificates certificates, TimeProvider clock, CancellationToken ct)
+        ErasureCertificates certificates, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
         var (schoolId, tenant) = (command.SchoolId, Ids.Tenant(command.SchoolId));
         ErasureRequest request;
@@ -180,6 +180,23 @@ public static class EraseSchoolHandler
             }
 
             mediaDeleted = items.Count;
+        }
+
+        // Students' self-registrations still waiting (StudentAccounts/): the typed name's key destroyed, the class codes stopped.
+        await using (var session = store.LightweightSession(tenant))
+        {
+            var now = clock.GetUtcNow();
+            foreach (var registration in await session.Query<StudentAccounts.StudentRegistration>()
+                         .Where(r => r.SchoolId == schoolId && r.State == StudentAccounts.StudentRegistration.Pending).ToListAsync(ct))
+            {
+                await vault.EraseAsync(tenant, registration.StudentId, request.DecidedBy ?? Guid.Empty, ct);
+                registration.State = StudentAccounts.StudentRegistration.Refused;
+                registration.DecidedAt = now;
+                session.Store(registration);
+            }
+
+            session.DeleteWhere<StudentAccounts.ClassRegistrationCode>(c => c.SchoolId == schoolId);
+            await session.SaveChangesAsync(ct);
         }
 
         await shred.ShredTextAsync(schoolId, request.DecidedBy ?? Guid.Empty, ct);

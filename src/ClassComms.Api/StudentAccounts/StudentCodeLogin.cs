@@ -20,7 +20,7 @@ public static class StudentCodeLoginEndpoint
     /// <summary>Student sign-in with a login code: an access token and a refresh token for the student's account.</summary>
     [AllowAnonymous]
     [ProducesResponseType<LoginSucceeded>(StatusCodes.Status200OK)]
-    [ProducesProblems(401, 429)]
+    [ProducesProblems(401, 403, 429)]
     [WolverinePost("/api/auth/student-login")]
     public static async Task<IResult> Post(StudentCodeLogin request, HttpContext http, IDocumentSession session, BlindIndex index,
         SessionIssuer sessions, LoginThrottle throttle, PersonalDataVault vault, CancellationToken ct)
@@ -36,7 +36,16 @@ public static class StudentCodeLoginEndpoint
         var code = await session.Query<StudentLoginCode>().FirstOrDefaultAsync(c => c.Id.IsOneOf(candidates) && c.RevokedAt == null, ct);
         var membership = code is null ? null : await session.LoadAsync<UserAccount>(code.MembershipId, ct);
         var login = membership is { ErasedAt: null, Role: Role.Student } ? await session.LoadAsync<LoginAccount>(membership.LoginId, ct) : null;
-        if (login is not { ErasedAt: null }) return WrongCode();
+        if (login is not { ErasedAt: null })
+        {
+            // A self-registration waiting for the teacher: no session at all (a pending account sees nothing); refused: a wrong code.
+            var pending = code is null && await session.Query<StudentRegistration>()
+                .AnyAsync(r => r.CodeIndex.IsOneOf(candidates) && r.State == StudentRegistration.Pending, ct);
+            return pending
+                ? Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.",
+                    detail: "The registration is waiting for the teacher's approval.")
+                : WrongCode();
+        }
 
         await throttle.SucceededAsync(codeKey, addressKey, ct);
         var memberships = new[] { membership! };

@@ -17,20 +17,26 @@ public sealed record StudentLoginIssued(Guid StudentId, Guid CodeId, string Code
 /// </summary>
 public sealed class StudentLogins(BlindIndex index, SessionRevocation revocation, TimeProvider clock)
 {
+    /// <summary>The vault field of a student's name (as enrolment seals it; a self-registration seals the typed name the same way).</summary>
+    public const string NameField = "student.name";
+
     /// <summary>
     /// Stages the student's account if it has none, revokes their live codes (ending their sessions) and a new code.
     /// Call <see cref="LockAsync"/> first (with every student of the request), so two issues at once make one account.
+    /// <paramref name="codeIndex"/>: the keyed hash of a code the student already holds (a self-registration, approved: the code was
+    /// shown to them when they registered); the answer's <c>Code</c> is then empty.
     /// </summary>
-    public async Task<StudentLoginIssued> IssueAsync(IDocumentSession session, Guid schoolId, Student student, Guid issuedBy, CancellationToken ct)
+    public async Task<StudentLoginIssued> IssueAsync(IDocumentSession session, Guid schoolId, Student student, Guid issuedBy, CancellationToken ct,
+        string? codeIndex = null)
     {
         var membership = await AccountOfAsync(session, schoolId, student.Id, ct) ?? await NewAccountAsync(session, schoolId, student, ct);
         await RevokeCodesAsync(session, schoolId, student.Id, membership, ct);
 
-        var code = StudentLoginCode.NewCode();
+        var code = codeIndex is null ? StudentLoginCode.NewCode() : "";
         var now = clock.GetUtcNow();
         var issued = new StudentLoginCode
         {
-            Id = index.Of(StudentLoginCode.Purpose, StudentLoginCode.Normalise(code)),
+            Id = codeIndex ?? index.Of(StudentLoginCode.Purpose, StudentLoginCode.Normalise(code)),
             CodeId = Guid.CreateVersion7(),
             SchoolId = schoolId,
             StudentId = student.Id,

@@ -30,6 +30,9 @@ public sealed class when_a_school_leaves(AppFixture app) : IntegrationTest(app)
         var thread = (await Api.StartConversation(world.Teacher, world.Students[0], "Hello")).Threads[0];
         var pdf = await Api.UploadOk(guardian, thread.ConversationId, Files.Pdf(), "ignatius-note.pdf", "application/pdf");
         await Api.Reply(guardian, thread.ConversationId, GuardianText, [pdf.AttachmentId]);
+        var classCode = await Api.Post<ClassComms.StudentAccounts.ClassRegistrationCodeIssued>($"/api/classes/{world.ClassId}/registration-code", null, world.Teacher);
+        var pending = await Api.Expect<ClassComms.StudentAccounts.StudentRegistered>(HttpStatusCode.Accepted, HttpMethod.Post, "/api/student-registrations",
+            new ClassComms.StudentAccounts.RegisterStudent(classCode.Code, "Ignatius's cousin"), null, Support.Api.FromNewAddress);
         var pem = await Api.PublicKeyPem(world.Dpo);
         var other = await Api.CreateWorld("Olive Other");
         var otherGuardian = await Api.GuardianOf(other.Teacher, other.Students[0], "Otto Other");
@@ -72,6 +75,16 @@ public sealed class when_a_school_leaves(AppFixture app) : IntegrationTest(app)
 
         Assert.False(await Host.Services.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>()
             .GetBlobContainerClient(MediaStore.Container).GetBlobClient(stored.BlobName).ExistsAsync());
+
+        // A student's registration still waiting: its typed name no longer opens, and the class code registers nobody.
+        await using (var query = Store.QuerySession())
+        {
+            var registration = await query.LoadAsync<ClassComms.StudentAccounts.StudentRegistration>(pending.RegistrationId);
+            Assert.Null(await Host.Services.GetRequiredService<ClassComms.PersonalData.PersonalDataVault>().UnsealAsync(registration!.Name));
+        }
+
+        await Api.Problem(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/student-registrations", new ClassComms.StudentAccounts.RegisterStudent(classCode.Code, "Late"),
+            null, Support.Api.FromNewAddress);
 
         // Another school: untouched.
         Assert.Equal("Olive Other", (await Api.GetStudent(other.Teacher, other.Students[0])).Name);
