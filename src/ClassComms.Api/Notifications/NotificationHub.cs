@@ -34,6 +34,9 @@ public interface INotificationClient
 
     /// <summary>A subject access export progressed (state, items collected), to the DPO who asked (Exports/BuildExport.cs).</summary>
     Task ExportProgressed(Exports.ExportNotice notice);
+
+    /// <summary>To a student's guardians once the student's erasure is complete: the child is no longer shown (Notifications/PushChildRemoved.cs).</summary>
+    Task ChildRemoved(ChildRemovedNotice notice);
 }
 
 /// <summary>

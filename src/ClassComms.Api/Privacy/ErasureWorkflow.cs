@@ -35,6 +35,7 @@ public static class ContinueErasureHandler
         await steps.RunAsync(command.SchoolId, command.SubjectId, ct);
         // Story posts whose media the erasure removed: tell their viewers (Stories/, ids only).
         await bus.PublishAsync(new Stories.PushStoryMediaRemovals(command.SchoolId));
+        await bus.PublishAsync(new PushChildRemoved(command.SchoolId, command.SubjectId)); // an erased student's guardians drop the child (ids only)
         return new ErasureRequests.IssueErasureCertificates(command.SchoolId, command.SubjectId);
     }
 }

@@ -93,6 +93,26 @@ const scenarios = {
     await (await apiAs(demo.parent)).post(`/api/students/${ava}/consents`, { purpose: "classStoryMedia", given: true }); // as it was
   },
 
+  // The DPO erases a student (in the browser); the parent's open page stops showing the child, without a reload.
+  async the_dpo_erases_a_student_and_the_parents_open_page_stops_showing_the_child(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { classId } = await demoClass(teacher);
+    const { studentIds: [eve] } = await teacher.post(`/api/classes/${classId}/students`, { students: [{ name: "Eve Erased" }] });
+    const parentEmail = await newParentOf(teacher, eve);
+    const parent = (await signInPage(browser, parentEmail, "fr-CA")).page;
+    await parent.locator(`[data-testid=points-${eve}]`).waitFor();
+    await parent.evaluate(() => { window.__notReloaded = true; });
+
+    const dpo = (await signInPage(browser, demo.dpo, "fr-CA")).page;
+    dpo.on("dialog", (dialog) => dialog.accept());
+    await dpo.getByTestId(`erase-${eve}`).click();
+    await dpo.getByText("Effacement lancé.").waitFor();
+
+    await parent.locator(`[data-testid=points-${eve}]`).waitFor({ state: "detached", timeout: 30000 });
+    assert(!(await parent.content()).includes("Eve Erased"), "the erased child's name is still on the parent's page");
+    assert(await parent.evaluate(() => window.__notReloaded === true), "the parent's page reloaded");
+  },
+
   // axe-core on the main pages of each role: no serious or critical violation.
   async the_main_pages_have_no_serious_accessibility_violation(browser) {
     const axe = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");

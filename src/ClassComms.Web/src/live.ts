@@ -9,7 +9,7 @@ type Handler = (name: string, notice: Record<string, unknown>) => void;
 const handlers = new Set<Handler>();
 const events = [
   "PointAwarded", "PointRemoved", "MessageReceived", "MessageWithdrawn", "MessagesRead", "StoryPostPublished",
-  "StoryCommentPublished", "StoryItemChanged", "PortfolioChanged", "AgeOfConsentReached", "ExportProgressed",
+  "StoryCommentPublished", "StoryItemChanged", "PortfolioChanged", "AgeOfConsentReached", "ExportProgressed", "ChildRemoved",
 ];
 let connection: HubConnection | null = null;
 

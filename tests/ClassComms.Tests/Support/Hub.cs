@@ -26,6 +26,7 @@ public sealed class HubClient : IAsyncDisposable
         Listen<ClassComms.Portfolios.PortfolioNotice>(nameof(INotificationClient.PortfolioChanged));
         Listen<StoryChangeNotice>(nameof(INotificationClient.StoryItemChanged));
         Listen<ClassComms.Exports.ExportNotice>(nameof(INotificationClient.ExportProgressed));
+        Listen<ChildRemovedNotice>(nameof(INotificationClient.ChildRemoved));
     }
 
     public static Task<HubClient> Connect(AppFixture app, Session? who) => Connect(app.Host.GetTestServer(), who);

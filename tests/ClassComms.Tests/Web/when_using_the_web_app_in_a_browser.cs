@@ -19,6 +19,9 @@ public sealed class when_using_the_web_app_in_a_browser(WebAppFixture web) : ICl
     public Task a_withdrawn_photo_consent_removes_the_photo_from_another_parents_open_story() => Scenario();
 
     [Fact]
+    public Task the_dpo_erases_a_student_and_the_parents_open_page_stops_showing_the_child() => Scenario();
+
+    [Fact]
     public Task the_main_pages_have_no_serious_accessibility_violation() => Scenario();
 
     private async Task Scenario([System.Runtime.CompilerServices.CallerMemberName] string name = "")

@@ -5,7 +5,7 @@ import type { MessageKey } from "../i18n/en";
 import { Link, Status, useLoad } from "../ui";
 
 const aboutStudent = (studentId?: string) => (name: string, notice: Record<string, unknown>) =>
-  (name === "PointAwarded" || name === "PointRemoved") && (studentId === undefined || notice.studentId === studentId);
+  (name === "PointAwarded" || name === "PointRemoved" || name === "ChildRemoved") && (studentId === undefined || notice.studentId === studentId);
 
 export function ParentHome() {
   const children = useLoad(() => api.GET("/api/guardians/me/children"), [], aboutStudent());
