@@ -14,6 +14,8 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=processes.sh
+source "$SCRIPT_DIR/processes.sh"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 DATA_ROOT="${CLASSCOMMS_DATA_DIR:-$REPO_ROOT/.data}" # another folder for a second private instance (the cluster fault tests)
 TOOLS_DIR="$REPO_ROOT/.data/tools" # one installation per checkout, whatever the data folder
@@ -34,20 +36,6 @@ die() { echo "azurite.sh: ERROR: $*" >&2; exit 1; }
 
 connection_string() {
   echo "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:$PORT/devstoreaccount1;"
-}
-
-port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
-
-port_owner() {
-  if command -v ss >/dev/null 2>&1; then ss -Hltnp "sport = :$1" 2>/dev/null | head -n 3 || true; fi
-}
-
-# Alive and not a zombie (pid 1 in containers does not always reap promptly).
-pid_alive() {
-  kill -0 "$1" 2>/dev/null || return 1
-  local state
-  state="$(sed -n 's/^.*) \(.\).*$/\1/p' "/proc/$1/stat" 2>/dev/null || true)"
-  [[ -n "$state" && "$state" != Z && "$state" != X ]]
 }
 
 # pid file format: "<pid> <port>". Echoes "<pid> <port>" if that process is alive and is azurite.

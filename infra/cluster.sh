@@ -24,6 +24,8 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=processes.sh
+source "$SCRIPT_DIR/processes.sh"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 DATA_ROOT="${CLASSCOMMS_DATA_DIR:-$REPO_ROOT/.data}"
 DIR="$DATA_ROOT/cluster"
@@ -34,16 +36,7 @@ log() { echo "cluster.sh: $*" >&2; }
 die() { echo "cluster.sh: ERROR: $*" >&2; exit 1; }
 
 [[ "$PORT" =~ ^[0-9]+$ ]] && (( PORT > 0 && PORT < 65530 )) || die "CLASSCOMMS_CLUSTER_PORT='$PORT' is not a valid TCP port"
-is_root() { [[ "$(id -u)" -eq 0 ]]; }
-port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 node_port() { echo $((PORT + $1)); }
-
-pid_alive() {
-  kill -0 "$1" 2>/dev/null || return 1
-  local state
-  state="$(sed -n 's/^.*) \(.\).*$/\1/p' "/proc/$1/stat" 2>/dev/null || true)"
-  [[ -n "$state" && "$state" != Z && "$state" != X ]]
-}
 
 # Echoes node i's pid if it runs (pid file, process alive and running dotnet).
 node_pid() {

@@ -14,6 +14,8 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=processes.sh
+source "$SCRIPT_DIR/processes.sh"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 DATA_ROOT="${CLASSCOMMS_DATA_DIR:-$REPO_ROOT/.data}" # another folder for a second private cluster (the cluster fault tests)
 PGDATA_DIR="$DATA_ROOT/postgres"
@@ -35,8 +37,6 @@ die() { echo "postgres.sh: ERROR: $*" >&2; exit 1; }
 connection_string() {
   echo "Host=127.0.0.1;Port=$PORT;Database=${1:-classcomms};Username=$DB_USER;Password=$DB_PASSWORD"
 }
-
-is_root() { [[ "$(id -u)" -eq 0 ]]; }
 
 # Run a PostgreSQL server binary as the cluster owner (cwd / so an unreadable cwd doesn't matter).
 as_owner() {
@@ -117,14 +117,6 @@ our_pid() {
   echo "$pid"
 }
 
-# Alive and not a zombie (pid 1 in containers does not always reap promptly).
-pid_alive() {
-  kill -0 "$1" 2>/dev/null || return 1
-  local state
-  state="$(sed -n 's/^.*) \(.\).*$/\1/p' "/proc/$1/stat" 2>/dev/null || true)"
-  [[ -n "$state" && "$state" != Z && "$state" != X ]]
-}
-
 # A postmaster.pid whose pid is dead/zombie/reused can block startup; remove it.
 remove_stale_pidfile() {
   local pidfile="$PGDATA_DIR/postmaster.pid" pid lock
@@ -144,16 +136,6 @@ remove_stale_pidfile() {
 }
 
 our_port() { sed -n 4p "$PGDATA_DIR/postmaster.pid" 2>/dev/null || true; }
-
-port_open() { # something accepts TCP connections on 127.0.0.1:$1
-  timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
-}
-
-port_owner() {
-  if command -v ss >/dev/null 2>&1; then
-    ss -Hltnp "sport = :$1" 2>/dev/null | head -n 3 || true
-  fi
-}
 
 psql_q() { # run SQL as the classcomms superuser over TCP
   PGPASSWORD="$DB_PASSWORD" PGCONNECT_TIMEOUT=5 "$BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -tA \

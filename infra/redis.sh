@@ -14,6 +14,8 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=processes.sh
+source "$SCRIPT_DIR/processes.sh"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 DATA_ROOT="$REPO_ROOT/.data"
 WORK_DIR="$DATA_ROOT/redis"
@@ -29,22 +31,6 @@ die() { echo "redis.sh: ERROR: $*" >&2; exit 1; }
 [[ "$PORT" =~ ^[0-9]+$ ]] && (( PORT > 0 && PORT < 65536 )) || die "CLASSCOMMS_REDIS_PORT='$PORT' is not a valid TCP port"
 
 connection_string() { echo "127.0.0.1:$PORT,abortConnect=false"; }
-
-is_root() { [[ "$(id -u)" -eq 0 ]]; }
-
-port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
-
-port_owner() {
-  if command -v ss >/dev/null 2>&1; then ss -Hltnp "sport = :$1" 2>/dev/null | head -n 3 || true; fi
-}
-
-# Alive and not a zombie (pid 1 in containers does not always reap promptly).
-pid_alive() {
-  kill -0 "$1" 2>/dev/null || return 1
-  local state
-  state="$(sed -n 's/^.*) \(.\).*$/\1/p' "/proc/$1/stat" 2>/dev/null || true)"
-  [[ -n "$state" && "$state" != Z && "$state" != X ]]
-}
 
 # Echoes "<pid> <port>" if the pid in our pid file is alive and is a redis-server on that port.
 our_redis() {

@@ -27,12 +27,7 @@ public static class RunExportHandler
     public static void Configure(HandlerChain chain)
     {
         // A DPO's extension or an erasure wrote to the export's stream at the same moment: build again (the run is idempotent).
-        chain.OnException<ConcurrencyException>().RetryWithCooldown(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500))
-            .Then.ScheduleRetry(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30))
-            .Then.MoveToErrorQueue();
-        chain.OnAnyException().RetryWithCooldown(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15))
-            .Then.ScheduleRetry(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromHours(1))
-            .Then.MoveToErrorQueue();
+        DurableWorkRetries.Apply(chain);
     }
 
     public static async Task<OutgoingMessages> Handle(RunExport command, ExportBuilder builder, CancellationToken ct)

@@ -21,12 +21,7 @@ public static class ContinueErasureHandler
     /// <summary>Real work against Blob Storage and two databases: seconds between quick retries, then minutes. This message type only.</summary>
     public static void Configure(HandlerChain chain)
     {
-        chain.OnException<ConcurrencyException>().RetryWithCooldown(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500))
-            .Then.ScheduleRetry(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30))
-            .Then.MoveToErrorQueue();
-        chain.OnAnyException().RetryWithCooldown(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15))
-            .Then.ScheduleRetry(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromHours(1))
-            .Then.MoveToErrorQueue();
+        DurableWorkRetries.Apply(chain);
     }
 
     /// <summary>Runs the steps; once the erasure is complete, its certificate is issued (ErasureRequests/, a durable message of its own).</summary>
