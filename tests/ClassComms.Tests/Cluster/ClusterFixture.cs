@@ -61,6 +61,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         _environment["Auth__SigningKey"] = "cluster-test-signing-key-that-is-long-enough-for-hs256";
         _environment["Platform__OperatorKey"] = "cluster-test-operator-key";
         _environment["ParentCodes__RedemptionsPerMinute"] = "100000";
+        _environment["Redis__Prefix"] = $"classcomms-cluster-tests-{Guid.NewGuid():N}"; // its counters and channels apart from the suite's
         _environment["Auth__Throttle__AddressAttempts"] = "100000";
         _environment["Logging__LogLevel__Default"] = "Warning";
         _environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";

@@ -34,6 +34,9 @@ public sealed class WebAppFixture : IAsyncLifetime
             // The browser scenarios sign in many times from one address.
             ["Auth:Throttle:AccountAttempts"] = "1000",
             ["Auth:Throttle:AddressAttempts"] = "1000",
+            ["ParentCodes:RedemptionsPerMinute"] = "1000",
+            // Counters of its own in the suite's Redis: the cluster tests' nodes count redemptions from 127.0.0.1 too.
+            ["Redis:Prefix"] = $"classcomms-web-tests-{Guid.NewGuid():N}",
         });
         await WaitUntilReadyAsync();
 
