@@ -69,20 +69,14 @@ ensure_installed() {
 }
 
 stop_azurite() {
-  local pid port i
+  local pid port
   if ! read -r pid port < <(our_azurite); then
     rm -f "$PID_FILE"
     log "not running"
     return 0
   fi
   log "stopping azurite (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do pid_alive "$pid" || break; sleep 0.1; done
-  if pid_alive "$pid"; then
-    log "azurite did not exit within 10 s; killing"
-    kill -KILL "$pid" 2>/dev/null || true
-    sleep 0.2
-  fi
+  terminate "azurite.sh: azurite" "$pid" 10
   rm -f "$PID_FILE"
 }
 

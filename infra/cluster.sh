@@ -280,11 +280,9 @@ MSG
 }
 
 stop_node() {
-  local i="$1" pid k
+  local i="$1" pid
   if pid="$(node_pid "$i")"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((k = 0; k < 150; k++)); do pid_alive "$pid" || break; sleep 0.1; done
-    if pid_alive "$pid"; then log "node $i did not stop within 15 s; killing"; kill -KILL "$pid" 2>/dev/null || true; fi
+    terminate "cluster.sh: node $i" "$pid" 15
     log "node $i stopped"
   fi
   rm -f "$DIR/node-$i.pid"

@@ -17,3 +17,13 @@ pid_alive() {
   state="$(sed -n 's/^.*) \(.\).*$/\1/p' "/proc/$1/stat" 2>/dev/null || true)"
   [[ -n "$state" && "$state" != Z && "$state" != X ]]
 }
+
+# Stop process $2 (called $1 in messages): TERM, wait up to $3 seconds (default 10), then KILL.
+terminate() {
+  local name="$1" pid="$2" seconds="${3:-10}" k
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((k = 0; k < seconds * 10; k++)); do pid_alive "$pid" || return 0; sleep 0.1; done
+  echo "$name did not exit within $seconds s; killing" >&2
+  kill -KILL "$pid" 2>/dev/null || true
+  sleep 0.2
+}
