@@ -219,6 +219,10 @@ launch_node() {
     cd "$(dirname "$dll")"
     export ASPNETCORE_URLS="http://127.0.0.1:$port"
     export Demo__Seed="$seed"
+    # Each node names its PostgreSQL sessions (pg_stat_activity.application_name), so the database tells which node holds
+    # a lock (the async daemon's HotCold lock, Wolverine's leadership): Cluster/when_the_leader_dies reads it.
+    [[ -n "${ConnectionStrings__Marten:-}" && "$ConnectionStrings__Marten" != *"Application Name="* ]] \
+      && export ConnectionStrings__Marten="${ConnectionStrings__Marten%;};Application Name=classcomms-node-$i"
     # setsid: its own session, so the end of this script (or a Ctrl-C in its terminal) leaves it running.
     exec setsid nohup dotnet "$dll" </dev/null >>"$DIR/node-$i.log" 2>&1 9>&-
   ) &

@@ -136,6 +136,82 @@ public sealed class ClusterFixture : IAsyncLifetime
             .WithAutomaticReconnect([.. Enumerable.Repeat(TimeSpan.FromMilliseconds(500), 4), .. Enumerable.Repeat(TimeSpan.FromSeconds(2), 30)])
             .Build();
 
+    /// <summary>The cluster's PostgreSQL database (its own instance), for reading who holds which lock.</summary>
+    public string Database =>
+        $"Host=127.0.0.1;Port={_environment["CLASSCOMMS_PG_PORT"]};Database=classcomms;Username=classcomms;Password=classcomms;Application Name=cluster-tests";
+
+    public int Nodes => 2;
+
+    /// <summary>Node <paramref name="i"/>'s process id while it runs (infra/cluster.sh's pid file), else null.</summary>
+    public int? NodePid(int i)
+    {
+        var file = Path.Combine(DataDir, "cluster", $"node-{i}.pid");
+        if (!File.Exists(file) || !int.TryParse(File.ReadAllText(file).Trim(), out var pid)) return null;
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.HasExited ? null : pid;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The node that answered through nginx (its <c>X-ClassComms-Node</c> header: the upstreams tried, the last one
+    /// answered), or 0.</summary>
+    public int NodeOf(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("X-ClassComms-Node", out var values)) return 0;
+        var last = string.Join(",", values).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+        return last is not null && int.TryParse(last[(last.LastIndexOf(':') + 1)..], out var port) ? port - ProxyPort : 0;
+    }
+
+    /// <summary>Starts again (infra/cluster.sh start-node) every node an earlier test killed, so each test begins on a whole
+    /// cluster whatever the order the tests run in.</summary>
+    public async Task EnsureAllNodesUp()
+    {
+        for (var i = 1; i <= Nodes; i++)
+        {
+            if (NodePid(i) is null) await Run("infra/cluster.sh", "start-node", i.ToString());
+        }
+    }
+
+    /// <summary>Which node owns the local TCP port <paramref name="port"/> (a PostgreSQL session's client_port): the node whose
+    /// process holds that socket (/proc/net/tcp gives the socket's inode, /proc/PID/fd the process holding it); 0 if none.</summary>
+    public int NodeOwningPort(int port)
+    {
+        var inodes = new HashSet<string>();
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            if (!File.Exists(table)) continue;
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (f.Length > 9 && Convert.ToInt32(f[1][(f[1].LastIndexOf(':') + 1)..], 16) == port) inodes.Add($"socket:[{f[9]}]");
+            }
+        }
+
+        for (var i = 1; i <= Nodes; i++)
+        {
+            if (NodePid(i) is not { } pid) continue;
+            try
+            {
+                foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+                {
+                    var target = new FileInfo(fd).LinkTarget;
+                    if (target is not null && inodes.Contains(target)) return i;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // the process went away while we looked
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>kill -9 of node <paramref name="i"/> (SIGKILL: no shutdown code runs), by the pid infra/cluster.sh recorded.</summary>
     public void KillNode(int i)
     {

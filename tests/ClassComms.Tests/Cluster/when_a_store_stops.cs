@@ -27,15 +27,22 @@ public sealed class when_a_store_stops(ClusterFixture cluster, ITestOutputHelper
     [Fact]
     public async Task postgresql_stopped_for_10_s_under_load_answers_503_with_retry_after_writes_no_half_award_and_recovers()
     {
+        await cluster.EnsureAllNodesUp();
         var families = cluster.Students.Count;
         var before = await PointsPerStudent();
         var guardian = cluster.Guardians[0];
-        var pushes = new ConcurrentBag<Guid>();
-        // The live push after recovery: the guardian and the award on the same node (node 2, which the node-death test leaves
-        // alive); without a SignalR backplane a push reaches only the connections of the node that commits.
-        await using var hub = cluster.Hub(guardian.Token, cluster.Node(2));
-        hub.On<PointNotice>(nameof(INotificationClient.PointAwarded), n => pushes.Add(n.PointId));
-        await hub.StartAsync();
+        // The live push after recovery: the guardian is connected to every node directly, the award goes through nginx, and the
+        // push must reach the guardian on the node that did NOT commit it: through the Redis backplane.
+        var pushes = new Dictionary<int, ConcurrentBag<Guid>>();
+        var hubs = new List<HubConnection>();
+        for (var node = 1; node <= cluster.Nodes; node++)
+        {
+            var seen = pushes[node] = [];
+            var hub = cluster.Hub(guardian.Token, cluster.Node(node));
+            hub.On<PointNotice>(nameof(INotificationClient.PointAwarded), n => seen.Add(n.PointId));
+            await hub.StartAsync();
+            hubs.Add(hub);
+        }
 
         var acknowledgedAwards = 0;
         var load = new Load();
@@ -58,10 +65,15 @@ public sealed class when_a_store_stops(ClusterFixture cluster, ITestOutputHelper
 
         var after = await PointsPerStudent();
         var added = cluster.Students.Select(s => after[s] - before[s]).ToList();
-        var pushed = await ClusterFixture.Post<PointsAwardedResponse>(cluster.Client(cluster.Node(2), cluster.Teacher.Token), $"/api/classes/{cluster.ClassId}/points",
-            new AwardPoints(cluster.SkillId, null, true, null));
+        using var award = await cluster.Teacher.Http.PostAsJsonAsync($"/api/classes/{cluster.ClassId}/points", new AwardPoints(cluster.SkillId, null, true, null));
+        Assert.Equal(HttpStatusCode.Created, award.StatusCode);
+        var pushed = (await award.Content.ReadFromJsonAsync<PointsAwardedResponse>(JsonSerializerOptions.Web))!;
+        var committedOn = cluster.NodeOf(award);
         var live = pushed.Points.Single(p => p.StudentId == cluster.Students[0]).PointId;
-        await when_a_node_dies.Until(() => Task.FromResult(pushes.Contains(live) ? new object() : null), "a push after PostgreSQL came back");
+        await when_a_node_dies.Until(() => Task.FromResult(pushes.Values.All(p => p.Contains(live)) ? new object() : null),
+            $"the push after PostgreSQL came back, on every node (committed on node {committedOn})");
+        Assert.InRange(committedOn, 1, cluster.Nodes);
+        foreach (var hub in hubs) await hub.DisposeAsync();
         var total = after.Values.Sum() + families;
         await when_a_node_dies.Until(async () =>
         {
@@ -69,7 +81,7 @@ public sealed class when_a_store_stops(ClusterFixture cluster, ITestOutputHelper
             return s.PointsAwarded == total ? s : null;
         }, "the class statistics (async daemon) caught up after PostgreSQL came back");
 
-        cluster.Record("PostgreSQL stopped 10 s under load", $"{figures}; awards answered 201 {acknowledgedAwards}, points added per student " +
+        cluster.Record("PostgreSQL stopped 10 s under load", $"{figures}; awards answered 201 {acknowledgedAwards}, the next award (node {committedOn}) pushed to the guardian on every node, points added per student " +
             $"{string.Join("/", added.Distinct())} (committed though answered 503: {added[0] - acknowledgedAwards} awards)", output);
 
         figures.AssertClean();
