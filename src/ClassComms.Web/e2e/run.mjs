@@ -183,7 +183,7 @@ const scenarios = {
     const email = await newParentOf(teacher, noah);
     const parent = (await signInPage(browser, email, "en-CA")).page;
     await parent.getByTestId("my-data").click();
-    await parent.getByRole("heading", { name: "My data" }).waitFor();
+    await parent.getByRole("heading", { name: "My data", exact: true }).waitFor();
     await parent.getByLabel("Note for the DPO (optional)").fill("Please remove my account");
     await parent.getByLabel("I understand that erased data cannot be recovered.").check();
     await parent.getByTestId("ask-erasure").click();
@@ -220,6 +220,33 @@ const scenarios = {
     await page.waitForFunction((n) => document.querySelectorAll("img[data-testid=message-photo]").length > n, before, { timeout: 20000 });
     const teacherSees = await (await apiAs(demo.teacher)).get(`/api/conversations/${thread.conversationId}/messages`);
     assert(teacherSees.messages.some((m) => m.attachments.length > 0), "the teacher's thread has no attachment");
+  },
+
+  // webfamily: the DPO approves a parent's erasure request; once the erasure completes, its signed certificate can be viewed.
+  async the_dpo_approves_an_erasure_request_and_views_its_certificate(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { noah } = await demoClass(teacher);
+    const email = await newParentOf(teacher, noah);
+    const parent = await apiAs(email);
+    const me = parent.login.userId;
+    await parent.post(`/api/erasure-requests/guardians/${me}`, { note: null });
+
+    const { page } = await signInPage(browser, demo.dpo, "fr-CA");
+    page.on("dialog", (dialog) => dialog.accept());
+    const row = page.getByTestId(`erasure-request-${me}`);
+    await row.getByTestId("approve-erasure").click({ timeout: 15000 });
+    await row.getByTestId("erasure-state-approved").or(row.getByTestId("erasure-state-completed")).waitFor({ timeout: 15000 });
+    // The erasure runs in the background; the certificate is issued when it completes (no push for it: re-open the page).
+    for (let i = 0; i < 60 && !(await row.getByTestId("view-certificate").count()); i++) {
+      await page.waitForTimeout(1000);
+      await page.reload();
+      await page.getByTestId("erasure-requests").getByRole("heading").waitFor();
+      await row.or(page.getByTestId("exports")).first().waitFor();
+    }
+    await row.getByTestId("view-certificate").click();
+    const text = await row.getByTestId("certificate").textContent();
+    assert(text.includes("\"certificate\"") && text.includes("\"signature\""), `not a signed certificate: ${text.slice(0, 200)}`);
+    assert(!text.includes(email), "the certificate shows the erased person's e-mail");
   },
 
   // axe-core on the main pages of each role: no serious or critical violation.

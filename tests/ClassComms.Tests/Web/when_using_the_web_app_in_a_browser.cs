@@ -34,6 +34,9 @@ public sealed class when_using_the_web_app_in_a_browser(WebAppFixture web) : ICl
     public Task a_parents_erasure_request_is_refused_by_the_dpo_with_a_reason() => Scenario();
 
     [Fact]
+    public Task the_dpo_approves_an_erasure_request_and_views_its_certificate() => Scenario();
+
+    [Fact]
     public Task a_parent_sends_a_photo_in_a_thread() => Scenario();
 
     [Fact]
