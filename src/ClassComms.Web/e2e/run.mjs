@@ -194,6 +194,8 @@ const scenarios = {
     const dpo = (await signInPage(browser, demo.dpo, "en-CA")).page;
     const row = dpo.getByTestId(`erasure-request-${me}`);
     await row.getByTestId("erasure-state-received").waitFor({ timeout: 15000 });
+    await row.getByTestId("read-note").click();
+    assert((await row.getByTestId("requester-note").textContent()).includes("Please remove my account"), "the DPO does not see the requester's note");
     await row.getByLabel("Reason for refusal").selectOption("legalHold");
     await row.getByTestId("refuse-erasure").click();
     await row.getByTestId("erasure-state-refused").waitFor();

@@ -204,6 +204,8 @@ export const en = {
   "dpox.retentionLegacy": "{count} older points cannot be shredded by month.",
   "dpox.retentionStudents": "It would erase {count} students without activity since {date}.",
   "dpox.retentionOther": "{kind}: {count} to delete.",
+  "dpox.readNote": "Read the requester's note",
+  "dpox.noNote": "(no note)",
 } as const;
 
 export type MessageKey = keyof typeof en;

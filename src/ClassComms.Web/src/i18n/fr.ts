@@ -206,4 +206,6 @@ export const fr: Record<MessageKey, string> = {
   "dpox.retentionLegacy": "{count} points plus anciens ne peuvent pas être détruits par mois.",
   "dpox.retentionStudents": "Elle effacerait {count} élèves sans activité depuis le {date}.",
   "dpox.retentionOther": "{kind} : {count} à supprimer.",
+  "dpox.readNote": "Lire la note du demandeur",
+  "dpox.noNote": "(aucune note)",
 };

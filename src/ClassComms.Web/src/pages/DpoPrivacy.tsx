@@ -131,6 +131,7 @@ function ErasureRequestRow(props: { request: Schemas["ErasureRequestView"]; onCh
   const [note, setNote] = useState("");
   const [certificate, setCertificate] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [requesterNote, setRequesterNote] = useState<string | null>(null);
   const id = r.requestId;
   return (
     <li data-testid={`erasure-request-${r.subjectId}`}>
@@ -138,7 +139,13 @@ function ErasureRequestRow(props: { request: Schemas["ErasureRequestView"]; onCh
         {t(kindKey(r.subjectKind))}: <strong>{nameOf(r.subjectId)}</strong> — {t("dpox.askedBy", { role: t(roleKey(r.requesterRole)) })},{" "}
         <time dateTime={r.receivedAt}>{formatDate(r.receivedAt)}</time>: <ErasureStatus request={r} />
       </p>
-      {r.note && <p class="muted">{t("dpox.note")}: {r.note}</p>}
+      {requesterNote === null ? (
+        <button type="button" class="small" data-testid="read-note" onClick={async () => {
+          // The list carries no notes; the request itself, read by the DPO, has them (unsealed at read time).
+          const { data } = await api.GET("/api/erasure-requests/{requestId}", { params: { path: { requestId: id } } });
+          if (data) setRequesterNote(data.note ?? t("dpox.noNote")); else setProblem(t("app.error"));
+        }}>{t("dpox.readNote")}</button>
+      ) : <p class="muted" data-testid="requester-note">{t("dpox.note")}: {requesterNote}</p>}
       {r.state === "received" && (
         <div class="toolbar">
           <button type="button" class="small" data-testid="approve-erasure" onClick={async () => {
