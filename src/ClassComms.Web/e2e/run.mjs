@@ -113,6 +113,144 @@ const scenarios = {
     assert(await parent.evaluate(() => window.__notReloaded === true), "the parent's page reloaded");
   },
 
+  // webfamily: the parent's portfolio view (as consent allows), live and by cursor: a new approved item appears without a reload,
+  // a later change to it (a comment) replaces it rather than adding it twice; its photo is fetched with the token (blob: URL).
+  async a_parent_sees_the_childs_portfolio_and_new_items_arrive_live(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { ava } = await demoClass(teacher);
+    const { page } = await signInPage(browser, demo.parent, "fr-CA");
+    await page.locator(`[data-testid=points-${ava}]`).waitFor();
+    await page.evaluate((p) => { history.pushState(null, "", p); dispatchEvent(new PopStateEvent("popstate")); }, `/parent/children/${ava}`);
+    const portfolio = page.getByTestId("portfolio");
+    await portfolio.getByText("Ava read her first chapter book on her own.").waitFor({ timeout: 15000 });
+    await page.getByRole("heading", { name: "Qui a consulté les données de mon enfant" }).waitFor();
+    await page.evaluate(() => { window.__notReloaded = true; });
+
+    const png = await pngFrom(browser);
+    const form = new FormData();
+    form.append("file", new Blob([png], { type: "image/png" }), "garden.png");
+    const uploaded = await teacher.upload(`/api/students/${ava}/portfolio/attachments`, form);
+    const caption = `Jardin ${Date.now()}`;
+    const added = await teacher.post(`/api/students/${ava}/portfolio`, { kind: "photo", text: caption, attachmentId: uploaded.attachmentId });
+    const item = portfolio.locator("[data-testid=portfolio-item]", { hasText: caption });
+    await item.locator("img[data-testid=portfolio-photo]").waitFor({ timeout: 20000 });
+    assert((await item.locator("img").getAttribute("src")).startsWith("blob:"), "the portfolio photo is not shown from a blob: URL");
+
+    await teacher.post(`/api/students/${ava}/portfolio/${added.itemId}/comments`, { text: "Bravo Ava!" });
+    await item.getByText("Bravo Ava!").waitFor({ timeout: 20000 });
+    assert(await portfolio.locator("[data-testid=portfolio-item]", { hasText: caption }).count() === 1, "the item is shown twice");
+    assert(await page.evaluate(() => window.__notReloaded === true), "the page reloaded");
+  },
+
+  // webfamily: a child without portfolio-sharing consent: the parent's page says the portfolio is not shared and shows none of it.
+  async a_parent_without_portfolio_consent_sees_that_it_is_not_shared(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { noah } = await demoClass(teacher);
+    const other = await newParentOf(teacher, noah);
+    await teacher.post(`/api/students/${noah}/portfolio`, { kind: "journal", text: "Noah built a bridge", attachmentId: null });
+    const { page } = await signInPage(browser, other, "en-CA");
+    await page.locator(`[data-testid=points-${noah}]`).waitFor();
+    await page.evaluate((p) => { history.pushState(null, "", p); dispatchEvent(new PopStateEvent("popstate")); }, `/parent/children/${noah}`);
+    await page.getByTestId("portfolio-hidden").waitFor({ timeout: 15000 });
+    assert(!(await page.content()).includes("Noah built a bridge"), "an unshared portfolio item is on the page");
+  },
+
+  // webfamily: the DPO requests a student's export from the DPO page, follows it to "ready" (push) and downloads the ZIP.
+  async the_dpo_requests_an_export_and_downloads_it(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { ava } = await demoClass(teacher);
+    const { page } = await signInPage(browser, demo.dpo, "fr-CA");
+    await page.getByTestId("exports").getByRole("heading").waitFor();
+    await page.getByTestId(`export-${ava}`).waitFor({ timeout: 15000 });
+    const rows = page.locator(`[data-testid=export-row-${ava}]`);
+    const before = await rows.count();
+    await page.getByTestId(`export-${ava}`).click();
+    await page.getByText("Exportation demandée : suivez-la sous Exportations.").waitFor();
+    await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length > n, [`[data-testid=export-row-${ava}]`, before], { timeout: 15000 });
+    const button = rows.first().getByTestId("download-export");
+    await button.waitFor({ timeout: 60000 });
+    assert((await rows.first().getByTestId("export-state").textContent()) === "Prête", "the export is not shown as ready");
+    const [file] = await Promise.all([page.waitForEvent("download", { timeout: 30000 }), button.click()]);
+    assert(file.suggestedFilename().endsWith(".zip"), `the download is named ${file.suggestedFilename()}`);
+    const bytes = readFileSync(await file.path());
+    assert(bytes.length > 100 && bytes[0] === 0x50 && bytes[1] === 0x4b, `the download is not a ZIP (${bytes.length} bytes)`);
+  },
+
+  // webfamily: a parent asks for the erasure of their own data; the DPO refuses it with a reason; the parent sees the refusal.
+  async a_parents_erasure_request_is_refused_by_the_dpo_with_a_reason(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { noah } = await demoClass(teacher);
+    const email = await newParentOf(teacher, noah);
+    const parent = (await signInPage(browser, email, "en-CA")).page;
+    await parent.getByTestId("my-data").click();
+    await parent.getByRole("heading", { name: "My data", exact: true }).waitFor();
+    await parent.getByLabel("Note for the DPO (optional)").fill("Please remove my account");
+    await parent.getByLabel("I understand that erased data cannot be recovered.").check();
+    await parent.getByTestId("ask-erasure").click();
+    await parent.getByText("Your request was sent.").waitFor();
+    await parent.getByTestId("erasure-state-received").waitFor();
+    const me = (await (await apiAs(email)).login).userId;
+
+    const dpo = (await signInPage(browser, demo.dpo, "en-CA")).page;
+    const row = dpo.getByTestId(`erasure-request-${me}`);
+    await row.getByTestId("erasure-state-received").waitFor({ timeout: 15000 });
+    await row.getByTestId("read-note").click();
+    assert((await row.getByTestId("requester-note").textContent()).includes("Please remove my account"), "the DPO does not see the requester's note");
+    await row.getByLabel("Reason for refusal").selectOption("legalHold");
+    await row.getByTestId("refuse-erasure").click();
+    await row.getByTestId("erasure-state-refused").waitFor();
+
+    await parent.reload();
+    await parent.getByTestId("erasure-state-refused").waitFor({ timeout: 15000 });
+    assert(await parent.getByText("legal hold").isVisible(), "the refusal's reason is not shown to the parent");
+  },
+
+  // webfamily: a photo sent with a reply shows in the thread (uploaded, sent by id, fetched with the token).
+  async a_parent_sends_a_photo_in_a_thread(browser) {
+    const conversations = await (await apiAs(demo.parent)).get("/api/conversations");
+    const thread = conversations.find((c) => c.kind !== "announcement");
+    assert(thread, "no private conversation in the demo");
+    const png = await pngFrom(browser);
+    const { page } = await signInPage(browser, demo.parent, "en-CA");
+    await page.getByRole("heading", { name: "My children" }).waitFor();
+    await page.evaluate((p) => { history.pushState(null, "", p); dispatchEvent(new PopStateEvent("popstate")); }, `/messages/${thread.conversationId}`);
+    await page.getByTestId("thread").waitFor();
+    const before = await page.locator("img[data-testid=message-photo]").count();
+    await page.getByLabel("Reply").fill(`With a photo ${Date.now()}`);
+    await page.getByLabel("Add a photo (optional)").setInputFiles({ name: "drawing.png", mimeType: "image/png", buffer: png });
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.waitForFunction((n) => document.querySelectorAll("img[data-testid=message-photo]").length > n, before, { timeout: 20000 });
+    const teacherSees = await (await apiAs(demo.teacher)).get(`/api/conversations/${thread.conversationId}/messages`);
+    assert(teacherSees.messages.some((m) => m.attachments.length > 0), "the teacher's thread has no attachment");
+  },
+
+  // webfamily: the DPO approves a parent's erasure request; once the erasure completes, its signed certificate can be viewed.
+  async the_dpo_approves_an_erasure_request_and_views_its_certificate(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { noah } = await demoClass(teacher);
+    const email = await newParentOf(teacher, noah);
+    const parent = await apiAs(email);
+    const me = parent.login.userId;
+    await parent.post(`/api/erasure-requests/guardians/${me}`, { note: null });
+
+    const { page } = await signInPage(browser, demo.dpo, "fr-CA");
+    page.on("dialog", (dialog) => dialog.accept());
+    const row = page.getByTestId(`erasure-request-${me}`);
+    await row.getByTestId("approve-erasure").click({ timeout: 15000 });
+    await row.getByTestId("erasure-state-approved").or(row.getByTestId("erasure-state-completed")).waitFor({ timeout: 15000 });
+    // The erasure runs in the background; the certificate is issued when it completes (no push for it: re-open the page).
+    for (let i = 0; i < 60 && !(await row.getByTestId("view-certificate").count()); i++) {
+      await page.waitForTimeout(1000);
+      await page.reload();
+      await page.getByTestId("erasure-requests").getByRole("heading").waitFor();
+      await row.or(page.getByTestId("exports")).first().waitFor();
+    }
+    await row.getByTestId("view-certificate").click();
+    const text = await row.getByTestId("certificate").textContent();
+    assert(text.includes("\"certificate\"") && text.includes("\"signature\""), `not a signed certificate: ${text.slice(0, 200)}`);
+    assert(!text.includes(email), "the certificate shows the erased person's e-mail");
+  },
+
   // axe-core on the main pages of each role: no serious or critical violation.
   async the_main_pages_have_no_serious_accessibility_violation(browser) {
     const axe = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -141,6 +279,8 @@ const scenarios = {
     await go(parent, `/stories/${classId}`); await parent.getByTestId("story").waitFor(); await check(parent, "class story");
     await go(parent, "/messages"); await check(parent, "messages");
     if (conversations.length) { await go(parent, `/messages/${conversations[0].conversationId}`); await parent.getByTestId("thread").waitFor(); await check(parent, "thread"); }
+    await go(parent, `/parent/children/${ava}`); await parent.getByTestId("portfolio-item").first().waitFor(); await parent.getByTestId("access-log").waitFor(); await check(parent, "child portfolio and access log");
+    await go(parent, "/parent/privacy"); await parent.getByTestId("ask-erasure").waitFor(); await check(parent, "parent's data and requests");
     const t = (await signInPage(browser, demo.teacher)).page;
     await t.getByRole("link", { name: /Maple/ }).click();
     await t.getByTestId("roster").waitFor();
@@ -148,7 +288,9 @@ const scenarios = {
     const d = (await signInPage(browser, demo.dpo)).page;
     await d.getByRole("heading", { level: 1 }).waitFor();
     await d.waitForFunction(() => !document.querySelector("[role=status]")?.textContent?.includes("…"));
-    await check(d, "dpo");
+    await d.getByTestId("retention").locator("ul").waitFor();
+    await d.getByTestId("exports").getByRole("heading").waitFor();
+    await check(d, "dpo (requests, erasure requests, exports, subjects, retention)");
     assert(found.length === 0, `serious violations: ${found.join("; ")}`);
   },
 };

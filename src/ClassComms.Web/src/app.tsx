@@ -11,6 +11,7 @@ import { MessagesPage, ThreadPage } from "./pages/Messages";
 import { StoryPage } from "./pages/Story";
 import { ClassPage, TeacherHome } from "./pages/Teacher";
 import { DpoHome } from "./pages/Dpo";
+import { MyDataPage } from "./pages/ParentPrivacy";
 
 export function homeOf(role: string) {
   if (role === "guardian") return "/parent";
@@ -38,6 +39,7 @@ function Route() {
   if (p === "/" || p === "") { navigate(homeOf(role)); return null; }
   if (p === "/parent") return <ParentHome />;
   if ((m = match("/parent/children/:studentId", p))) return <ChildPage studentId={m.studentId} />;
+  if (p === "/parent/privacy") return <MyDataPage />;
   if (p === "/messages") return <MessagesPage />;
   if ((m = match("/messages/:conversationId", p))) return <ThreadPage conversationId={m.conversationId} />;
   if ((m = match("/stories/:storyId", p))) return <StoryPage storyId={m.storyId} />;

@@ -22,6 +22,24 @@ public sealed class when_using_the_web_app_in_a_browser(WebAppFixture web) : ICl
     public Task the_dpo_erases_a_student_and_the_parents_open_page_stops_showing_the_child() => Scenario();
 
     [Fact]
+    public Task a_parent_sees_the_childs_portfolio_and_new_items_arrive_live() => Scenario();
+
+    [Fact]
+    public Task a_parent_without_portfolio_consent_sees_that_it_is_not_shared() => Scenario();
+
+    [Fact]
+    public Task the_dpo_requests_an_export_and_downloads_it() => Scenario();
+
+    [Fact]
+    public Task a_parents_erasure_request_is_refused_by_the_dpo_with_a_reason() => Scenario();
+
+    [Fact]
+    public Task the_dpo_approves_an_erasure_request_and_views_its_certificate() => Scenario();
+
+    [Fact]
+    public Task a_parent_sends_a_photo_in_a_thread() => Scenario();
+
+    [Fact]
     public Task the_main_pages_have_no_serious_accessibility_violation() => Scenario();
 
     private async Task Scenario([System.Runtime.CompilerServices.CallerMemberName] string name = "")

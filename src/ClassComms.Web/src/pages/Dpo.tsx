@@ -2,12 +2,14 @@ import { useState } from "preact/hooks";
 import { api } from "../api";
 import { formatDate, t } from "../i18n";
 import { Status, useLoad } from "../ui";
+import { ErasureRequestsSection, ExportsSection, RetentionSection, SubjectActions, type ExportScope } from "./DpoPrivacy";
 
 export function DpoHome() {
   const requests = useLoad(() => api.GET("/api/dpo/requests"), []);
   const access = useLoad(() => api.GET("/api/dpo/access-log", { params: { query: { limit: 20 } as never } }), []);
   const incidents = useLoad(() => api.GET("/api/dpo/incidents"), []);
   const classes = useLoad(() => api.GET("/api/classes"), []);
+  const [scope, setScope] = useState<ExportScope>("all");
   return (
     <section>
       <h1>{t("dpo.heading")}</h1>
@@ -22,8 +24,17 @@ export function DpoHome() {
           ))}
         </ul>
       ))}
+      <ErasureRequestsSection onChange={requests.reload} />
+      <ExportsSection />
       <h2>{t("dpo.students")}</h2>
-      {classes.data?.map((c) => <ClassErasure key={c.classId} classId={c.classId} />)}
+      <p class="hint">{t("dpox.subjectsHint")}</p>
+      <label for="export-scope">{t("dpox.scope")}</label>
+      <select id="export-scope" value={scope} onChange={(e) => setScope(e.currentTarget.value as ExportScope)}>
+        <option value="all">{t("dpox.scope.all")}</option>
+        <option value="providedBySubject">{t("dpox.scope.providedBySubject")}</option>
+      </select>
+      {classes.data?.map((c) => <ClassErasure key={c.classId} classId={c.classId} scope={scope} />)}
+      <RetentionSection />
       <h2>{t("dpo.accessLog")}</h2>
       <Status load={access} />
       {access.data && (access.data.entries.length === 0 ? <p>{t("dpo.noAccess")}</p> : (
@@ -46,7 +57,7 @@ export function DpoHome() {
   );
 }
 
-function ClassErasure(props: { classId: string }) {
+function ClassErasure(props: { classId: string; scope: ExportScope }) {
   const classId = props.classId;
   const view = useLoad(() => api.GET("/api/classes/{classId}", { params: { path: { classId } } }), [classId]);
   const [done, setDone] = useState<string | null>(null);
@@ -64,6 +75,7 @@ function ClassErasure(props: { classId: string }) {
               setDone(t("dpo.erased"));
               view.reload();
             }}>{t("dpo.erase", { name: s.name ?? "" })}</button>
+            <SubjectActions studentId={s.studentId} name={s.name ?? ""} scope={props.scope} />
           </li>
         ))}
       </ul>

@@ -3,6 +3,8 @@ import { api } from "../api";
 import { formatDate, t } from "../i18n";
 import type { MessageKey } from "../i18n/en";
 import { Link, Status, useLoad } from "../ui";
+import { PortfolioSection } from "./Portfolio";
+import { AccessLogSection } from "./ParentPrivacy";
 
 const aboutStudent = (studentId?: string) => (name: string, notice: Record<string, unknown>) =>
   (name === "PointAwarded" || name === "PointRemoved" || name === "ChildRemoved") && (studentId === undefined || notice.studentId === studentId);
@@ -27,6 +29,7 @@ export function ParentHome() {
           </li>
         ))}
       </ul>
+      <p><Link href="/parent/privacy" data-testid="my-data">{t("mydata.link")}</Link></p>
       <JoinForm onJoined={children.reload} />
     </section>
   );
@@ -62,6 +65,8 @@ export function ChildPage(props: { studentId: string }) {
   const history = useLoad(() => api.GET("/api/students/{studentId}/consents/history", { params: { path: { studentId } } }), [studentId]);
   if (points.status !== "ok" || !points.data) return <Status load={points} />;
   const view = points.data;
+  // The portfolio is shown while portfolio-sharing consent stands: a change of it starts the section again.
+  const sharing = consents.data?.consents.find((c) => c.purpose === "portfolioSharing")?.given;
   return (
     <section>
       <h1 data-testid="child-name">{view.name}</h1>
@@ -82,6 +87,7 @@ export function ChildPage(props: { studentId: string }) {
           ))}
         </ul>
       )}
+      <PortfolioSection key={`${studentId}-${String(sharing)}`} studentId={studentId} />
       <h2>{t("child.consents")}</h2>
       <Status load={consents} />
       {consents.data && (
@@ -112,6 +118,7 @@ export function ChildPage(props: { studentId: string }) {
           ))}
         </ul>
       ))}
+      <AccessLogSection studentId={studentId} />
     </section>
   );
 }
