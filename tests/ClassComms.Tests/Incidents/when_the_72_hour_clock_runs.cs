@@ -80,7 +80,7 @@ public sealed class when_the_72_hour_clock_runs(AppFixture app) : IntegrationTes
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "select count(*) from classcomms.wolverine_incoming_envelopes where message_type like '%RemindIncidentClock' and status = 'Scheduled'"
-            + " and convert_from(body, 'UTF8') like '%' || @id || '%'", connection);
+            + " and position(convert_to(@id, 'UTF8') in body) > 0", connection);
         command.Parameters.AddWithValue("id", incidentId.ToString());
         return (long)(await command.ExecuteScalarAsync())!;
     }
