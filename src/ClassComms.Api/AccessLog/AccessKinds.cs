@@ -27,6 +27,12 @@ public static class AccessKinds
     /// <summary>A file downloaded: a message attachment of a thread about the student, a portfolio file, a story photo tagging them (item: the attachment).</summary>
     public const string MediaDownload = "mediaDownload";
 
+    /// <summary>
+    /// The class roster (<c>GET /api/classes/{id}</c>: name, totals, number of guardians), logged once per student it shows (item: the class);
+    /// a class-wide view is a view of each student's data.
+    /// </summary>
+    public const string ClassRoster = "classRoster";
+
     /// <summary>A subject access export of the student (Exports/).</summary>
     public const string Export = "export";
 }

@@ -67,6 +67,9 @@ public static class ChangeConsentEndpoint
 
         var decision = Decide(request, caller, context);
         if (decision.Problem is not null) return decision.Problem;
+        // Giving a consent about a frozen student, or by a frozen guardian, is new processing (409); withdrawing always stands (GDPR art. 7(3)).
+        if (request.Given == true && decision.Record
+            && await ProcessingRestriction.Restrictions.WriteRefusalAsync(session, caller, [studentId], ct) is { } frozen) return frozen;
         var purpose = request.Purpose!;
         var given = request.Given!.Value;
         if (decision.Record)

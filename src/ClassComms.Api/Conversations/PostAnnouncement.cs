@@ -31,6 +31,10 @@ public static class PostAnnouncementEndpoint
         var schoolClass = await ClassAccess.ReadableAsync(session, caller, classId, ct);
         if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return (Problems.NotFound("class"), []);
         if (about.Any(s => !schoolClass.StudentIds.Contains(s))) return (Problems.Invalid("aboutStudentIds", "contains students who are not in this class."), []);
+        if (about.Count > 0 && await ProcessingRestriction.Restrictions.WriteRefusalAsync(session, caller, about.Select(s => (Guid?)s), ct) is { } frozen)
+        {
+            return (frozen, []);
+        }
 
         var now = clock.GetUtcNow();
         var started = new ConversationStarted(Guid.CreateVersion7(), caller.UserId, ConversationKinds.Announcement, classId, null, [], about.Distinct().ToList(), now);

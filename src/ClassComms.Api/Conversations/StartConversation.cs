@@ -39,6 +39,7 @@ public static class StartConversationEndpoint
 
         if (await StudentAccess.TeachableAsync(session, caller, request.StudentId, ct) is not { } found) return (Problems.NotFound("student"), []);
         if (found.Student.Erased) return (Problems.Gone("The student has been erased."), []);
+        if (await ProcessingRestriction.Restrictions.WriteRefusalAsync(session, caller, [request.StudentId], ct) is { } frozen) return (frozen, []);
         var guardians = found.Student.VisibleGuardianIds;
         if (guardians.Count == 0) return (Problems.Conflict("The student has no linked guardian to write to."), []);
 

@@ -45,6 +45,11 @@ public static class ApproveErasureRequestEndpoint
         {
             var account = await session.LoadAsync<UserAccount>(request.SubjectId, ct);
             if (account is null || account.SchoolId != caller.SchoolId) return (Problems.NotFound(request.SubjectKind), []);
+            // Asked again here, under the school's lock: another leader or DPO may have been erased since the request.
+            if (request.SubjectKind == SubjectKinds.Staff && await SchoolControllers.LockedRefusalAsync(session, account, ct) is { } lastController)
+            {
+                return (lastController, []);
+            }
             (erasure, _) = await EraseGuardianEndpoint.StartAsync(session, caller.UserId, account, now, ct, request.SubjectKind);
         }
 

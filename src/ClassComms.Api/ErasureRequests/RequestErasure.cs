@@ -18,7 +18,8 @@ public sealed record RequestErasure(string? Note);
 /// Someone asks for a person's erasure; the DPO decides (<see cref="ApproveErasureRequestEndpoint"/>, <see cref="RefuseErasureRequestEndpoint"/>).
 /// Who may ask: a guardian for themselves or for a child they are linked to without restriction (any other child: 404); staff (teachers,
 /// leaders) for a student, guardian or staff member of the school (themselves included); the DPO for anyone of the school. Students ask through a guardian or staff (403). The request is due by the school's regime
-/// (<see cref="RequestDeadlines"/>). One open request per subject (409); an erased subject is 409 too.
+/// (<see cref="RequestDeadlines"/>). One open request per subject (409); an erased subject is 409 too, and so is the school's last leader
+/// or last DPO (<see cref="SchoolControllers"/>).
 /// </summary>
 public static class RequestErasureEndpoint
 {
@@ -66,6 +67,7 @@ public static class RequestErasureEndpoint
         if (!caller.IsStaff) return Problems.NotFound("staff member");
         var account = await session.LoadAsync<UserAccount>(staffId, ct);
         if (account is null || account.SchoolId != caller.SchoolId || !IsStaff(account.Role)) return Problems.NotFound("staff member");
+        if (await SchoolControllers.RefusalAsync(session, account, ct) is { } lastController) return lastController;
         return await ReceiveAsync(request, caller, session, vault, clock, SubjectKinds.Staff, staffId, ct);
     }
 

@@ -28,6 +28,9 @@ public sealed class ParentCodeRedemption(BlindIndex index, TimeProvider clock)
     {
         var stream = await session.Events.FetchForWriting<Student>(parentCode.StudentId, ct);
         if (stream.Aggregate is not { Erased: false } student) return false;
+        // A frozen student or guardian gets no new link: the code answers as an invalid one (telling the redeemer nothing of the
+        // restriction) and stays usable once the restriction is lifted (ProcessingRestriction/).
+        if ((await ProcessingRestriction.Restrictions.FrozenAsync(session, [student.Id, guardianId], ct)).Count > 0) return false;
         var now = clock.GetUtcNow();
         if (student.Guardians.All(g => g.GuardianId != guardianId))
         {

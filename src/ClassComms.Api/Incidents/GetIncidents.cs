@@ -17,7 +17,8 @@ public sealed record PeopleNotificationView(DateTimeOffset NotifiedAt, int Count
 /// <summary>
 /// The GDPR art. 33 clock: due 72 hours after discovery. <c>state</c>: <c>notified</c> (within the 72 hours), <c>notifiedLate</c>,
 /// <c>running</c> (not yet notified, time left), <c>overdue</c> (not notified and the 72 hours are past; a late notification must
-/// give the reasons for the delay), or <c>notRequired</c> (assessed as not serious and not notified).
+/// give the reasons for the delay), <c>notRequired</c> (assessed as not serious and not notified), or <c>withdrawn</c> (the incident was
+/// withdrawn from the register and not notified).
 /// </summary>
 public sealed record AuthorityClockView(DateTimeOffset DueAt, string State, double HoursSinceDiscovery, DateTimeOffset? FirstNotifiedAt);
 
@@ -29,7 +30,7 @@ public sealed record IncidentView(Guid IncidentId, DateTimeOffset OccurredAt, Da
     IReadOnlyList<string> DataCategories, IReadOnlyList<Guid> SubjectIds, int SubjectCount, string? Measures, RiskAssessmentView? Risk,
     IReadOnlyList<AuthorityNotificationView> AuthorityNotifications, IReadOnlyList<PeopleNotificationView> PeopleNotifications,
     AuthorityClockView AuthorityClock, Guid RecordedBy, DateTimeOffset RecordedAt, DateTimeOffset UpdatedAt,
-    IReadOnlyList<IncidentChange>? History = null)
+    IReadOnlyList<IncidentChange>? History = null, IncidentWithdrawal? Withdrawal = null)
 {
     public static async Task<IncidentView> OpenAsync(Incident i, PersonalDataVault vault, DateTimeOffset now, CancellationToken ct,
         IReadOnlyList<IncidentChange>? history = null)
@@ -44,7 +45,7 @@ public sealed record IncidentView(Guid IncidentId, DateTimeOffset OccurredAt, Da
         return new IncidentView(i.Id, i.OccurredAt, i.DiscoveredAt, await vault.OpenAsync(i.Nature, i.Id, ct), i.DataCategories, i.SubjectIds,
             i.SubjectCount, await vault.OpenAsync(i.Measures, i.Id, ct), risk, authorities,
             i.PeopleNotifications.Select(p => new PeopleNotificationView(p.NotifiedAt, p.Count, p.Means, p.RecordedBy, p.RecordedAt)).ToList(),
-            Clock(i, now), i.RecordedBy, i.RecordedAt, i.UpdatedAt, history);
+            Clock(i, now), i.RecordedBy, i.RecordedAt, i.UpdatedAt, history, i.Withdrawal);
     }
 
     /// <summary>The 72-hour clock of GDPR art. 33(1), from discovery. Pure.</summary>
@@ -56,6 +57,7 @@ public sealed record IncidentView(Guid IncidentId, DateTimeOffset OccurredAt, Da
         {
             { } at when at <= due => "notified",
             not null => "notifiedLate",
+            null when i.Withdrawal is not null => "withdrawn",
             null when i.Risk is { Serious: false } => "notRequired",
             null when now > due => "overdue",
             _ => "running",
@@ -107,6 +109,9 @@ public static class GetIncidentsEndpoint
             IncidentRiskAssessed a => new IncidentChange("riskAssessed", a.AssessedBy, a.At),
             IncidentAuthorityNotified n => new IncidentChange("authorityNotified", n.RecordedBy, n.At),
             IncidentPeopleNotified p => new IncidentChange("peopleNotified", p.RecordedBy, p.At),
+            IncidentCorrected c => new IncidentChange("corrected", c.CorrectedBy, c.At),
+            IncidentWithdrawn w => new IncidentChange("withdrawn", w.WithdrawnBy, w.At),
+            IncidentReminderSent r => new IncidentChange(r.Kind == IncidentReminders.DueSoon ? "reminderDueSoon" : "reminderOverdue", Guid.Empty, r.At),
             _ => null,
         }).OfType<IncidentChange>().ToList();
 }

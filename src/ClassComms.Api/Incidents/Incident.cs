@@ -27,6 +27,28 @@ public sealed record IncidentAuthorityNotified(Guid IncidentId, Guid RecordedBy,
 /// <summary>The DPO recorded that <paramref name="Count"/> of the people concerned were notified, by <paramref name="Means"/>.</summary>
 public sealed record IncidentPeopleNotified(Guid IncidentId, Guid RecordedBy, DateTimeOffset NotifiedAt, int Count, string Means, DateTimeOffset At);
 
+/// <summary>
+/// The DPO corrected what was first recorded (a wrong date, a better description, people found later): each field given replaces the
+/// recorded one (null: kept); the earlier values stay in the stream (free text sealed), so the register shows what was known when.
+/// </summary>
+public sealed record IncidentCorrected(Guid IncidentId, Guid CorrectedBy, DateTimeOffset? OccurredAt, DateTimeOffset? DiscoveredAt, Sealed? Nature,
+    IReadOnlyList<string>? DataCategories, IReadOnlyList<Guid>? SubjectIds, int? SubjectCount, DateTimeOffset At);
+
+/// <summary>
+/// The DPO withdrew the incident from the register (<see cref="IncidentRules.WithdrawalReasons"/>): the register's answer to "delete". It
+/// is not removed: it stays with its history, marked withdrawn, its clock stopped and no reminder sent; a withdrawal is final.
+/// </summary>
+public sealed record IncidentWithdrawn(Guid IncidentId, Guid WithdrawnBy, string ReasonCode, DateTimeOffset At);
+
+/// <summary>
+/// The 72-hour clock's reminder went to the school's DPOs (<c>dueSoon</c>: 24 hours left; <c>overdue</c>: the 72 hours are past), once each,
+/// because the authority was still not notified and the risk not assessed as not serious (<see cref="IncidentReminders"/>).
+/// </summary>
+public sealed record IncidentReminderSent(Guid IncidentId, string Kind, DateTimeOffset DueAt, DateTimeOffset At);
+
+/// <summary>A withdrawal as recorded.</summary>
+public sealed record IncidentWithdrawal(string ReasonCode, Guid WithdrawnBy, DateTimeOffset At);
+
 /// <summary>An authority notification as recorded.</summary>
 public sealed record AuthorityNotification(string Authority, DateTimeOffset NotifiedAt, Sealed? Reference, Guid RecordedBy, DateTimeOffset RecordedAt);
 
@@ -54,8 +76,29 @@ public sealed record Incident(
     DateTimeOffset RecordedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>Set once withdrawn (<see cref="IncidentWithdrawn"/>).</summary>
+    public IncidentWithdrawal? Withdrawal { get; init; }
+
+    /// <summary>The reminders already sent (<see cref="IncidentReminderSent"/> kinds).</summary>
+    public IReadOnlyList<string> RemindersSent { get; init; } = [];
+
     public static Incident Create(IncidentRecorded e) => new(e.IncidentId, e.RecordedBy, e.OccurredAt, e.DiscoveredAt, e.Nature, e.DataCategories,
         e.SubjectIds, e.SubjectCount, e.Measures, null, [], [], e.At, e.At);
+
+    public Incident Apply(IncidentCorrected e) => this with
+    {
+        OccurredAt = e.OccurredAt ?? OccurredAt,
+        DiscoveredAt = e.DiscoveredAt ?? DiscoveredAt,
+        Nature = e.Nature ?? Nature,
+        DataCategories = e.DataCategories ?? DataCategories,
+        SubjectIds = e.SubjectIds ?? SubjectIds,
+        SubjectCount = e.SubjectCount ?? SubjectCount,
+        UpdatedAt = e.At,
+    };
+
+    public Incident Apply(IncidentWithdrawn e) => this with { Withdrawal = new IncidentWithdrawal(e.ReasonCode, e.WithdrawnBy, e.At), UpdatedAt = e.At };
+
+    public Incident Apply(IncidentReminderSent e) => this with { RemindersSent = [.. RemindersSent ?? [], e.Kind] };
 
     public Incident Apply(IncidentMeasuresRecorded e) => this with { Measures = e.Measures, UpdatedAt = e.At };
 
@@ -93,6 +136,9 @@ public static class IncidentRules
     public static readonly IReadOnlyList<string> Likelihoods = ["unlikely", "possible", "likely"];
     public static readonly IReadOnlyList<string> Authorities = ["cai", "supervisory"];
     public static readonly IReadOnlyList<string> Means = ["email", "letter", "phone", "inPerson", "publicNotice"];
+
+    /// <summary>Why an incident leaves the register (<see cref="IncidentWithdrawn"/>).</summary>
+    public static readonly IReadOnlyList<string> WithdrawalReasons = ["recordedInError", "duplicate", "notAnIncident"];
 
     // Field names the free text is sealed under (school key, bound to the incident id).
     public const string NatureField = "incident.nature";

@@ -3,6 +3,7 @@ using ClassComms.Platform;
 using ClassComms.Schools;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 
 namespace ClassComms.Incidents;
@@ -23,24 +24,28 @@ public static class RecordIncidentEndpoint
     [ProducesResponseType<IncidentCreated>(StatusCodes.Status201Created)]
     [ProducesProblems(400, 403)]
     [WolverinePost("/api/dpo/incidents")]
-    public static async Task<IResult> Post(RecordIncident request, Caller caller, IDocumentSession session, PersonalDataVault vault,
+    public static async Task<(IResult, OutgoingMessages)> Post(RecordIncident request, Caller caller, IDocumentSession session, PersonalDataVault vault,
         TimeProvider clock, CancellationToken ct)
     {
-        if (IncidentInput.DpoOnly(caller) is { } forbidden) return forbidden;
+        if (IncidentInput.DpoOnly(caller) is { } forbidden) return (forbidden, []);
         var now = clock.GetUtcNow();
-        if (Validate(request, now) is { } invalid) return invalid;
+        if (Validate(request, now) is { } invalid) return (invalid, []);
         var subjects = request.SubjectIds?.Distinct().ToList() ?? [];
         if (!await IncidentInput.AllKnownAsync(session, caller, subjects, ct))
-            return Problems.Invalid("subjectIds", "must be ids of students or members of the school.");
+            return (Problems.Invalid("subjectIds", "must be ids of students or members of the school."), []);
 
         var id = Guid.CreateVersion7();
         var nature = await vault.SealAsync(caller.SchoolId, IncidentRules.NatureField, id, request.Nature!.Trim(), ct);
         var measures = string.IsNullOrWhiteSpace(request.Measures)
             ? null
             : await vault.SealAsync(caller.SchoolId, IncidentRules.MeasuresField, id, request.Measures.Trim(), ct);
-        session.Events.StartStream<Incident>(id, new IncidentRecorded(id, caller.UserId, request.OccurredAt!.Value, request.DiscoveredAt!.Value,
-            nature, request.DataCategories!.Distinct().ToList(), subjects, request.SubjectCount ?? subjects.Count, measures, now));
-        return Results.Created($"/api/dpo/incidents/{id}", new IncidentCreated(id));
+        var recorded = new IncidentRecorded(id, caller.UserId, request.OccurredAt!.Value, request.DiscoveredAt!.Value,
+            nature, request.DataCategories!.Distinct().ToList(), subjects, request.SubjectCount ?? subjects.Count, measures, now);
+        session.Events.StartStream<Incident>(id, recorded);
+        // The 72-hour clock's reminders, durable and scheduled in this transaction (IncidentReminders).
+        var messages = new OutgoingMessages();
+        IncidentReminders.Schedule(messages, caller.SchoolId, Incident.Create(recorded));
+        return (Results.Created($"/api/dpo/incidents/{id}", new IncidentCreated(id)), messages);
     }
 
     /// <summary>Every invalid field at once (400), before anything is sealed or staged.</summary>

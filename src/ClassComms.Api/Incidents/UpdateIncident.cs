@@ -27,7 +27,7 @@ public static class UpdateIncidentEndpoints
 {
     /// <summary>Record the measures taken for an incident (the DPO).</summary>
     [ProducesResponseType<IncidentView>(StatusCodes.Status200OK)]
-    [ProducesProblems(400, 403, 404)]
+    [ProducesProblems(400, 403, 404, 409)]
     [WolverinePost("/api/dpo/incidents/{incidentId}/measures")]
     public static async Task<IResult> RecordIncidentMeasures(Guid incidentId, RecordIncidentMeasures request, Caller caller, IDocumentSession session,
         PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
@@ -37,6 +37,7 @@ public static class UpdateIncidentEndpoints
         if (!validation.IsValid) return validation.ToResult();
         var stream = await session.Events.FetchForWriting<Incident>(incidentId, ct);
         if (stream.Aggregate is null) return Problems.NotFound("incident");
+        if (stream.Aggregate.Withdrawal is not null) return Withdrawn();
 
         var now = clock.GetUtcNow();
         var e = new IncidentMeasuresRecorded(incidentId, caller.UserId,
@@ -47,7 +48,7 @@ public static class UpdateIncidentEndpoints
 
     /// <summary>Record the assessment of the risk of serious injury (the DPO); a later assessment supersedes it, history keeps both.</summary>
     [ProducesResponseType<IncidentView>(StatusCodes.Status200OK)]
-    [ProducesProblems(400, 403, 404)]
+    [ProducesProblems(400, 403, 404, 409)]
     [WolverinePost("/api/dpo/incidents/{incidentId}/risk-assessment")]
     public static async Task<IResult> AssessIncidentRisk(Guid incidentId, AssessIncidentRisk request, Caller caller, IDocumentSession session,
         PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
@@ -62,6 +63,7 @@ public static class UpdateIncidentEndpoints
         if (!validation.IsValid) return validation.ToResult();
         var stream = await session.Events.FetchForWriting<Incident>(incidentId, ct);
         if (stream.Aggregate is null) return Problems.NotFound("incident");
+        if (stream.Aggregate.Withdrawal is not null) return Withdrawn();
 
         var now = clock.GetUtcNow();
         var e = new IncidentRiskAssessed(incidentId, caller.UserId, request.Sensitivity!,
@@ -74,7 +76,7 @@ public static class UpdateIncidentEndpoints
 
     /// <summary>Record a notification to the authority or to the people concerned, with its date (the DPO).</summary>
     [ProducesResponseType<IncidentView>(StatusCodes.Status200OK)]
-    [ProducesProblems(400, 403, 404)]
+    [ProducesProblems(400, 403, 404, 409)]
     [WolverinePost("/api/dpo/incidents/{incidentId}/notifications")]
     public static async Task<IResult> RecordIncidentNotification(Guid incidentId, RecordIncidentNotification request, Caller caller, IDocumentSession session,
         PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
@@ -103,6 +105,7 @@ public static class UpdateIncidentEndpoints
         var stream = await session.Events.FetchForWriting<Incident>(incidentId, ct);
         var incident = stream.Aggregate;
         if (incident is null) return Problems.NotFound("incident");
+        if (incident.Withdrawal is not null) return Withdrawn();
         if (request.NotifiedAt < incident.DiscoveredAt) return Problems.Invalid("notifiedAt", "must not be before the incident's discoveredAt.");
         if (request.To == "people" && request.Count > incident.SubjectCount)
             return Problems.Invalid("count", "must not exceed the incident's subjectCount.");
@@ -125,4 +128,6 @@ public static class UpdateIncidentEndpoints
 
         return Results.Ok(await IncidentView.OpenAsync(incident, vault, now, ct));
     }
+
+    private static IResult Withdrawn() => Problems.Conflict("The incident was withdrawn from the register; record a new one.");
 }

@@ -35,6 +35,9 @@ public interface INotificationClient
     /// <summary>A subject access export progressed (state, items collected), to the DPO who asked (Exports/BuildExport.cs).</summary>
     Task ExportProgressed(Exports.ExportNotice notice);
 
+    /// <summary>To the school's DPOs: an incident's 72-hour clock is about to end or has ended unnotified (Incidents/IncidentReminders.cs).</summary>
+    Task IncidentReminder(Incidents.IncidentReminderNotice notice);
+
     /// <summary>To a student's guardians once the student's erasure is complete: the child is no longer shown (Notifications/PushChildRemoved.cs).</summary>
     Task ChildRemoved(ChildRemovedNotice notice);
 }

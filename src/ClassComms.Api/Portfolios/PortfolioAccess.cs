@@ -75,7 +75,10 @@ public static class PortfolioAccess
         var student = await studentLoad;
         var access = accessLoad is null ? null : await accessLoad();
         var schoolClass = student is not null && caller.Role == Role.Teacher ? await session.LoadAsync<SchoolClass>(student.ClassId, ct) : null;
-        return (Decide(caller, student, schoolClass, access), access);
+        var viewer = Decide(caller, student, schoolClass, access);
+        // A frozen student's portfolio is read and written by no staff member (the family is already kept out by Visibility's Frozen flag).
+        if (viewer == PortfolioViewer.Staff && await ProcessingRestriction.Restrictions.HiddenFromAsync(session, caller, studentId, ct)) viewer = PortfolioViewer.None;
+        return (viewer, access);
     }
 
     /// <summary>Whether the caller may see the item now (a portfolio attachment's download).</summary>

@@ -16,6 +16,12 @@ public static class SubjectKinds
 
     /// <summary>A retention key (a school's points key of one month): a ledger entry only, written by <see cref="Retention.RetentionRunner"/>.</summary>
     public const string RetentionKey = "retention-key";
+
+    /// <summary>
+    /// The key of a refused student self-registration's reserved student id (the name they typed): a ledger entry only, written by
+    /// <see cref="StudentAccounts.DecideStudentRegistrationEndpoint"/> before the key is destroyed, so a restore destroys it again.
+    /// </summary>
+    public const string RegistrationKey = "registration-key";
 }
 
 // Events of the erasure stream (one per erased person; stream id = Erasure.IdFor(subject id)). Ids only.

@@ -17,7 +17,7 @@ public sealed class ErasureRequestConflictHandler(IDocumentStore store) : IExcep
         if (exception is not ExistingStreamIdCollisionException) return false;
         // The middleware has cleared the request's route values by now; the feature keeps them.
         var routeValues = http.Features.Get<IExceptionHandlerFeature>()?.RouteValues;
-        var raw = routeValues?.GetValueOrDefault("studentId") ?? routeValues?.GetValueOrDefault("guardianId");
+        var raw = routeValues?.GetValueOrDefault("studentId") ?? routeValues?.GetValueOrDefault("guardianId") ?? routeValues?.GetValueOrDefault("staffId");
         if (!http.Request.Path.StartsWithSegments("/api/privacy") || !Guid.TryParse(raw as string, out var subjectId)) return false;
         if (Caller.From(http.User) is not { } caller) return false;
 

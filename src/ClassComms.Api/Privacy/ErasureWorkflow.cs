@@ -121,6 +121,28 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
         return DestroyKeyAsync(Ids.Tenant(record.SchoolId), record.SubjectId, record.RequestedBy, ct);
     }
 
+    /// <summary>
+    /// Destroys a refused self-registration's key again (idempotent) and refuses the registration if a restore brought it back pending,
+    /// so its code never signs in and no one approves a name no longer readable.
+    /// </summary>
+    public async Task DestroyRegistrationKeyAsync(ErasureRecord record, CancellationToken ct)
+    {
+        if (record.SubjectKind != SubjectKinds.RegistrationKey) throw new InvalidOperationException($"The ledger entry of subject {record.SubjectId} is not a registration key.");
+        await DestroyKeyAsync(Ids.Tenant(record.SchoolId), record.SubjectId, record.RequestedBy, ct);
+        await using var session = store.LightweightSession();
+        var restored = await session.Query<StudentAccounts.StudentRegistration>()
+            .Where(r => r.StudentId == record.SubjectId && r.State == StudentAccounts.StudentRegistration.Pending).ToListAsync(ct);
+        foreach (var registration in restored)
+        {
+            registration.State = StudentAccounts.StudentRegistration.Refused;
+            registration.DecidedBy = record.RequestedBy;
+            registration.DecidedAt = record.At;
+            session.Store(registration);
+        }
+
+        if (restored.Count > 0) await session.SaveChangesAsync(ct);
+    }
+
     private async Task EraseLoginIfLastAsync(Guid membershipId, Guid erasedBy, CancellationToken ct)
     {
         Guid loginId;

@@ -39,6 +39,13 @@ public sealed class ErasureReapplication(IDocumentStore store, ErasureLedger led
                     continue;
                 }
 
+                if (record.SubjectKind == SubjectKinds.RegistrationKey)
+                {
+                    await steps.DestroyRegistrationKeyAsync(record, ct);
+                    applied++;
+                    continue;
+                }
+
                 if (record.SubjectKind == SubjectKinds.RetentionKey)
                 {
                     await steps.DestroyRetentionKeyAsync(record, ct);

@@ -113,6 +113,7 @@ public static class ProcessingCatalogue
         // Incidents.
         new(typeof(IncidentRecorded), "people affected by an incident (by id), people named in its text", "governance", SchoolKey),
         new(typeof(IncidentMeasuresRecorded), "people named in the text", "governance", SchoolKey),
+        new(typeof(IncidentCorrected), "people affected by an incident (by id), people named in its text", "governance", SchoolKey),
         new(typeof(IncidentRiskAssessed), "people named in the text", "governance", SchoolKey),
         new(typeof(IncidentAuthorityNotified), "people named in the reference", "governance", SchoolKey),
         new(typeof(Incident), "people affected by an incident (by id), people named in its text", "governance", SchoolKey),

@@ -43,6 +43,18 @@ public static class Restrictions
     public static async Task<IResult?> RefusalAsync(IQuerySession session, Caller caller, Guid subjectId, CancellationToken ct) =>
         caller.Role != Role.Dpo && await session.LoadAsync<SubjectRestriction>(subjectId, ct) is not null ? Locked() : null;
 
+    /// <summary>
+    /// The write decision for new processing by <paramref name="caller"/> about <paramref name="subjectIds"/> (one indexed round trip): a 409
+    /// when the caller is a frozen guardian (they still sign in and read, but add nothing) or any of the subjects is frozen; the DPO is never
+    /// refused. Asked after the caller's access check, so someone who may not see the subject learns nothing from it.
+    /// </summary>
+    public static async Task<IResult?> WriteRefusalAsync(IQuerySession session, Caller caller, IEnumerable<Guid?> subjectIds, CancellationToken ct)
+    {
+        if (caller.Role == Role.Dpo) return null;
+        var ids = subjectIds.Where(id => id is not null && id != Guid.Empty).Select(id => id!.Value).Append(caller.UserId).Distinct().ToList();
+        return (await FrozenAsync(session, ids, ct)).Count > 0 ? Locked() : null;
+    }
+
     /// <summary>The read decision for staff other than the DPO: a frozen subject is not there (404).</summary>
     public static async Task<bool> HiddenFromAsync(IQuerySession session, Caller caller, Guid subjectId, CancellationToken ct) =>
         caller.Role != Role.Dpo && await session.LoadAsync<SubjectRestriction>(subjectId, ct) is not null;

@@ -111,14 +111,14 @@ public sealed class RetentionRunner(
             old.Parameters.AddWithValue(tenant);
             old.Parameters.AddWithValue(cutoff);
             // Inactive: enrolled before the period and, within it, no point awarded (a point is the class's activity about
-            // the student) and no student login code issued; not erased nor under erasure. Student sign-ins are not recorded.
+            // the student), no student login code issued and no sign-in with one; not erased nor under erasure.
             var inactive = new NpgsqlBatchCommand($"""
                 select s.id from {ReadPositions.DocumentTable<Student>()} s
                  where s.tenant_id = $1 and s.data ->> 'ErasedAt' is null and (s.data ->> 'EnrolledAt')::timestamptz < $2
                    and not exists (select 1 from {points} p where p.tenant_id = $1 and (p.data ->> 'StudentId')::uuid = s.id
                                       and (p.data ->> 'AwardedAt')::timestamptz >= $2)
                    and not exists (select 1 from {ReadPositions.DocumentTable<StudentLoginCode>()} c where (c.data ->> 'StudentId')::uuid = s.id
-                                      and (c.data ->> 'IssuedAt')::timestamptz >= $2)
+                                      and ((c.data ->> 'IssuedAt')::timestamptz >= $2 or (c.data ->> 'LastSignInAt')::timestamptz >= $2))
                    and not exists (select 1 from {ReadPositions.DocumentTable<Erasure>()} e where e.tenant_id = $1
                                       and (e.data ->> 'SubjectId')::uuid = s.id)
                  order by s.id

@@ -27,6 +27,7 @@ public static class CommentOnStoryPostEndpoint
         if (!validation.IsValid) return (validation.ToResult(), []);
         if (await StoryAccess.ReadablePostAsync(session, caller, postId, ct) is not { } found) return (Problems.NotFound("story post"), []);
         if (!StoryAccess.MayCommentOrLike(caller)) return (Problems.Forbidden("Only guardians and staff comment on stories."), []);
+        if (await ProcessingRestriction.Restrictions.WriteRefusalAsync(session, caller, [], ct) is { } frozen) return (frozen, []);
 
         var commentId = Guid.CreateVersion7();
         var pending = found.Post.CommentsNeedApproval && caller.Role == Role.Guardian;

@@ -16,6 +16,7 @@ public static class LikeStoryPostEndpoint
         await StoryLocks.PostsAsync(session, [postId], ct);
         if (await StoryAccess.ReadablePostAsync(session, caller, postId, ct) is null) return Problems.NotFound("story post");
         if (!StoryAccess.MayCommentOrLike(caller)) return Problems.Forbidden("Only guardians and staff like stories.");
+        if (await ProcessingRestriction.Restrictions.WriteRefusalAsync(session, caller, [], ct) is { } frozen) return frozen;
         if (await session.LoadAsync<StoryLike>(StoryLike.IdFor(postId, caller.UserId), ct) is null)
         {
             session.Events.Append(postId, new StoryPostLiked(postId, caller.UserId, clock.GetUtcNow()));

@@ -60,11 +60,12 @@ public static class PostToStoryEndpoint
         var batch = session.CreateBatchQuery();
         var mediaLoad = batch.LoadMany<MediaObject>().ById(items.Select(m => m.AttachmentId).ToArray());
         var studentsLoad = batch.LoadMany<Student>().ById(studentIds.ToArray());
+        var frozenLoad = batch.LoadMany<ProcessingRestriction.SubjectRestriction>().ById(studentIds.ToArray());
         await batch.Execute(ct);
         var media = (await mediaLoad).ToDictionary(m => m.Id);
         var students = (await studentsLoad).ToDictionary(s => s.Id);
 
-        problem = Decide(caller, story!, items, media, students);
+        problem = Decide(caller, story!, items, media, students) ?? FrozenTag(items, (await frozenLoad).Select(r => r.Id).ToHashSet());
         if (problem is not null) return (problem, []);
 
         var postId = Guid.CreateVersion7();
@@ -87,6 +88,26 @@ public static class PostToStoryEndpoint
     }
 
     /// <summary>The request alone (not named Validate: Wolverine would also run a method of that name as middleware).</summary>
+    /// <summary>
+    /// 409 naming the first media item that tags a student whose processing the DPO restricted (a new photo of them is new processing);
+    /// listing them as excluded (blurred) is allowed. Null when none does.
+    /// </summary>
+    public static IResult? FrozenTag(IReadOnlyList<StoryMediaRequest> items, IReadOnlySet<Guid> frozen)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if ((items[i].TaggedStudentIds ?? []).FirstOrDefault(frozen.Contains) is var id && id != Guid.Empty)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Processing restricted.",
+                    detail: $"Media item {i} ({items[i].AttachmentId}) tags student {id}, whose processing the school's DPO has restricted."
+                            + " Mark them excluded (blurred) in that item or leave the item out.",
+                    extensions: new Dictionary<string, object?> { ["mediaIndex"] = i, ["studentId"] = id });
+            }
+        }
+
+        return null;
+    }
+
     public static Validation RequestProblems(PostToStory request)
     {
         var validation = new Validation();

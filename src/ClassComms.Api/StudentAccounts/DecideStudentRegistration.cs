@@ -98,15 +98,18 @@ public static class DecideStudentRegistrationEndpoint
     [ProducesResponseType<StudentRegistrationView>(StatusCodes.Status200OK)]
     [ProducesProblems(404, 409)]
     [WolverinePost("/api/student-registrations/{registrationId}/refusal")]
-    public static async Task<IResult> RefuseStudentRegistration(Guid registrationId, Caller caller, IDocumentStore store, PersonalDataVault vault, TimeProvider clock,
-        CancellationToken ct)
+    public static async Task<IResult> RefuseStudentRegistration(Guid registrationId, Caller caller, IDocumentStore store, PersonalDataVault vault,
+        Privacy.ErasureLedger ledger, TimeProvider clock, CancellationToken ct)
     {
         await using var session = store.LightweightSession(caller.Tenant);
         var (registration, problem) = await DecidableAsync(session, caller, registrationId, ct);
         if (problem is not null) return problem;
 
-        // The key first: if the refusal were lost after it, the registration shows no name and is refused again.
-        await vault.EraseAsync(caller.Tenant, registration!.StudentId, caller.UserId, ct);
+        // The ledger entry first (a restore older than the refusal destroys the key again and refuses the registration again:
+        // Privacy/ReapplyErasures.cs), then the key: if the refusal were lost after it, the registration shows no name and is refused again.
+        await ledger.RecordAsync(new Privacy.ErasureRecord(registration!.StudentId, Privacy.SubjectKinds.RegistrationKey, caller.SchoolId, caller.UserId,
+            clock.GetUtcNow()), ct);
+        await vault.EraseAsync(caller.Tenant, registration.StudentId, caller.UserId, ct);
         registration.State = StudentRegistration.Refused;
         registration.DecidedBy = caller.UserId;
         registration.DecidedAt = clock.GetUtcNow();

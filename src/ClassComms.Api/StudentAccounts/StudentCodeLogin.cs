@@ -23,7 +23,7 @@ public static class StudentCodeLoginEndpoint
     [ProducesProblems(401, 403, 429)]
     [WolverinePost("/api/auth/student-login")]
     public static async Task<IResult> Post(StudentCodeLogin request, HttpContext http, IDocumentSession session, BlindIndex index,
-        SessionIssuer sessions, LoginThrottle throttle, PersonalDataVault vault, CancellationToken ct)
+        SessionIssuer sessions, LoginThrottle throttle, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
         var normalised = StudentLoginCode.Normalise(request.Code ?? "");
         if (normalised.Length is 0 or > 64) return Problems.Invalid("code", "is required (at most 64 characters).");
@@ -48,6 +48,9 @@ public static class StudentCodeLoginEndpoint
         }
 
         await throttle.SucceededAsync(codeKey, addressKey, ct);
+        // Recorded for the inactive-account policy: a student who only signs in is active (Retention/).
+        code!.LastSignInAt = clock.GetUtcNow();
+        session.Store(code);
         var memberships = new[] { membership! };
         return Results.Ok(sessions.Start(session, login, membership!, await Memberships.ViewsAsync(session, vault, memberships, ct)));
     }

@@ -23,6 +23,9 @@ public sealed class StudentLoginCode
     public DateTimeOffset IssuedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 
+    /// <summary>The student's last sign-in with this code (activity for the inactive-account retention policy, Retention/); null: never.</summary>
+    public DateTimeOffset? LastSignInAt { get; set; }
+
     public bool Live => RevokedAt is null;
 
     private const string Alphabet = "ABCDEFGHJKMNPQRSTVWXYZ23456789"; // no 0/O, 1/I/L, U

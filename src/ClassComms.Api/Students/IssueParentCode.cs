@@ -21,6 +21,7 @@ public static class IssueParentCodeEndpoint
     {
         if (await StudentAccess.TeachableAsync(session, caller, studentId, ct) is not { } found) return Problems.NotFound("student");
         if (found.Student.Erased) return Problems.Gone("The student has been erased.");
+        if (await ProcessingRestriction.Restrictions.WriteRefusalAsync(session, caller, [studentId], ct) is { } frozen) return frozen;
 
         var now = clock.GetUtcNow();
         var code = ParentCode.NewCode();

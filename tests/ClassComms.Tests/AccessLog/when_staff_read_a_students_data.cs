@@ -42,10 +42,27 @@ public sealed class when_staff_read_a_students_data(AppFixture app) : Integratio
         await Api.GetStudent(guardian, ada);
         await Api.Consents(guardian, ada);
         await Api.ChildAccessLog(guardian, ada);
-        await Api.GetClass(world.Teacher, world.ClassId);
 
         Assert.Empty((await Api.AccessLog(world.Dpo)).Entries);
         Assert.Empty((await Api.ChildAccessLog(guardian, ada)).Entries);
+    }
+
+    [Fact]
+    public async Task a_class_roster_read_by_staff_is_an_entry_for_each_student_it_shows()
+    {
+        var world = await Api.CreateWorld("Ada", "Ben", "Cleo");
+        var ada = world.Students[0];
+        var guardian = await Api.GuardianOf(world.Teacher, ada);
+
+        await Api.GetClass(world.Teacher, world.ClassId);
+
+        var log = await Api.AccessLog(world.Dpo);
+        Assert.Equal(world.Students.Order(), log.Entries.Select(e => e.StudentId).Order());
+        Assert.All(log.Entries, e => Assert.Equal((world.Teacher.UserId, "teacher", AccessKinds.ClassRoster, world.ClassId),
+            (e.ReaderId, e.ReaderRole, e.Kind, e.ItemId)));
+        var seen = Assert.Single((await Api.ChildAccessLog(guardian, ada)).Entries);
+        Assert.Equal(("teacher", AccessKinds.ClassRoster), (seen.Role, seen.What));
+        Assert.True((await Api.VerifyAccessLog(world.Dpo)).Intact);
     }
 
     [Fact]

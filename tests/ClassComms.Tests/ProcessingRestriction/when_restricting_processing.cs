@@ -58,17 +58,23 @@ public sealed class when_restricting_processing(AppFixture app) : IntegrationTes
     }
 
     [Fact]
-    public async Task a_guardian_linked_while_the_child_is_frozen_sees_nothing_until_it_is_lifted()
+    public async Task a_parent_code_links_nobody_while_the_child_is_frozen_and_works_once_it_is_lifted()
     {
         var world = await Api.CreateWorld();
         var code = await Api.IssueCode(world.Teacher, world.Students[0]);
         await Api.Post<RestrictionView>(Url, new RestrictProcessing(world.Students[0], "objectionPending"), world.Dpo);
 
-        var guardian = await Api.RegisterGuardian(code.Code);
+        var email = Support.Api.NewEmail("guardian");
+        await Api.Expect<RegistrationPending>(HttpStatusCode.Accepted, HttpMethod.Post, "/api/guardians/register",
+            new RegisterGuardian(code.Code, "Gail Guardian", email, Support.Api.Password), null, Support.Api.FromNewAddress);
+        var token = (await Support.Api.RegistrationMailTo(email)).Token;
+        // A new link is new processing: the confirmation answers as an invalid code would (nothing about the restriction) and creates nothing.
+        await Api.Problem(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/guardians/register/confirm", new ConfirmGuardianRegistration(token), null, Support.Api.FromNewAddress);
+        await Api.Problem(HttpStatusCode.Unauthorized, HttpMethod.Post, "/api/auth/login", new ClassComms.Accounts.Login(email, Support.Api.Password), null, Support.Api.FromNewAddress);
 
-        Assert.Empty(await Api.Get<List<ChildView>>("/api/guardians/me/children", guardian));
         await Api.Post<RestrictionView>($"{Url}/{world.Students[0]}/lift", new LiftProcessingRestriction("objectionDecided"), world.Dpo, HttpStatusCode.OK);
-        Assert.Single(await Api.Get<List<ChildView>>("/api/guardians/me/children", guardian));
+        await Api.ConfirmRegistration(email);
+        Assert.Single(await Api.Get<List<ChildView>>("/api/guardians/me/children", await Api.Login(email)));
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public sealed class HubClient : IAsyncDisposable
         Listen<StoryChangeNotice>(nameof(INotificationClient.StoryItemChanged));
         Listen<ClassComms.Exports.ExportNotice>(nameof(INotificationClient.ExportProgressed));
         Listen<ChildRemovedNotice>(nameof(INotificationClient.ChildRemoved));
+        Listen<ClassComms.Incidents.IncidentReminderNotice>(nameof(INotificationClient.IncidentReminder));
     }
 
     public static Task<HubClient> Connect(AppFixture app, Session? who) => Connect(app.Host.GetTestServer(), who);
