@@ -4,6 +4,7 @@ using ClassComms.Platform;
 using ClassComms.Points;
 using ClassComms.Tests.Support;
 using Marten;
+using Marten.Services;
 using Npgsql;
 
 namespace ClassComms.Tests.Notifications;
