@@ -10,11 +10,14 @@ public static class ClassAccess
     public static async Task<SchoolClass?> ReadableAsync(IQuerySession session, Caller caller, Guid classId, CancellationToken ct)
     {
         if (!caller.IsStaff) return null;
-        var schoolClass = await session.LoadAsync<SchoolClass>(classId, ct);
-        return schoolClass is not null && (caller.Role is Role.Leader or Role.Dpo || schoolClass.TeacherId == caller.UserId)
+        return Readable(caller, await session.LoadAsync<SchoolClass>(classId, ct));
+    }
+
+    /// <summary>The decision of <see cref="ReadableAsync"/> on a class already loaded (e.g. in a batch with other reads).</summary>
+    public static SchoolClass? Readable(Caller caller, SchoolClass? schoolClass) =>
+        caller.IsStaff && schoolClass is not null && (caller.Role is Role.Leader or Role.Dpo || schoolClass.TeacherId == caller.UserId)
             ? schoolClass
             : null;
-    }
 
     /// <summary>Whether the caller may act on the class (award points, enrol students, edit skills).</summary>
     public static bool CanTeach(Caller caller, SchoolClass schoolClass) =>

@@ -12,7 +12,7 @@ public static class ConversationsConfiguration
         // Composite indexes for the cursor queries: a thread page is one conversation's messages by PostedAt, an inbox page one
         // user's entries by Sequence; the leading column also serves the plain lookups by conversation or user.
         opts.Schema.For<MessageView>().MultiTenanted().Index([m => m.ConversationId, m => m.PostedAt]);
-        opts.Projections.Add<MessageViewProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add(new MessageViewProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<InboxEntry>().MultiTenanted().Index([x => x.UserId, x => x.Sequence]).Index(x => x.Sequence);
         opts.Projections.Add(new InboxProjection(), ProjectionLifecycle.Inline);
     }

@@ -1,5 +1,7 @@
 using ClassComms.Media;
 using ClassComms.PersonalData;
+using JasperFx.Events;
+using Marten;
 using Marten.Events.Projections;
 
 namespace ClassComms.Conversations;
@@ -21,22 +23,63 @@ public sealed record MessageView(
     public bool Withdrawn => WithdrawnAt is not null;
 }
 
-public sealed partial class MessageViewProjection : MultiStreamProjection<MessageView, Guid>
+/// <summary>
+/// Inline. A posted message only creates its view, stored without reading anything first (an aggregating projection would
+/// load the view by id before the commit: one more round trip per message); a withdrawal or a read receipt reads the views it
+/// changes, in one query.
+/// </summary>
+public sealed class MessageViewProjection : IProjection
 {
-    public MessageViewProjection()
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        Identity<MessagePosted>(e => e.MessageId);
-        Identity<MessageWithdrawn>(e => e.MessageId);
-        Identities<MessagesRead>(e => e.MessageIds);
+        var posted = events.Select(e => e.Data).OfType<MessagePosted>().Select(p => p.MessageId).ToHashSet();
+        var stored = events.SelectMany(e => e.Data switch
+            {
+                MessageWithdrawn w => [w.MessageId],
+                MessagesRead r => r.MessageIds,
+                _ => (IEnumerable<Guid>)[],
+            })
+            .Where(id => !posted.Contains(id)).Distinct().ToArray();
+        var views = stored.Length == 0
+            ? new Dictionary<Guid, MessageView>()
+            : (await operations.LoadManyAsync<MessageView>(cancellation, stored)).ToDictionary(v => v.Id);
+        var changed = new HashSet<Guid>();
+        void Put(MessageView view)
+        {
+            views[view.Id] = view;
+            changed.Add(view.Id);
+        }
+
+        foreach (var e in events)
+        {
+            switch (e.Data)
+            {
+                case MessagePosted p:
+                    Put(Create(p));
+                    break;
+                case MessageWithdrawn w when views.TryGetValue(w.MessageId, out var view):
+                    Put(Apply(view, w));
+                    break;
+                case MessagesRead r:
+                    foreach (var id in r.MessageIds)
+                    {
+                        if (views.TryGetValue(id, out var read)) Put(Apply(read, r));
+                    }
+
+                    break;
+            }
+        }
+
+        foreach (var id in changed) operations.Store(views[id]);
     }
 
-    public MessageView Create(MessagePosted e) =>
+    public static MessageView Create(MessagePosted e) =>
         new(e.MessageId, e.ConversationId, e.SenderId, e.Body, e.Attachments, e.Urgent, e.At, null, []);
 
-    public MessageView Apply(MessageView view, MessageWithdrawn e) =>
+    public static MessageView Apply(MessageView view, MessageWithdrawn e) =>
         view with { WithdrawnAt = e.At, Body = null, Attachments = [] };
 
-    public MessageView Apply(MessageView view, MessagesRead e) =>
+    public static MessageView Apply(MessageView view, MessagesRead e) =>
         view.ReadBy.Any(r => r.ReaderId == e.ReaderId) || view.SenderId == e.ReaderId
             ? view
             : view with { ReadBy = [.. view.ReadBy, new ReadReceipt(e.ReaderId, e.At)] };

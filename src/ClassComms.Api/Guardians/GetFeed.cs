@@ -15,8 +15,8 @@ using Wolverine.Http;
 namespace ClassComms.Guardians;
 
 /// <summary>
-/// One feed item per point event, written inline in the transaction of the event. Its cursor (<see cref="Sequence"/>) is the
-/// school's next feed position, taken at commit (<see cref="ReadPositions"/>), so a cursor never skips an item.
+/// One feed item per point event, written inline in the transaction of the event. Its cursor (<see cref="Sequence"/>) is taken at
+/// commit under the locks of its readers' rows (<see cref="ReadPositions.InsertFeed{T}"/>), so a reader's cursor never skips an item.
 /// Filtering by guardian happens at read time, from their access document (<see cref="Audience.Visibility"/>: a child's whole record).
 /// </summary>
 public sealed record FeedEntry(
@@ -40,8 +40,8 @@ public sealed record FeedEntry(
 }
 
 /// <summary>
-/// Inline: the feed entries of a transaction's point events are written with it, numbered on the school's feed head
-/// (<see cref="ReadPositions"/>: one statement for the whole transaction).
+/// Inline: the feed entries of a transaction's point events are written with it, numbered under their readers' row locks
+/// (<see cref="ReadPositions.InsertFeed{T}"/>: one statement for the whole transaction). A guardian's link locks the guardian's row.
 /// </summary>
 public sealed class FeedProjection : IProjection
 {
@@ -50,19 +50,23 @@ public sealed class FeedProjection : IProjection
         foreach (var school in events.GroupBy(e => e.TenantId))
         {
             // Point events are always in a school's tenant; other tenants' events write no feed entry.
-            var schoolId = Guid.TryParse(school.Key, out var id) ? id : Guid.Empty;
-            var entries = new List<(Guid Reader, FeedEntry Entry)>();
+            var entries = new List<(Guid StudentId, FeedEntry Entry)>();
+            var linked = new HashSet<Guid>();
             foreach (var e in school)
             {
                 switch (e.Data)
                 {
                     case PointAwarded p:
-                        entries.Add((schoolId, new FeedEntry(FeedEntry.AwardedId(p.PointId), 0, FeedKinds.PointAwarded, p.StudentId, p.ClassId,
+                        entries.Add((p.StudentId, new FeedEntry(FeedEntry.AwardedId(p.PointId), 0, FeedKinds.PointAwarded, p.StudentId, p.ClassId,
                             p.PointId, p.SkillId, p.SkillName, p.Positive, p.Value, p.Note, p.At, p.RetentionKey)));
                         break;
                     case PointRemoved p:
-                        entries.Add((schoolId, new FeedEntry(FeedEntry.RemovedId(p.PointId), 0, FeedKinds.PointRemoved, p.StudentId, p.ClassId,
+                        entries.Add((p.StudentId, new FeedEntry(FeedEntry.RemovedId(p.PointId), 0, FeedKinds.PointRemoved, p.StudentId, p.ClassId,
                             p.PointId, p.SkillId, null, p.Positive, p.Value, null, p.At)));
+                        break;
+                    case GuardianLinked link:
+                        // A new reader of the child's items: their row is locked like an award's readers (ReadPositions.InsertFeed).
+                        linked.Add(link.GuardianId);
                         break;
                     case StudentErased erased:
                         // Erasure purges the student's feed items (their notes were already unreadable).
@@ -71,7 +75,7 @@ public sealed class FeedProjection : IProjection
                 }
             }
 
-            ReadPositions.Insert(operations, school.Key, entries.Select(x => (x.Reader, x.Entry.Id, x.Entry)).ToList());
+            ReadPositions.InsertFeed(operations, school.Key, entries.Select(x => (x.StudentId, x.Entry.Id, x.Entry)).ToList(), linked);
         }
 
         return Task.CompletedTask;

@@ -11,6 +11,9 @@ public static class NotificationsConfiguration
         opts.Schema.For<StaffPreferences>().MultiTenanted();
         // Head rows of the feed's and inbox's per-reader cursors (created with Marten's schema: resources setup).
         opts.Storage.ExtendedSchemaObjects.Add(ReadPositions.HeadTable());
+        // The feed's: a lock row per reader and one sequence (ReadPositions.InsertFeed).
+        opts.Storage.ExtendedSchemaObjects.Add(ReadPositions.FeedHeads());
+        opts.Storage.ExtendedSchemaObjects.Add(ReadPositions.FeedPositions());
     }
 
     /// <summary>

@@ -9,9 +9,10 @@ namespace ClassComms.Notifications;
 /// <summary>
 /// Cursors of the feed and the inbox, taken at commit. <see cref="FeedProjection"/> and <see cref="InboxProjection"/> are
 /// inline: their entries are written in the transaction of the event, so an item is readable the moment its event is
-/// committed and a push needs no wait. An entry's cursor is a position counted per reader on a head row
-/// (<see cref="Table"/>): the school's for the feed (every guardian of the school reads one feed, filtered at read time by
-/// their children), the recipient's for the inbox. The statement that writes a transaction's entries first moves their
+/// committed and a push needs no wait. An inbox entry's cursor is a position counted per recipient on a head row
+/// (<see cref="Table"/>; story posts and comments count per story the same way). The feed (one entry per point event, read by
+/// every guardian of the student, filtered at read time) is numbered by <see cref="InsertFeed{T}"/>: under a lock on each of
+/// its readers' rows, from one sequence. The statement that writes a transaction's entries first moves their
 /// readers' heads on with an upsert, which locks those rows until the transaction commits: two transactions for one reader
 /// take turns, so that reader's positions are given in commit order and a reader "after cursor X" never misses an item
 /// committed later with a smaller one. One statement per projection and transaction, head rows taken in id order (no
@@ -30,6 +31,26 @@ public static class ReadPositions
         table.AddColumn<long>("position").NotNull();
         return table;
     }
+
+    /// <summary>Lock rows of the feed's readers (<see cref="InsertFeed{T}"/>): one per guardian and school.</summary>
+    public const string FeedHeadTable = "classcomms.feed_heads";
+
+    /// <summary>Numbers of feed items (<see cref="InsertFeed{T}"/>). Starts at 2^40, above every cursor of the school-wide count
+    /// used before (those started at the event store's sequence number and moved by one per feed item).</summary>
+    public const string FeedSequence = "classcomms.feed_positions";
+
+    public const long FeedSequenceStart = 1L << 40;
+
+    public static Table FeedHeads()
+    {
+        var table = new Table(PostgresqlProvider.Instance.Parse(FeedHeadTable));
+        table.AddColumn<string>("tenant_id").AsPrimaryKey();
+        table.AddColumn<Guid>("owner_id").AsPrimaryKey();
+        table.AddColumn<long>("writes").NotNull();
+        return table;
+    }
+
+    public static Sequence FeedPositions() => new(PostgresqlProvider.Instance.Parse(FeedSequence), FeedSequenceStart);
 
     /// <summary>Marten's table for a document type (schema classcomms, mt_doc_ + lower-case type name).</summary>
     public static string DocumentTable<T>() => $"classcomms.mt_doc_{typeof(T).Name.ToLowerInvariant()}";
@@ -51,6 +72,46 @@ public static class ReadPositions
     /// </summary>
     public static void Replace<T>(IDocumentOperations operations, string tenant, IReadOnlyList<(Guid Reader, string Id, T Entry)> entries) =>
         Write(operations, tenant, entries, "do update set data = excluded.data, mt_last_modified = now()");
+
+    /// <summary>
+    /// Queues one statement writing feed <paramref name="entries"/> (documents of type <typeparamref name="T"/> about one student
+    /// each, whose <c>Sequence</c> it sets). The readers of a feed item are the guardians linked to its student
+    /// (<c>AudienceLink</c> rows, restricted or not) and <paramref name="extraReaders"/>: the statement locks their rows of
+    /// <see cref="FeedHeadTable"/> (in id order, created on first use) and only then numbers the entries from
+    /// <see cref="FeedSequence"/>. Two transactions sharing a reader take turns on that reader's row, so each takes its numbers
+    /// after the other committed: for one reader, cursor order is commit order, and an item committed after a reader read
+    /// cursor X is numbered above X. Transactions with no reader in common (awards to children of different families) do not
+    /// wait on each other, unlike one count per school, which every award of the school held until its commit. The student's
+    /// guardians are read in the statement, under the lock of the student's stream that every point event's transaction
+    /// holds; a guardian's link is an event of that stream and locks the guardian's row too (<paramref name="extraReaders"/>),
+    /// so an item of another child of theirs that is still being written waits for the link, or the link for it.
+    /// Numbers are unique across the database (one sequence), with holes per reader.
+    /// </summary>
+    public static void InsertFeed<T>(IDocumentOperations operations, string tenant, IReadOnlyList<(Guid StudentId, string Id, T Entry)> entries,
+        IReadOnlyCollection<Guid> extraReaders)
+    {
+        if (entries.Count == 0 && extraReaders.Count == 0) return;
+        var serializer = operations.DocumentStore.Options.Serializer();
+        var documents = DocumentTable<T>();
+        var links = DocumentTable<Audience.AudienceLink>();
+        operations.QueueSqlCommand($$"""
+            with e as (select * from unnest(?::uuid[], ?::text[], ?::text[]) with ordinality as e(student_id, id, data, ord)),
+            readers as (select (l.data ->> 'PersonId')::uuid as owner_id from {{links}} l
+                        where l.tenant_id = ? and (l.data ->> 'StudentId')::uuid in (select student_id from e)
+                        union select unnest(?::uuid[])),
+            head as (insert into {{FeedHeadTable}} as h (tenant_id, owner_id, writes)
+                     select ?, owner_id, 1 from readers order by owner_id
+                     on conflict (tenant_id, owner_id) do update set writes = h.writes + 1
+                     returning h.owner_id),
+            locked as (select count(*) as readers from head)
+            insert into {{documents}} (tenant_id, id, data, mt_dotnet_type)
+            select ?, e.id, jsonb_set(e.data::jsonb, '{Sequence}', to_jsonb(nextval('{{FeedSequence}}'))), ?
+            from (select e.id, e.data from e cross join locked order by e.ord) e
+            on conflict (tenant_id, id) do nothing
+            """,
+            entries.Select(x => x.StudentId).ToArray(), entries.Select(x => x.Id).ToArray(),
+            entries.Select(x => serializer.ToJson(x.Entry!)).ToArray(), tenant, extraReaders.ToArray(), tenant, tenant, typeof(T).FullName!);
+    }
 
     private static void Write<T>(IDocumentOperations operations, string tenant, IReadOnlyList<(Guid Reader, string Id, T Entry)> entries, string onConflict)
     {

@@ -1,4 +1,5 @@
 using ClassComms.Classes;
+using ClassComms.Notifications;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Retention;
@@ -39,9 +40,18 @@ public static class AwardPointsEndpoint
         IDocumentSession session, PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
     {
         if (RequestProblem(request) is { } invalid) return (invalid, []);
-        var schoolClass = await ClassAccess.ReadableAsync(session, caller, classId, ct);
-        var frozen = schoolClass is null ? new HashSet<Guid>()
-            : await ProcessingRestriction.Restrictions.FrozenAsync(session, request.WholeClass ? schoolClass.StudentIds : request.StudentIds ?? [], ct);
+        // One round trip: the class and the DPO's restrictions of the students named, or of the class's students (read from the
+        // class document in the same statement).
+        var reads = session.CreateBatchQuery();
+        var classLoad = reads.Load<SchoolClass>(classId);
+        var frozenLoad = request.WholeClass
+            ? reads.Query<ProcessingRestriction.SubjectRestriction>(
+                $"where tenant_id = ? and id in (select (jsonb_array_elements_text(c.data -> 'StudentIds'))::uuid from {ReadPositions.DocumentTable<SchoolClass>()} c where c.tenant_id = ? and c.id = ?)",
+                session.TenantId, session.TenantId, classId)
+            : reads.LoadMany<ProcessingRestriction.SubjectRestriction>().ById((request.StudentIds ?? []).Distinct().ToArray());
+        await reads.Execute(ct);
+        var schoolClass = ClassAccess.Readable(caller, await classLoad);
+        var frozen = schoolClass is null ? new HashSet<Guid>() : (await frozenLoad).Select(r => r.Id).ToHashSet();
         var target = Target(request, caller, schoolClass, frozen);
         if (target.Problem is not null) return (target.Problem, []);
         var skill = target.Skill!;

@@ -1,5 +1,6 @@
 using ClassComms.PersonalData;
 using JasperFx.Events;
+using Marten;
 using Marten.Events.Projections;
 
 namespace ClassComms.Points;
@@ -24,17 +25,37 @@ public sealed record PointEntry(
     public bool Removed => RemovedAt is not null;
 }
 
-/// <summary>Inline: a point is readable (and undoable) in the same transaction that awarded it.</summary>
-public sealed partial class PointEntryProjection : MultiStreamProjection<PointEntry, Guid>
+/// <summary>
+/// Inline: a point is readable (and undoable) in the same transaction that awarded it. An award only creates entries, so it is
+/// stored without reading anything first (an aggregating projection would load the award's entries by id before the commit: one
+/// more round trip per award); a removal reads the entry it changes.
+/// </summary>
+public sealed class PointEntryProjection : IProjection
 {
-    public PointEntryProjection()
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        Identity<PointAwarded>(e => e.PointId);
-        Identity<PointRemoved>(e => e.PointId);
+        var changed = new Dictionary<Guid, PointEntry>();
+        foreach (var e in events)
+        {
+            switch (e.Data)
+            {
+                case PointAwarded awarded:
+                    changed[awarded.PointId] = Create(awarded);
+                    break;
+                case PointRemoved removed:
+                    var entry = changed.TryGetValue(removed.PointId, out var pending)
+                        ? pending
+                        : await operations.LoadAsync<PointEntry>(removed.PointId, cancellation);
+                    if (entry is not null) changed[removed.PointId] = Apply(entry, removed);
+                    break;
+            }
+        }
+
+        foreach (var entry in changed.Values) operations.Store(entry);
     }
 
-    public PointEntry Create(PointAwarded e) =>
+    public static PointEntry Create(PointAwarded e) =>
         new(e.PointId, e.StudentId, e.AwardId, e.ClassId, e.AwardedBy, e.SkillId, e.SkillName, e.Positive, e.Value, e.Note, e.At, null, null, e.RetentionKey);
 
-    public PointEntry Apply(PointEntry entry, PointRemoved e) => entry with { RemovedAt = e.At, RemovedBy = e.RemovedBy };
+    public static PointEntry Apply(PointEntry entry, PointRemoved e) => entry with { RemovedAt = e.At, RemovedBy = e.RemovedBy };
 }
