@@ -70,10 +70,16 @@ public static class ConnectionsBench
             ["Platform__OperatorKey"] = operatorKey,
             // The run outlives the default 15-minute access token; the hub closes a connection when its token expires.
             ["Auth__TokenLifetime"] = "04:00:00",
+            // Every family signs in from 127.0.0.1 here; real families come from their own addresses.
+            ["Auth__Throttle__AddressAttempts"] = "1000000",
         };
 
         var results = new List<Setup>();
+        string? encryption = null;
         School school;
+        // Written after each setup, so a run cut short keeps what it measured.
+        async Task Write() => await WriteAsync(output, Render(results, families, connections, perFamily, announcements,
+            report + (encryption is null ? "" : $"- {encryption}\n"), wall.Elapsed), raw);
         ApiDriver? api = null;
         try
         {
@@ -101,8 +107,21 @@ public static class ConnectionsBench
             Say($"{families} families, {connections} connections ({perFamily} per guardian)");
 
             // 1. One node.
-            if (setups.Contains("one")) results.Add(await MeasureAsync("One node", [api], school, families, perFamily, announcements, raw, Say,
-                (hub, token) => Post(school.Teacher.Http, school.ClassId)));
+            var posts = new Samples("announcement POST → 201 read (one node)");
+            var poster = api.NewClient(school.Teacher.Token);
+            poster.Timeout = TimeSpan.FromMinutes(3);
+            if (setups.Contains("one"))
+            {
+                results.Add(await MeasureAsync("One node", [api], school, families, perFamily, announcements, raw, Say, async (hub, token) =>
+                {
+                    var t0 = Clock.Now();
+                    var id = await Post(poster, school.ClassId);
+                    posts.Add(Clock.Ms(t0, Clock.Now()));
+                    return id;
+                }, beforeKill: async () => encryption = await EncryptionOnDeliveryAsync(school, pg, posts, Say)));
+                await Write();
+            }
+
             await api.DisposeAsync();
             api = null;
         }
@@ -124,6 +143,7 @@ public static class ConnectionsBench
         {
             await using var baseline = await BaselineProcess.StartAsync();
             results.Add(await MeasureBaselineAsync(baseline, families, perFamily, announcements, raw, Say));
+            await Write();
         }
         catch (Exception e)
         {
@@ -150,8 +170,10 @@ public static class ConnectionsBench
                 // The people signed in on the first node; their clients are bound to its address, so the teacher posts through a
                 // client of node 1 with the same token (the token is valid on every node).
                 var teacher = nodes[0].NewClient(school.Teacher.Token);
+                teacher.Timeout = TimeSpan.FromMinutes(3);
                 results.Add(await MeasureAsync("Two nodes, Redis backplane", nodes, school, families, perFamily, announcements, raw, Say,
                     (hub, token) => Post(teacher, school.ClassId)));
+                await Write();
             }
             catch (Exception e)
             {
@@ -164,10 +186,9 @@ public static class ConnectionsBench
             }
         }
 
+        if (encryption is not null) report.AppendLine($"- {encryption}");
         var text = Render(results, families, connections, perFamily, announcements, report.ToString(), wall.Elapsed);
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        await File.WriteAllTextAsync(output, text);
-        await File.WriteAllLinesAsync(Path.ChangeExtension(output, ".csv"), raw);
+        await WriteAsync(output, text, raw);
         Console.WriteLine(text);
         Console.WriteLine($"bench connections: written to {output}");
         try
@@ -179,6 +200,13 @@ public static class ConnectionsBench
         }
 
         return 0;
+    }
+
+    private static async Task WriteAsync(string output, string text, List<string> raw)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        await File.WriteAllTextAsync(output, text);
+        await File.WriteAllLinesAsync(Path.ChangeExtension(output, ".csv"), raw);
     }
 
     private static async Task<Guid> Post(HttpClient teacher, Guid classId)
@@ -325,7 +353,7 @@ public static class ConnectionsBench
     private static long SelfRssKb() => Read(Environment.ProcessId, 0).RssKb;
 
     private static async Task<Setup> MeasureAsync(string name, IReadOnlyList<ApiDriver> nodes, School school, int families, int perFamily,
-        int announcements, List<string> raw, Action<string> say, Func<HubConnection?, string?, Task<Guid>> announce)
+        int announcements, List<string> raw, Action<string> say, Func<HubConnection?, string?, Task<Guid>> announce, Func<Task>? beforeKill = null)
     {
         var total = families * perFamily;
         var receivers = families * nodes.Count;
@@ -383,6 +411,7 @@ public static class ConnectionsBench
         var (all, first, p50, p99, lastFamily, lastConnection, missingFamilies, missingDeliveries, cpu, load) = await AnnounceAsync(name, families,
             nodes.Count, hubs.Count, announcements, tracker, raw, say, async () => (await announce(null, null)).ToString(), () => nodes.Select(n => n.ProcessorTime()).Aggregate(TimeSpan.Zero, (a, b) => a + b));
 
+        if (beforeKill is not null) await beforeKill();
         // Disconnect: stop the API first (no close handshakes to wait for), then drop the clients.
         foreach (var node in nodes) node.Kill();
         await Parallel.ForEachAsync(hubs, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (h, _) =>
@@ -535,6 +564,72 @@ public static class ConnectionsBench
         });
         return new Setup(name, connected, total, connectTime, failures.Select(f => $"{f.Value} × {f.Key}").ToList(), [memory], all, first, p50, p99,
             lastFamily, lastConnection, missingFamilies, missingDeliveries, cpu, load, driverGrowth);
+    }
+
+    /// <summary>
+    /// Encryption on award (sealing) and on delivery (opening): the push carries ids only, so delivery opens sealed values when the
+    /// family reads its inbox (<c>GET /api/inbox</c>: each message's body and its sender's name, unsealed at serve time). Times 100
+    /// guardians' inbox reads against the API, then the vault's own work for the same values in this process (same PostgreSQL,
+    /// keys cached, as in a warm node): sealing one announcement body (one layer: the sender's key) and opening a read's bodies and
+    /// names; each as a share of the request it is part of. A share of a measured request, not an A/B with encryption switched off
+    /// (the product has no such switch, by design).
+    /// </summary>
+    private static async Task<string> EncryptionOnDeliveryAsync(School school, string pg, Samples posts, Action<string> say)
+    {
+        var reads = new Samples("inbox read (one node)");
+        var items = 0;
+        var readers = school.Guardians.Take(100).ToList();
+        for (var round = -1; round < 2; round++)
+        {
+            foreach (var guardian in readers)
+            {
+                var t0 = Clock.Now();
+                var page = await ApiDriver.Get<InboxPage>(guardian.Http, "/api/inbox?after=0&limit=100");
+                var ms = Clock.Ms(t0, Clock.Now());
+                if (round < 0) continue;
+                reads.Add(ms);
+                items = page.Items.Count;
+            }
+        }
+
+        var options = Microsoft.Extensions.Options.Options.Create(new ClassComms.PersonalData.PersonalDataOptions
+        {
+            KeyStoreConnectionString = pg,
+            MasterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            LookupKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            AllowSharedKeyDatabase = true,
+        });
+        await using var store = new ClassComms.PersonalData.SubjectKeyStore(options);
+        await store.EnsureSchemaAsync(CancellationToken.None);
+        var vault = new ClassComms.PersonalData.PersonalDataVault(store, options, TimeProvider.System);
+        var tenant = "bench-" + Guid.NewGuid().ToString("N");
+        var sender = Guid.NewGuid();
+        const string body = "The school is closed on Monday for staff training; the canteen reopens on Tuesday.";
+        var name = await vault.SealAsync(tenant, sender, "member.name", "Tess Teacher");
+        var seal = new List<double>();
+        var open = new List<double>();
+        for (var round = -20; round < 200; round++)
+        {
+            var id = Guid.NewGuid().ToString();
+            var t0 = Clock.Now();
+            var sealedBody = await vault.SealForAllAsync(tenant, [sender], "message.body", id, body);
+            var t1 = Clock.Now();
+            for (var i = 0; i < Math.Max(1, items); i++)
+            {
+                if (await vault.UnsealAsync(name) is null || await vault.UnsealAsync(sealedBody, id) is null) throw new InvalidOperationException("Did not unseal.");
+            }
+
+            var t2 = Clock.Now();
+            if (round < 0) continue;
+            seal.Add(Clock.Ms(t0, t1));
+            open.Add(Clock.Ms(t1, t2));
+        }
+
+        double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"Encryption (one node): sealing the announcement body p50 {Median(seal):0.000} ms = {100 * Median(seal) / posts.Percentile(50):0.00} % of the announcement POST's p50 ({posts.Percentile(50):0.0} ms, n={posts.Count}); opening an inbox read's {items} bodies and {items} sender names on delivery p50 {Median(open):0.000} ms = {100 * Median(open) / reads.Percentile(50):0.00} % of the read's p50 ({reads.Percentile(50):0.0} ms, p99 {reads.Percentile(99):0.0}, n={reads.Count}); vault timed in the driver process, keys cached");
+        say(text);
+        return text;
     }
 
     /// <summary>Memory per connection: least-squares slope of resident memory against connections, in kB.</summary>
