@@ -14,6 +14,13 @@
 #   infra/bench.sh points     award → guardian push (one student, whole class of 30) and saturation with 20 concurrent
 #                             senders, beside a durable baseline endpoint in the same run, and the encryption share
 #                             (tests/ClassComms.Benchmarks/PointsBench.cs, DurableBaseline.cs; writes .data/bench/points.md)
+#   infra/bench.sh connections  N WebSocket clients (CLASSCOMMS_BENCH_CONNECTIONS, default 10000) of a school of 1,000 families
+#                             (CLASSCOMMS_BENCH_FAMILIES) on one API node, then on two nodes with the Redis backplane: the server's
+#                             memory per connection and the time to fan a class announcement to every family (first, p50, p99,
+#                             last; CLASSCOMMS_BENCH_N_ANNOUNCE, default 5), beside a bare SignalR hub process fanning out to the same
+#                             connections in the same run (tests/ClassComms.Benchmarks/ConnectionsBench.cs; raises the open-file
+#                             limit to the hard limit; starts Redis with infra/redis.sh unless CLASSCOMMS_BENCH_REDIS is set;
+#                             writes .data/bench/connections.md)
 #   infra/bench.sh idle       the API's CPU (% of one core) and database transactions per second while idle
 #                             (tests/ClassComms.Benchmarks/IdleCpu.cs; writes .data/bench/idle.md)
 #   infra/bench.sh retention  one retention run over a school of 500 students and a year of points (52 weekly notes each),
@@ -70,6 +77,16 @@ fi
 if [[ -z "${CLASSCOMMS_BENCH_BLOBS:-}" ]]; then
   CLASSCOMMS_BENCH_BLOBS="$("$SCRIPT_DIR/azurite.sh")" || die "could not start Azurite (see messages above)"
   export CLASSCOMMS_BENCH_BLOBS
+fi
+
+if [[ "${1:-}" == connections ]]; then
+  # One socket per client in the driver and one per connection in the API: 10,000 connections need more than 1024 files.
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+  (( $(ulimit -n) >= 12000 )) || echo "bench.sh: warning: open-file limit $(ulimit -n); fewer connections will succeed" >&2
+  if [[ -z "${CLASSCOMMS_BENCH_REDIS:-}" ]]; then
+    CLASSCOMMS_BENCH_REDIS="$("$SCRIPT_DIR/redis.sh")" || die "could not start Redis (see messages above)"
+    export CLASSCOMMS_BENCH_REDIS
+  fi
 fi
 
 cd "$REPO_ROOT"

@@ -59,6 +59,9 @@ public sealed class ApiDriver : IAsyncDisposable
     private readonly List<HubConnection> _hubs = [];
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The API process's id (its /proc/&lt;pid&gt;/status is read for memory).</summary>
+    public int ProcessId => _process.Id;
     public string OperatorKey { get; }
 
     /// <summary>The development outbox the API writes guardian-registration confirmation mails to (the driver confirms from it).</summary>
@@ -80,7 +83,9 @@ public sealed class ApiDriver : IAsyncDisposable
     }
 
     /// <summary>Starts <c>dotnet ClassComms.Api.dll</c> with production settings and fresh random secrets, then waits for /health/ready.</summary>
-    public static async Task<ApiDriver> StartAsync(string apiDll, string martenConnection, string blobConnection, TimeSpan readyWithin)
+    /// <param name="environment">Settings applied last, over the defaults (e.g. shared keys and Redis for a second node).</param>
+    public static async Task<ApiDriver> StartAsync(string apiDll, string martenConnection, string blobConnection, TimeSpan readyWithin,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(apiDll)) throw new FileNotFoundException($"API build not found; run `dotnet build -c Release src/ClassComms.Api` first.", apiDll);
         var port = FreeLoopbackPort();
@@ -114,6 +119,7 @@ public sealed class ApiDriver : IAsyncDisposable
         env["Startup__ApplySchemaChanges"] = "true";
         env["Logging__LogLevel__Default"] = "Warning";
         env["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) env[key] = value;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         if (!process.Start()) throw new InvalidOperationException("Could not start the API process.");

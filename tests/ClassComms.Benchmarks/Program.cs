@@ -20,6 +20,8 @@ using ClassComms.Benchmarks;
 using Microsoft.AspNetCore.SignalR.Client;
 using Npgsql;
 
+if (ConnectionsBench.IsServer(args)) return await ConnectionsBench.ServeAsync(); // the connections benchmark's baseline server (a child process)
+
 const int Families = 30;
 const int WarmUpA = 20;
 const int WarmUpB = 10;
@@ -39,6 +41,19 @@ if (args is ["media", ..]) // media memory benchmark (MediaMemory.cs): infra/ben
 {
     await PrepareDatabaseAsync(pg);
     return await MediaMemory.RunAsync(apiDll, pg, blobs, Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "media-memory.md"));
+}
+
+if (args is ["connections", ..]) // WebSocket connections and a 1,000-family fan-out, one node and two (ConnectionsBench.cs): infra/bench.sh connections
+{
+    var connectionsOut = Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "connections.md");
+    var schoolFile = Path.ChangeExtension(connectionsOut, null) + "-school.json";
+    var reuse = Env("CLASSCOMMS_BENCH_REUSE_SCHOOL") == "1" && File.Exists(schoolFile);
+    if (!reuse) await PrepareDatabaseAsync(pg);
+    return await ConnectionsBench.RunAsync(apiDll, pg, blobs, Env("CLASSCOMMS_BENCH_REDIS"),
+        connectionsOut,
+        EnvInt("CLASSCOMMS_BENCH_FAMILIES", 1000), EnvInt("CLASSCOMMS_BENCH_CONNECTIONS", 10_000), EnvInt("CLASSCOMMS_BENCH_N_ANNOUNCE", 5),
+        schoolFile, reuse, EnvInt("CLASSCOMMS_BENCH_SEED_PARALLEL", 8),
+        (Env("CLASSCOMMS_BENCH_SETUPS") ?? "one,baseline,two").Split(','));
 }
 
 if (args is ["export", ..]) // subject access export beside a raw SQL read of the same rows (ExportBench.cs): infra/bench.sh export
