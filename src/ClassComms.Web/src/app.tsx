@@ -11,6 +11,11 @@ import { MessagesPage, ThreadPage } from "./pages/Messages";
 import { StoryPage } from "./pages/Story";
 import { ClassPage, TeacherHome } from "./pages/Teacher";
 import { DpoHome } from "./pages/Dpo";
+import { StoryComposerPage } from "./pages/StoryComposer";
+import { ParentCodesPage } from "./pages/ParentCodes";
+import { AnnouncePage, ApprovalsPage, QuietHoursPage } from "./pages/ClassTools";
+import { CustodyPage, StaffPage } from "./pages/Leader";
+import { JoinPage } from "./pages/Join";
 
 export function homeOf(role: string) {
   if (role === "guardian") return "/parent";
@@ -44,6 +49,15 @@ function Route() {
   if (p === "/classes") return <TeacherHome />;
   if ((m = match("/classes/:classId", p))) return <ClassPage classId={m.classId} />;
   if (p === "/dpo") return <DpoHome />;
+  // webteach: the teacher's and leader's class tools, quiet hours, staff, and the parent-code QR target.
+  if ((m = match("/classes/:classId/story/new", p))) return <StoryComposerPage classId={m.classId} />;
+  if ((m = match("/classes/:classId/codes", p))) return <ParentCodesPage classId={m.classId} />;
+  if ((m = match("/classes/:classId/announce", p))) return <AnnouncePage classId={m.classId} />;
+  if ((m = match("/classes/:classId/approvals", p))) return <ApprovalsPage classId={m.classId} />;
+  if ((m = match("/classes/:classId/custody", p))) return <CustodyPage classId={m.classId} />;
+  if (p === "/settings/quiet-hours") return <QuietHoursPage />;
+  if (p === "/staff") return <StaffPage />;
+  if (p === "/join") return <JoinPage />;
   return <p role="alert" data-testid="not-found">{t("app.notFound")}</p>;
 }
 
