@@ -11,11 +11,16 @@ import { MessagesPage, ThreadPage } from "./pages/Messages";
 import { StoryPage } from "./pages/Story";
 import { ClassPage, TeacherHome } from "./pages/Teacher";
 import { DpoHome } from "./pages/Dpo";
-import { StoryComposerPage } from "./pages/StoryComposer";
-import { ParentCodesPage } from "./pages/ParentCodes";
-import { AnnouncePage, ApprovalsPage, QuietHoursPage } from "./pages/ClassTools";
-import { CustodyPage, StaffPage } from "./pages/Leader";
-import { JoinPage } from "./pages/Join";
+import { lazyPage } from "./lazy";
+// webteach: the teacher's and leader's pages, loaded on first use.
+const StoryComposerPage = lazyPage(() => import("./pages/StoryComposer").then((m) => m.StoryComposerPage));
+const ParentCodesPage = lazyPage(() => import("./pages/ParentCodes").then((m) => m.ParentCodesPage));
+const AnnouncePage = lazyPage(() => import("./pages/ClassTools").then((m) => m.AnnouncePage));
+const ApprovalsPage = lazyPage(() => import("./pages/ClassTools").then((m) => m.ApprovalsPage));
+const QuietHoursPage = lazyPage(() => import("./pages/ClassTools").then((m) => m.QuietHoursPage));
+const CustodyPage = lazyPage(() => import("./pages/Leader").then((m) => m.CustodyPage));
+const StaffPage = lazyPage(() => import("./pages/Leader").then((m) => m.StaffPage));
+const JoinPage = lazyPage(() => import("./pages/Join").then((m) => m.JoinPage));
 
 export function homeOf(role: string) {
   if (role === "guardian") return "/parent";

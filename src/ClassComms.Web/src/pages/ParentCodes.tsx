@@ -1,4 +1,3 @@
-import qrcode from "qrcode-generator";
 import { useState } from "preact/hooks";
 import { api } from "../api";
 import { formatDate, t } from "../i18n";
@@ -10,15 +9,17 @@ import { Link, Status, useLoad } from "../ui";
 // stay valid until they expire or are revoked.
 // The QR code holds the join address with the code in the fragment: https://<this origin>/join#code=<code>. A browser never sends
 // the fragment to a server (so the code reaches no access log or proxy; Referrer-Policy is no-referrer too), and the join page reads
-// it, removes it from the address bar and redeems it for the signed-in parent. It is drawn here (qrcode-generator, no network).
+// it, removes it from the address bar and redeems it for the signed-in parent. It is drawn here (qrcode-generator, no network),
+// loaded only on this page (a separate chunk: the parent's first page does not download it).
 
-type Sheet = { studentId: string; name: string; code: string; expiresAt: string }[];
+type Sheet = { studentId: string; name: string; code: string; expiresAt: string; qr: string }[];
 
 export function joinUrl(code: string): string {
   return `${location.origin}/join#code=${encodeURIComponent(code)}`;
 }
 
-function qrDataUrl(text: string): string {
+async function qrDataUrl(text: string): Promise<string> {
+  const { default: qrcode } = await import("qrcode-generator");
   const qr = qrcode(0, "M");
   qr.addData(text, "Byte");
   qr.make();
@@ -41,7 +42,7 @@ export function ParentCodesPage(props: { classId: string }) {
     let failed = 0;
     for (const s of students) {
       const { data } = await api.POST("/api/students/{studentId}/parent-codes", { params: { path: { studentId: s.studentId } } });
-      if (data) issued.push({ studentId: s.studentId, name: s.name ?? "", code: data.code, expiresAt: data.expiresAt });
+      if (data) issued.push({ studentId: s.studentId, name: s.name ?? "", code: data.code, expiresAt: data.expiresAt, qr: await qrDataUrl(joinUrl(data.code)) });
       else failed++;
     }
     setSheet(issued);
@@ -67,7 +68,7 @@ export function ParentCodesPage(props: { classId: string }) {
           {sheet.map((row) => (
             <li class="code-card" key={row.studentId} data-testid={`code-${row.studentId}`}>
               <h2>{row.name}</h2>
-              <img class="qr" src={qrDataUrl(joinUrl(row.code))} alt={t("codes.qrAlt", { name: row.name })} data-testid="qr" />
+              <img class="qr" src={row.qr} alt={t("codes.qrAlt", { name: row.name })} data-testid="qr" />
               <p class="code" data-testid="code">{row.code}</p>
               <p class="small-print">{t("codes.howTo", { url: `${location.origin}/join` })}</p>
               <p class="small-print">{t("codes.expires", { date: formatDate(row.expiresAt) })}</p>
