@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { anonymous, apiAs, assert, base, demo, demoClass, launch, password, signInPage } from "./lib.mjs";
 import { keySets } from "../scripts/check-i18n.mjs";
+import qrcode from "qrcode-generator";
 
 const require = createRequire(import.meta.url);
 
@@ -251,6 +252,97 @@ const scenarios = {
     assert(!text.includes(email), "the certificate shows the erased person's e-mail");
   },
 
+  // webteach: a teacher posting a photo is warned before posting when a tagged student has no photo consent, and handles the API's
+  // 409 when the consent was withdrawn after tagging: exclude (blur) the student in that photo, then the post goes through.
+  async a_teacher_is_warned_before_posting_a_photo_of_a_student_without_consent(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const parentApi = await apiAs(demo.parent);
+    const { classId, ava } = await demoClass(teacher);
+    const png = await pngFrom(browser);
+    await parentApi.post(`/api/students/${ava}/consents`, { purpose: "classStoryMedia", given: true });
+    try {
+      const { page } = await signInPage(browser, demo.teacher, "en-CA");
+      await page.getByRole("link", { name: /Maple/ }).first().waitFor();
+      const compose = async () => {
+        await page.evaluate((p) => { history.pushState(null, "", p); dispatchEvent(new PopStateEvent("popstate")); }, `/classes/${classId}/story/new`);
+        await page.locator("#story-photos").setInputFiles({ name: "class.png", mimeType: "image/png", buffer: png });
+        await page.getByTestId("item-0").waitFor();
+        await page.getByTestId(`tag-0-${ava}`).check();
+      };
+      // 1. Consent given when tagged: no warning; then the parent withdraws it; the API refuses (409) and the page shows the warning.
+      await compose();
+      const text = `Outing ${Date.now()}`;
+      await page.fill("#story-text", text);
+      await page.locator("[data-testid=post]:not([disabled])").waitFor();
+      assert(await page.getByTestId(`no-consent-0-${ava}`).count() === 0, "a warning was shown for a student with consent");
+      await parentApi.post(`/api/students/${ava}/consents`, { purpose: "classStoryMedia", given: false });
+      await page.getByTestId("post").click();
+      await page.getByTestId(`no-consent-0-${ava}`).waitFor();
+      assert((await page.getByTestId("compose-problem").textContent()).includes("consent changed"), "the 409 was not explained");
+      assert(!(await teacher.get(`/api/stories/${classId}/posts`)).posts.some((p) => p.text === text), "a refused post was published");
+      // Exclude (blur) Ava in that photo: the post goes through, with its photo, and the page moves to the class story.
+      await page.getByTestId(`exclude-0-${ava}`).click();
+      assert(await page.getByTestId(`no-consent-0-${ava}`).count() === 0, "the warning stayed after excluding the student");
+      await page.getByTestId("post").click();
+      const post = page.locator("[data-testid=post]", { hasText: text });
+      await post.locator("img[data-testid=photo]").waitFor({ timeout: 15000 });
+      assert(new URL(page.url()).pathname === `/stories/${classId}`, "the page did not move to the class story");
+      // 2. Consent already withdrawn when tagging: the warning shows before posting, and posting is held until it is resolved.
+      await compose();
+      await page.getByTestId(`no-consent-0-${ava}`).waitFor();
+      assert(await page.getByTestId(`no-consent-0-${ava}`).getAttribute("role") === "alert", "the warning is not announced");
+      await page.getByTestId("post").click();
+      await page.getByTestId("compose-problem").waitFor();
+      assert(new URL(page.url()).pathname.endsWith("/story/new"), "posted despite the warning");
+    } finally {
+      await parentApi.post(`/api/students/${ava}/consents`, { purpose: "classStoryMedia", given: true }); // as it was
+    }
+  },
+
+  // webteach: the printable sheet has each student's code as text and a QR code image holding /join#code=<code> (the code in the
+  // fragment, never sent to a server); the print view hides the app's header and buttons; a printed code works on the join page.
+  async the_printable_parent_codes_sheet_shows_codes_and_qr_codes(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { classId, ava, noah } = await demoClass(teacher);
+    const roster = (await teacher.get(`/api/classes/${classId}`)).students.filter((s) => !s.erased);
+    const { page } = await signInPage(browser, demo.teacher, "fr-CA");
+    await page.getByRole("link", { name: /Maple/ }).first().click();
+    await page.getByTestId("tool-codes").click();
+    await page.getByTestId("issue-codes").click();
+    await page.getByTestId("code-sheet").waitFor();
+    const cards = page.locator("[data-testid^=code-]:not([data-testid=code-sheet])");
+    await page.waitForFunction((n) => document.querySelectorAll("[data-testid=qr]").length === n, roster.length);
+    assert(await cards.count() === roster.length, `${await cards.count()} cards for ${roster.length} students`);
+    const codes = {};
+    for (const s of roster) {
+      const card = page.getByTestId(`code-${s.studentId}`);
+      assert((await card.getByRole("heading").textContent()) === s.name, `the card of ${s.studentId} does not name the student`);
+      const code = (await card.getByTestId("code").textContent()).trim();
+      assert(/^[A-Z0-9-]{6,}$/i.test(code), `no code text on the card: "${code}"`);
+      const img = card.getByTestId("qr");
+      const rendered = await img.evaluate((i) => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width > 0);
+      assert(rendered, "a QR code image did not render");
+      // The QR code is the join address with the code in the fragment: the same image, drawn here from that text.
+      const expected = qrcode(0, "M"); expected.addData(`${new URL(base).origin}/join#code=${encodeURIComponent(code)}`, "Byte"); expected.make();
+      assert((await img.getAttribute("src")) === expected.createDataURL(4, 4), "the QR code does not hold the join address with the code");
+      codes[s.studentId] = code;
+    }
+    assert(new Set(Object.values(codes)).size === roster.length, "two students got the same code");
+    await page.emulateMedia({ media: "print" });
+    assert(!(await page.locator("header.top").isVisible()) && !(await page.getByTestId("issue-codes").isVisible()), "the print view shows the app's controls");
+    assert(await page.getByTestId(`code-${ava}`).isVisible(), "the print view hides the codes");
+    // A printed code works: a parent registered with Noah's code opens the QR code's address (in-app, the session is in memory) and adds Ava.
+    const other = await newParentOf(teacher, noah, codes[noah]);
+    const parent = (await signInPage(browser, other, "fr-CA")).page;
+    await parent.locator(`[data-testid=points-${noah}]`).waitFor();
+    await parent.evaluate((code) => { history.pushState(null, "", `/join#code=${encodeURIComponent(code)}`); dispatchEvent(new PopStateEvent("popstate")); }, codes[ava]);
+    await parent.getByTestId("join-code").waitFor();
+    assert((await parent.getByTestId("join-code").inputValue()) === codes[ava], "the join page did not read the code from the fragment");
+    assert((await parent.evaluate(() => location.hash)) === "", "the code stayed in the address bar");
+    await parent.getByTestId("join-submit").click();
+    await parent.locator(`[data-testid=points-${ava}]`).waitFor({ timeout: 15000 });
+  },
+
   // axe-core on the main pages of each role: no serious or critical violation.
   async the_main_pages_have_no_serious_accessibility_violation(browser) {
     const axe = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -285,6 +377,27 @@ const scenarios = {
     await t.getByRole("link", { name: /Maple/ }).click();
     await t.getByTestId("roster").waitFor();
     await check(t, "teacher class");
+    // webteach: the teacher's and leader's pages (the story composer with a photo and a consent warning, the printed codes sheet).
+    const parentApi = await apiAs(demo.parent);
+    await parentApi.post(`/api/students/${ava}/consents`, { purpose: "classStoryMedia", given: false });
+    try {
+      await go(t, `/classes/${classId}/story/new`);
+      await t.locator("#story-photos").setInputFiles({ name: "class.png", mimeType: "image/png", buffer: await pngFrom(browser) });
+      await t.getByTestId(`tag-0-${ava}`).check();
+      await t.getByTestId(`no-consent-0-${ava}`).waitFor();
+      await check(t, "story composer");
+    } finally {
+      await parentApi.post(`/api/students/${ava}/consents`, { purpose: "classStoryMedia", given: true });
+    }
+    await go(t, `/classes/${classId}/codes`); await t.getByTestId("issue-codes").click(); await t.getByTestId("code-sheet").waitFor(); await check(t, "parent codes");
+    await go(t, `/classes/${classId}/announce`); await check(t, "announcement");
+    await go(t, `/classes/${classId}/approvals`); await t.waitForFunction(() => document.querySelector("[data-testid=no-pending], [data-testid=pending] li")); await check(t, "approvals");
+    await go(t, "/settings/quiet-hours"); await check(t, "quiet hours");
+    const l = (await signInPage(browser, demo.leader)).page;
+    await l.getByRole("link", { name: /Maple/ }).first().waitFor();
+    await go(l, "/staff"); await check(l, "staff");
+    await go(l, `/classes/${classId}/custody`); await l.selectOption("[data-testid=custody-student]", ava); await l.getByTestId("guardians").waitFor(); await check(l, "custody");
+    await go(l, `/classes/${classId}/announce`); await check(l, "announcement (leader)");
     const d = (await signInPage(browser, demo.dpo)).page;
     await d.getByRole("heading", { level: 1 }).waitFor();
     await d.waitForFunction(() => !document.querySelector("[role=status]")?.textContent?.includes("…"));
@@ -296,10 +409,10 @@ const scenarios = {
 };
 
 /** A second parent, of `studentId`: a parent code, a registration, its confirmation from the development outbox. */
-async function newParentOf(teacher, studentId) {
+async function newParentOf(teacher, studentId, printedCode) {
   const outbox = process.env.CLASSCOMMS_REGISTRATION_OUTBOX;
   assert(outbox, "CLASSCOMMS_REGISTRATION_OUTBOX is not set");
-  const { code } = await teacher.post(`/api/students/${studentId}/parent-codes`, {});
+  const code = printedCode ?? (await teacher.post(`/api/students/${studentId}/parent-codes`, {})).code;
   const email = `parent-${Date.now()}@demo.classcomms.test`;
   await anonymous("POST", "/api/guardians/register", { code, name: "Other Parent", email, password });
   // The confirmation mail reaches the development outbox after the registration's commit: wait for it.

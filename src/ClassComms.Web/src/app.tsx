@@ -12,6 +12,16 @@ import { StoryPage } from "./pages/Story";
 import { ClassPage, TeacherHome } from "./pages/Teacher";
 import { DpoHome } from "./pages/Dpo";
 import { MyDataPage } from "./pages/ParentPrivacy";
+import { lazyPage } from "./lazy";
+// webteach: the teacher's and leader's pages, loaded on first use.
+const StoryComposerPage = lazyPage(() => import("./pages/StoryComposer").then((m) => m.StoryComposerPage));
+const ParentCodesPage = lazyPage(() => import("./pages/ParentCodes").then((m) => m.ParentCodesPage));
+const AnnouncePage = lazyPage(() => import("./pages/ClassTools").then((m) => m.AnnouncePage));
+const ApprovalsPage = lazyPage(() => import("./pages/ClassTools").then((m) => m.ApprovalsPage));
+const QuietHoursPage = lazyPage(() => import("./pages/ClassTools").then((m) => m.QuietHoursPage));
+const CustodyPage = lazyPage(() => import("./pages/Leader").then((m) => m.CustodyPage));
+const StaffPage = lazyPage(() => import("./pages/Leader").then((m) => m.StaffPage));
+const JoinPage = lazyPage(() => import("./pages/Join").then((m) => m.JoinPage));
 
 export function homeOf(role: string) {
   if (role === "guardian") return "/parent";
@@ -46,6 +56,15 @@ function Route() {
   if (p === "/classes") return <TeacherHome />;
   if ((m = match("/classes/:classId", p))) return <ClassPage classId={m.classId} />;
   if (p === "/dpo") return <DpoHome />;
+  // webteach: the teacher's and leader's class tools, quiet hours, staff, and the parent-code QR target.
+  if ((m = match("/classes/:classId/story/new", p))) return <StoryComposerPage classId={m.classId} />;
+  if ((m = match("/classes/:classId/codes", p))) return <ParentCodesPage classId={m.classId} />;
+  if ((m = match("/classes/:classId/announce", p))) return <AnnouncePage classId={m.classId} />;
+  if ((m = match("/classes/:classId/approvals", p))) return <ApprovalsPage classId={m.classId} />;
+  if ((m = match("/classes/:classId/custody", p))) return <CustodyPage classId={m.classId} />;
+  if (p === "/settings/quiet-hours") return <QuietHoursPage />;
+  if (p === "/staff") return <StaffPage />;
+  if (p === "/join") return <JoinPage />;
   return <p role="alert" data-testid="not-found">{t("app.notFound")}</p>;
 }
 

@@ -73,6 +73,27 @@ public sealed class when_quiet_hours_and_mutes_apply(AppFixture app) : Integrati
         await Api.Problem(HttpStatusCode.NotFound, HttpMethod.Post, $"/api/guardians/me/muted-classes/{other.ClassId}", null, mum);
     }
 
+    [Fact]
+    public async Task staff_read_back_their_own_quiet_hours_and_the_schools_default()
+    {
+        var world = await Api.CreateWorld();
+        var mum = await Api.GuardianOf(world.Teacher, world.Students[0]);
+        Assert.Null((await Api.Get<MyQuietHours>("/api/me/quiet-hours", world.Teacher)).Mine);
+        await Api.Post<QuietHours>("/api/school/quiet-hours", new SetQuietHours("20:00", "06:30", null), world.Leader, HttpStatusCode.OK);
+        await Api.Post<QuietHours>("/api/me/quiet-hours", new SetQuietHours("19:00", "07:00", null), world.Teacher, HttpStatusCode.OK);
+
+        var read = await Api.Get<MyQuietHours>("/api/me/quiet-hours", world.Teacher);
+        Assert.Equal(new QuietHours(new TimeOnly(19, 0), new TimeOnly(7, 0)), read.Mine);
+        Assert.Equal(new QuietHours(new TimeOnly(20, 0), new TimeOnly(6, 30)), read.School);
+        Assert.Null((await Api.Get<MyQuietHours>("/api/me/quiet-hours", world.Leader)).Mine); // the teacher's own, not the leader's
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Api.Send(HttpMethod.Delete, "/api/me/quiet-hours", null, world.Teacher)).Status);
+        read = await Api.Get<MyQuietHours>("/api/me/quiet-hours", world.Teacher);
+        Assert.Null(read.Mine);
+        Assert.NotNull(read.School);
+        await Api.Problem(HttpStatusCode.Forbidden, HttpMethod.Get, "/api/me/quiet-hours", null, mum);
+    }
+
     [Theory]
     [InlineData("19:00", "07:00", "2026-11-23T23:30:00Z", "2026-11-24T07:00:00Z")]
     [InlineData("19:00", "07:00", "2026-11-24T06:59:00Z", "2026-11-24T07:00:00Z")]

@@ -42,6 +42,12 @@ public sealed class when_using_the_web_app_in_a_browser(WebAppFixture web) : ICl
     [Fact]
     public Task the_main_pages_have_no_serious_accessibility_violation() => Scenario();
 
+    [Fact]
+    public Task a_teacher_is_warned_before_posting_a_photo_of_a_student_without_consent() => Scenario();
+
+    [Fact]
+    public Task the_printable_parent_codes_sheet_shows_codes_and_qr_codes() => Scenario();
+
     private async Task Scenario([System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
         Assert.True(web.BuildProblem is null, web.BuildProblem);

@@ -21,6 +21,8 @@ export function TeacherHome() {
         ))}
       </ul>
       {s && roleOf(s) === "leader" && <p><Link href={`/stories/${s.schoolId}`}>{t("leader.schoolStory")}</Link></p>}
+      {s && roleOf(s) === "leader" && <p><Link href="/staff">{t("staff.heading")}</Link></p>}
+      <p><Link href="/settings/quiet-hours">{t("quiet.heading")}</Link></p>
     </section>
   );
 }
@@ -58,6 +60,7 @@ export function ClassPage(props: { classId: string }) {
   return (
     <section>
       <h1>{data.name}</h1>
+      <ClassTools classId={classId} />
       <p class="hint">{t("teacher.selectHint")}</p>
       <div class="toolbar">
         <button type="button" aria-pressed={wholeClass} class={wholeClass ? "tile on" : "tile"} data-testid="whole-class"
@@ -108,5 +111,21 @@ export function ClassPage(props: { classId: string }) {
         {note && <p class="toast">{note}</p>}
       </div>
     </section>
+  );
+}
+
+/** Links to the class's other pages (story post, parent codes, announcement, approvals; custody for a leader). */
+function ClassTools(props: { classId: string }) {
+  const id = props.classId;
+  const leader = roleOf(session.value) === "leader";
+  return (
+    <nav aria-label={t("tools.label")} class="class-tools">
+      <Link href={`/classes/${id}/story/new`} data-testid="tool-story">{t("tools.postStory")}</Link>
+      <Link href={`/stories/${id}`}>{t("parent.classStory")}</Link>
+      <Link href={`/classes/${id}/announce`}>{t("tools.announce")}</Link>
+      <Link href={`/classes/${id}/approvals`}>{t("tools.approvals")}</Link>
+      <Link href={`/classes/${id}/codes`} data-testid="tool-codes">{t("tools.codes")}</Link>
+      {leader && <Link href={`/classes/${id}/custody`}>{t("tools.custody")}</Link>}
+    </nav>
   );
 }

@@ -1,0 +1,96 @@
+import { useState } from "preact/hooks";
+import { api, type Schemas } from "../api";
+import { t } from "../i18n";
+import { Link, Status, useLoad } from "../ui";
+
+// The school leader's pages: inviting staff (POST /api/staff) and custody restrictions (a guardian stops seeing a student, from now on;
+// POST /api/students/{id}/guardians/{guardianId}/restriction, irreversible through the API). Urgent messages are announcements marked
+// urgent, from a class's announcement page.
+
+export function StaffPage() {
+  const [role, setRole] = useState("teacher");
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  return (
+    <section class="narrow">
+      <h1>{t("staff.heading")}</h1>
+      <p class="hint">{t("staff.explain")}</p>
+      <form onSubmit={async (e) => {
+        e.preventDefault();
+        const { data, response } = await api.POST("/api/staff", { body: { role, name, email } });
+        if (data) { setName(""); setEmail(""); setResult({ ok: true, text: t("staff.invited") }); }
+        else setResult({ ok: false, text: response.status === 400 ? t("staff.invalid") : t("app.error") });
+      }}>
+        <label for="staff-role">{t("staff.role")}</label>
+        <select id="staff-role" value={role} onChange={(e) => setRole(e.currentTarget.value)}>
+          <option value="teacher">{t("staff.teacher")}</option>
+          <option value="leader">{t("staff.leader")}</option>
+          <option value="dpo">{t("staff.dpo")}</option>
+        </select>
+        <label for="staff-name">{t("staff.name")}</label>
+        <input id="staff-name" required maxLength={200} autocomplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        <label for="staff-email">{t("staff.email")}</label>
+        <input id="staff-email" type="email" required autocomplete="off" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+        <button type="submit" data-testid="invite">{t("staff.invite")}</button>
+      </form>
+      {result && <p role={result.ok ? "status" : "alert"} class={result.ok ? "good" : "problem"} data-testid="staff-result">{result.text}</p>}
+    </section>
+  );
+}
+
+/** Custody: pick a student of a class, see their guardians, restrict one. */
+export function CustodyPage(props: { classId: string }) {
+  const classId = props.classId;
+  const view = useLoad(() => api.GET("/api/classes/{classId}", { params: { path: { classId } } }), [classId]);
+  const [studentId, setStudentId] = useState("");
+  if (view.status !== "ok" || !view.data) return <Status load={view} />;
+  const students = view.data.students.filter((s) => !s.erased);
+  return (
+    <section>
+      <h1>{t("custody.heading", { name: view.data.name ?? "" })}</h1>
+      <p><Link href={`/classes/${classId}`}>{t("tools.backToClass")}</Link></p>
+      <p class="hint">{t("custody.explain")}</p>
+      <label for="custody-student">{t("custody.student")}</label>
+      <select id="custody-student" value={studentId} data-testid="custody-student" onChange={(e) => setStudentId(e.currentTarget.value)}>
+        <option value="">{t("custody.choose")}</option>
+        {students.map((s) => <option key={s.studentId} value={s.studentId}>{s.name}</option>)}
+      </select>
+      {studentId && <Guardians key={studentId} studentId={studentId} />}
+    </section>
+  );
+}
+
+function Guardians(props: { studentId: string }) {
+  const studentId = props.studentId;
+  const student = useLoad(() => api.GET("/api/students/{studentId}", { params: { path: { studentId } } }), [studentId]);
+  const [note, setNote] = useState<string | null>(null);
+  if (student.status !== "ok" || !student.data) return <Status load={student} />;
+  const guardians: Schemas["GuardianView"][] = student.data.guardians ?? [];
+  const restrict = async (g: Schemas["GuardianView"]) => {
+    if (!window.confirm(t("custody.confirm", { name: g.name ?? "" }))) return;
+    const { response } = await api.POST("/api/students/{studentId}/guardians/{guardianId}/restriction", {
+      params: { path: { studentId, guardianId: g.guardianId } },
+    });
+    setNote(response.ok ? t("custody.done", { name: g.name ?? "" }) : t("app.error"));
+    student.reload();
+  };
+  return (
+    <div class="panel">
+      <h2>{t("custody.guardians", { name: student.data.name ?? "" })}</h2>
+      {guardians.length === 0 && <p>{t("custody.none")}</p>}
+      <ul class="list" data-testid="guardians">
+        {guardians.map((g) => (
+          <li key={g.guardianId}>
+            <strong>{g.name}</strong>{" "}
+            {g.restricted
+              ? <span class="muted" data-testid={`restricted-${g.guardianId}`}>{t("custody.restricted")}</span>
+              : <button type="button" class="small danger" data-testid={`restrict-${g.guardianId}`} onClick={() => void restrict(g)}>
+                  {t("custody.restrict", { name: g.name ?? "" })}</button>}
+          </li>
+        ))}
+      </ul>
+      <div aria-live="polite">{note && <p class="toast">{note}</p>}</div>
+    </div>
+  );
+}
