@@ -311,30 +311,10 @@ public sealed class ApiDriver : IAsyncDisposable
     }
 
     /// <summary>CPU time the API process has used so far.</summary>
-    public TimeSpan ProcessorTime()
-    {
-        try
-        {
-            _process.Refresh();
-            return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
-        }
-        catch (InvalidOperationException)
-        {
-            return TimeSpan.Zero;
-        }
-    }
+    public TimeSpan ProcessorTime() => ChildProcess.ProcessorTime(_process);
 
     /// <summary>Synchronous last resort (Ctrl+C, watchdog): kill the API process we started.</summary>
-    public void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
+    public void Kill() => ChildProcess.Kill(_process);
 
     public async ValueTask DisposeAsync()
     {

@@ -742,29 +742,9 @@ public static class ConnectionsBench
             return new BaselineProcess(process, new Uri(line["listening ".Length..]));
         }
 
-        public TimeSpan ProcessorTime()
-        {
-            try
-            {
-                _process.Refresh();
-                return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
-            }
-            catch (InvalidOperationException)
-            {
-                return TimeSpan.Zero;
-            }
-        }
+        public TimeSpan ProcessorTime() => ChildProcess.ProcessorTime(_process);
 
-        public void Kill()
-        {
-            try
-            {
-                if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-            }
-        }
+        public void Kill() => ChildProcess.Kill(_process);
 
         public async ValueTask DisposeAsync()
         {
