@@ -43,7 +43,7 @@ public static class RequestPasswordResetEndpoint
     }
 }
 
-/// <summary>Stores a hashed one-time token for a live login and sends it; does nothing for a request without one.</summary>
+/// <summary>Stores a hashed one-time token for a live login, commits it, then sends it; does nothing for a request without one.</summary>
 public static class PasswordResetRequestedHandler
 {
     public static async Task Handle(PasswordResetRequested message, IDocumentSession session, PersonalDataVault vault,
@@ -57,6 +57,9 @@ public static class PasswordResetRequestedHandler
         var (token, id) = RefreshToken.New();
         var expires = clock.GetUtcNow() + options.Value.TokenLifetime;
         session.Store(new PasswordReset { Id = id, LoginId = login.Id, ExpiresAt = expires });
+        // Committed before the mail leaves: a mail never carries a token the database does not hold yet (a reader quick to
+        // use it would get 400, and a commit failing after the send would leave a dead token in their mailbox).
+        await session.SaveChangesAsync(ct);
         await sender.SendAsync(new PasswordResetMail(login.Id, email, token, expires), ct);
     }
 }

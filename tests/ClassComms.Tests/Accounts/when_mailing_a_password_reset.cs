@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Alba;
 using ClassComms.Accounts;
+using ClassComms.Platform;
 using ClassComms.Tests.Support;
+using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -60,6 +62,41 @@ public sealed partial class when_mailing_a_password_reset(AppFixture app) : Inte
         // ... with the login id and the SMTP status, not the address the server quoted back.
         Assert.Contains(leader.LoginId.ToString(), logs.Text());
         Assert.DoesNotContain(leader.Email, logs.Text(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task the_token_is_committed_before_the_mail_is_sent()
+    {
+        // A sender that looks, at the moment it is asked to send, for the token's row through another session: a quick reader
+        // (this suite's SMTP test, once, on a loaded machine) used the mailed token before the handler's commit and got 400.
+        var probe = new CommittedTokenProbe();
+        await using var host = await AppFixture.StartHostAsync(AppFixture.Required("ConnectionStrings__Marten"), "Testing", null,
+            b => b.ConfigureServices(s => s.AddSingleton<IMailSender<PasswordResetMail>>(sp => probe.Bind(sp.GetRequiredService<IDocumentStore>()))));
+        var leader = await Api.CreateSchool();
+
+        var response = await host.Server.CreateClient().PostAsJsonAsync("/api/auth/password-reset", new RequestPasswordReset(leader.Email));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        Assert.True(await probe.Sent.Task.WaitAsync(TimeSpan.FromSeconds(30)), "the mail was sent before its token was committed");
+    }
+
+    private sealed class CommittedTokenProbe : IMailSender<PasswordResetMail>
+    {
+        private IDocumentStore? _store;
+        public TaskCompletionSource<bool> Sent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CommittedTokenProbe Bind(IDocumentStore store)
+        {
+            _store = store;
+            return this;
+        }
+
+        public async Task SendAsync(PasswordResetMail mail, CancellationToken ct)
+        {
+            await using var session = _store!.QuerySession();
+            var stored = await session.LoadAsync<PasswordReset>(RefreshToken.IdOf(mail.Token), ct);
+            Sent.TrySetResult(stored is { UsedAt: null } && stored.LoginId == mail.LoginId);
+        }
     }
 
     [GeneratedRegex(@"Your reset code: (\S+)")]
