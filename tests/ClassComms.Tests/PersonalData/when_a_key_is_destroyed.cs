@@ -73,8 +73,9 @@ public sealed class when_a_key_is_destroyed(AppFixture app) : IntegrationTest(ap
             await keys.Vault.EraseAsync(Tenant, subject, Guid.CreateVersion7());
         }
 
-        // The WAL still holds the insert of the wrapped key: that is the window, until the epoch is retired.
-        Assert.True(await WalHoldsAsync(database, wrapped), "the WAL was expected to keep the wrapped key");
+        // The WAL (and any backup) may still hold the insert of the wrapped key: that is the window, until the epoch is retired.
+        // Whether a segment still holds it on this server is not asserted: the whole suite shares the PostgreSQL cluster, and
+        // its WAL traffic recycled the segment first in one CI run. The restore below puts the captured bytes back either way.
 
         // Rotation: live keys rewrapped under e2, e1 destroyed. Put the WAL's copy back as if restored: it does not open.
         await using (var rotating = await StandaloneVault.CreateAsync(o =>
@@ -137,19 +138,5 @@ public sealed class when_a_key_is_destroyed(AppFixture app) : IntegrationTest(ap
             "checkpoint; select current_setting('data_directory') || '/' || pg_relation_filepath('personal_data.subject_keys')", connection);
         var path = (string)(await cmd.ExecuteScalarAsync())!;
         return await File.ReadAllBytesAsync(path);
-    }
-
-    /// <summary>Whether any WAL segment still on disk holds <paramref name="secret"/> (after a checkpoint flushed the WAL).</summary>
-    private static async Task<bool> WalHoldsAsync(string database, byte[] secret)
-    {
-        await using var connection = await OpenAsync(database);
-        await using var cmd = new NpgsqlCommand("checkpoint; select current_setting('data_directory')", connection);
-        var directory = Path.Combine((string)(await cmd.ExecuteScalarAsync())!, "pg_wal");
-        foreach (var file in Directory.GetFiles(directory).Where(f => Path.GetFileName(f).Length == 24).OrderDescending())
-        {
-            if (KeyStores.Contains(await File.ReadAllBytesAsync(file), secret)) return true;
-        }
-
-        return false;
     }
 }
