@@ -26,6 +26,83 @@ const scenarios = {
     assert(await page.getByText("Positifs").first().isVisible(), "the French label is not shown");
   },
 
+  // webcatchup: the parent's open child page loses its SignalR connection; two points awarded meanwhile (their pushes go nowhere)
+  // arrive when it reconnects, each once, from a read of the feed after the page's cursor, without a reload; then the same for a
+  // message on the open messages list (read from the inbox after its cursor).
+  async a_reconnecting_parents_page_catches_up_the_points_awarded_meanwhile(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { classId, noah, skill, view } = await demoClass(teacher);
+    const value = view.skills.find((s) => s.id === skill).value;
+    const email = await newParentOf(teacher, noah);
+    const { context, page } = await signInPage(browser, email, "en-CA");
+    await page.locator(`[data-testid=points-${noah}]`).waitFor();
+    // Keep the page's WebSockets reachable (the init script runs before the app), then load the app again with it.
+    await context.addInitScript(() => {
+      const Native = window.WebSocket;
+      window.__sockets = [];
+      window.WebSocket = class extends Native { constructor(...args) { super(...args); window.__sockets.push(this); } };
+    });
+    await page.reload();
+    await page.locator(`[data-testid=points-${noah}]`).waitFor();
+    await page.evaluate((p) => { history.pushState(null, "", p); dispatchEvent(new PopStateEvent("popstate")); }, `/parent/children/${noah}`);
+    await page.getByTestId("child-name").waitFor();
+    await page.locator("[data-testid=live].on").waitFor({ timeout: 15000 });
+    const count = page.locator("[data-testid=child-points] [data-testid=positive]");
+    // The feed is read (the list or "No points yet."): the count is the feed's.
+    await page.waitForFunction(() => document.querySelector("[data-testid=recent-points]") || document.body.textContent.includes("No points yet."));
+    const before = Number(await count.textContent());
+    await page.evaluate(() => { window.__notReloaded = true; });
+    const feedReads = [];
+    page.on("request", (r) => { if (r.url().includes("/api/guardians/me/feed")) feedReads.push(new URL(r.url()).searchParams.get("after")); });
+
+    // The connection drops; its reconnection is held at negotiation (while `gate` is shut) until both points are awarded.
+    let gate = Promise.resolve();
+    let open = () => undefined;
+    const shut = () => { gate = new Promise((resolve) => { open = resolve; }); };
+    await page.route("**/hubs/notifications/negotiate**", async (route) => { await gate; await route.continue(); });
+    shut();
+    assert(await page.evaluate(() => window.__sockets.length) > 0, "no WebSocket to drop");
+    await page.evaluate(() => window.__sockets.forEach((s) => s.close(4000, "dropped by the test")));
+    await page.locator("[data-testid=live]:not(.on)").waitFor({ timeout: 15000 });
+    const stamp = Date.now();
+    await teacher.post(`/api/classes/${classId}/points`, { skillId: skill, studentIds: [noah], wholeClass: false, note: `First ${stamp}` });
+    await teacher.post(`/api/classes/${classId}/points`, { skillId: skill, studentIds: [noah], wholeClass: false, note: `Second ${stamp}` });
+    assert(await page.getByText(`First ${stamp}`).count() === 0, "a point arrived while the page was offline");
+
+    open();
+    await page.locator("[data-testid=live].on").waitFor({ timeout: 30000 });
+    await page.getByText(`Second ${stamp}`).waitFor({ timeout: 15000 });
+    await page.getByText(`First ${stamp}`).waitFor({ timeout: 15000 });
+    assert(await page.locator("[data-testid=recent-point]", { hasText: `First ${stamp}` }).count() === 1, "the first point is shown twice");
+    assert(await page.locator("[data-testid=recent-point]", { hasText: `Second ${stamp}` }).count() === 1, "the second point is shown twice");
+    await page.locator(`[data-testid=child-points] [data-testid=positive]:text-is("${before + 2 * value}")`).waitFor({ timeout: 15000 });
+    assert(feedReads.some((after) => Number(after) > 0), `the page re-read the feed from the start (after=${feedReads.join(",")})`);
+    assert(await page.evaluate(() => window.__notReloaded === true), "the page reloaded");
+
+    // The messages list the same way, from the inbox: a message sent while the page is offline, in a conversation it lists, moves
+    // that conversation (shown once) when the page reconnects, read after the inbox cursor.
+    await teacher.post("/api/conversations", { studentId: noah, mode: "private", text: `Hello ${stamp}`, urgent: false });
+    const mine = (await (await apiAs(email)).get("/api/conversations")).find((c) => c.kind !== "announcement");
+    assert(mine, "no conversation for the new parent");
+    await page.evaluate((p) => { history.pushState(null, "", p); dispatchEvent(new PopStateEvent("popstate")); }, "/messages");
+    const row = page.getByTestId(`conversation-${mine.conversationId}`);
+    await row.waitFor({ timeout: 15000 });
+    const shownAt = await row.locator("time").getAttribute("datetime");
+    const inboxReads = [];
+    page.on("request", (r) => { if (r.url().includes("/api/inbox")) inboxReads.push(new URL(r.url()).searchParams.get("after")); });
+    shut();
+    await page.evaluate(() => window.__sockets.forEach((s) => s.close(4000, "dropped by the test")));
+    await page.locator("[data-testid=live]:not(.on)").waitFor({ timeout: 15000 });
+    await teacher.post(`/api/conversations/${mine.conversationId}/messages`, { text: `Again ${stamp}`, attachmentIds: [], urgent: false });
+    open();
+    await page.locator("[data-testid=live].on").waitFor({ timeout: 30000 });
+    await page.waitForFunction(([id, at]) => document.querySelector(`[data-testid=conversation-${id}] time`)?.getAttribute("datetime") !== at,
+      [mine.conversationId, shownAt], { timeout: 15000 });
+    assert(await page.getByTestId(`conversation-${mine.conversationId}`).count() === 1, "the conversation is listed twice");
+    assert(inboxReads.some((after) => Number(after) > 0), `the messages list re-read the inbox from the start (after=${inboxReads.join(",")})`);
+    assert(await page.evaluate(() => window.__notReloaded === true), "the page reloaded");
+  },
+
   // A parent who edits the URL to another child's id sees "not found" and nothing of that child.
   async a_parent_cannot_open_another_childs_page_by_editing_the_url(browser) {
     const teacher = await apiAs(demo.teacher);

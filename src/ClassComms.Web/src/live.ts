@@ -3,7 +3,8 @@ import { session } from "./api";
 import { signal } from "./signal";
 
 // Pushes from /hubs/notifications (ids only; the page re-reads the API, which is the truth). A reconnect asks every open page to
-// catch up (re-read), so nothing is lost; pages read by id, so nothing is shown twice.
+// catch up (from its cursor where it follows one, see `follow`; otherwise a re-read), so nothing is lost; pages keep items by id,
+// so nothing is shown twice.
 export const online = signal(false);
 type Handler = (name: string, notice: Record<string, unknown>) => void;
 const handlers = new Set<Handler>();
@@ -47,4 +48,34 @@ export async function disconnect() {
   connection = null;
   online.value = false;
   if (hub) await hub.stop().catch(() => undefined);
+}
+
+/**
+ * Follows a read by cursor: `step` reads once after the caller's cursor, merges what came by id and answers whether more may
+ * follow (a full page). It runs at once, then again on a push that `wants` accepts and on every reconnect, one run at a time (a
+ * push during a run runs it once more after), so a page catches up from its cursor: nothing lost, nothing shown twice, no
+ * re-read of the whole page. Returns the stop function.
+ */
+export function follow(step: () => Promise<boolean>, wants: (name: string, notice: Record<string, unknown>) => boolean,
+  failed?: () => void): () => void {
+  let alive = true;
+  let running = false;
+  let again = false;
+  const pull = async () => {
+    if (running) { again = true; return; }
+    running = true;
+    try {
+      do {
+        again = false;
+        while (alive && (await step()));
+      } while (again && alive);
+    } catch {
+      if (alive) failed?.();
+    } finally {
+      running = false;
+    }
+  };
+  void pull();
+  const off = onPush((name, notice) => { if (name === "Reconnected" || wants(name, notice)) void pull(); });
+  return () => { alive = false; off(); };
 }

@@ -9,6 +9,10 @@ public sealed class when_using_the_web_app_in_a_browser(WebAppFixture web) : ICl
     [Fact]
     public Task award_shows_on_the_parents_open_page_in_french() => Scenario();
 
+    /// <summary>webcatchup: points awarded while the page's connection is down arrive once on reconnect (feed read after its cursor).</summary>
+    [Fact]
+    public Task a_reconnecting_parents_page_catches_up_the_points_awarded_meanwhile() => Scenario();
+
     [Fact]
     public Task a_parent_cannot_open_another_childs_page_by_editing_the_url() => Scenario();
 

@@ -1,23 +1,74 @@
-import { useState } from "preact/hooks";
-import { api, session } from "../api";
+import { useEffect, useState } from "preact/hooks";
+import { api, session, type Schemas } from "../api";
 import { formatDate, t } from "../i18n";
 import { Link, Status, useLoad } from "../ui";
 import { AuthImage, download, upload } from "../media";
+import { follow } from "../live";
 
 const aboutMessages = (conversationId?: string) => (name: string, notice: Record<string, unknown>) =>
   (name === "MessageReceived" || name === "MessageWithdrawn" || name === "MessagesRead")
   && (conversationId === undefined || notice.conversationId === conversationId);
 
+type Summary = Schemas["ConversationSummary"];
+const inboxPage = 100;
+
+/**
+ * The conversations, kept up to date from the inbox by cursor (`GET /api/inbox?after=`): the inbox is read to its end first (its
+ * cursor), then the list; on a `MessageReceived` push and on a SignalR reconnect only the messages after the cursor are read, and
+ * each moves its conversation up (its latest time, kept by conversation id: reading a message twice changes nothing). A message
+ * of a conversation not listed yet, or one not in the inbox (the caller's own, from another session: the push has no cursor),
+ * re-reads the list.
+ */
+function useConversations() {
+  const [list, setList] = useState<Summary[] | null>(null);
+  const [status, setStatus] = useState<"loading" | "ok" | "notfound" | "error">("loading");
+  useEffect(() => {
+    let alive = true;
+    let cursor = 0;
+    let known: Map<string, Summary> | null = null;
+    let stale = false;
+    const show = () => setList([...known!.values()].sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt)));
+    const stop = follow(async () => {
+      const { data } = await api.GET("/api/inbox", { params: { query: { after: cursor, limit: inboxPage } } });
+      if (!alive) return false;
+      if (!data) throw new Error("inbox");
+      cursor = data.cursor;
+      for (const { message } of data.items) {
+        const c = known?.get(message.conversationId);
+        if (!known || !c) stale = true;
+        else if (Date.parse(message.postedAt) > Date.parse(c.lastMessageAt)) known.set(c.conversationId, { ...c, lastMessageAt: message.postedAt });
+      }
+      if (data.items.length === inboxPage) return true;
+      if (stale || !known) {
+        stale = false;
+        const read = await api.GET("/api/conversations", {});
+        if (!alive) return false;
+        if (!read.data) { setStatus(read.response.status === 403 || read.response.status === 404 ? "notfound" : "error"); return false; }
+        known = new Map(read.data.map((c) => [c.conversationId, c]));
+      }
+      show();
+      setStatus("ok");
+      return false;
+    }, (name, notice) => {
+      if (name !== "MessageReceived") return false;
+      if (notice.cursor == null) stale = true;
+      return true;
+    }, () => setStatus((s) => (s === "loading" ? "error" : s)));
+    return () => { alive = false; stop(); };
+  }, []);
+  return { status, data: list };
+}
+
 export function MessagesPage() {
-  const list = useLoad(() => api.GET("/api/conversations", {}), [], aboutMessages());
+  const list = useConversations();
   return (
     <section>
       <h1>{t("messages.heading")}</h1>
-      <Status load={list} />
+      <Status load={{ ...list, data: list.data ?? undefined, reload: () => undefined }} />
       {list.data && list.data.length === 0 && <p>{t("messages.none")}</p>}
-      <ul class="list">
+      <ul class="list" data-testid="conversations">
         {list.data?.map((c) => (
-          <li key={c.conversationId}>
+          <li key={c.conversationId} data-testid={`conversation-${c.conversationId}`}>
             <Link href={`/messages/${c.conversationId}`}>{c.kind === "announcement" ? t("messages.announcement") : t("messages.private")}</Link>
             <time class="muted" dateTime={c.lastMessageAt}> {formatDate(c.lastMessageAt)}</time>
           </li>

@@ -3,34 +3,41 @@ import { api } from "../api";
 import { formatDate, t } from "../i18n";
 import type { MessageKey } from "../i18n/en";
 import { Link, Status, useLoad } from "../ui";
+import { pointsOf, useFeed } from "../feed";
 import { PortfolioSection } from "./Portfolio";
 import { AccessLogSection } from "./ParentPrivacy";
 
+// Points come from the guardian's feed, caught up by cursor (../feed); the children (names, classes) are re-read when one is removed.
 const aboutStudent = (studentId?: string) => (name: string, notice: Record<string, unknown>) =>
-  (name === "PointAwarded" || name === "PointRemoved" || name === "ChildRemoved") && (studentId === undefined || notice.studentId === studentId);
+  name === "ChildRemoved" && (studentId === undefined || notice.studentId === studentId);
 
 export function ParentHome() {
   const children = useLoad(() => api.GET("/api/guardians/me/children"), [], aboutStudent());
+  const feed = useFeed();
   return (
     <section>
       <h1>{t("parent.heading")}</h1>
       <Status load={children} />
       {children.data && children.data.length === 0 && <p>{t("parent.none")}</p>}
       <ul class="cards" data-testid="children">
-        {children.data?.map((child) => (
+        {children.data?.map((child) => {
+          const counts = feed.status === "ok" ? pointsOf(feed.points, child.studentId)
+            : { positive: child.positivePoints, needsWork: child.needsWorkPoints };
+          return (
           <li class="card" key={child.studentId} data-testid="child">
             <h2><Link href={`/parent/children/${child.studentId}`} aria-label={t("parent.open", { name: child.name ?? "" })}>{child.name}</Link></h2>
             <p class="muted">{child.className}</p>
             <p class="points" data-testid={`points-${child.studentId}`}>
-              <span class="good"><span class="count" data-testid="positive">{child.positivePoints}</span> {t("parent.positive")}</span>
-              <span class="work"><span class="count">{child.needsWorkPoints}</span> {t("parent.needsWork")}</span>
+              <span class="good"><span class="count" data-testid="positive">{counts.positive}</span> {t("parent.positive")}</span>
+              <span class="work"><span class="count">{counts.needsWork}</span> {t("parent.needsWork")}</span>
             </p>
             <Link href={`/stories/${child.classId}`}>{t("parent.classStory")}</Link>
           </li>
-        ))}
+          );
+        })}
       </ul>
       <p><Link href="/parent/privacy" data-testid="my-data">{t("mydata.link")}</Link></p>
-      <JoinForm onJoined={children.reload} />
+      <JoinForm onJoined={() => { children.reload(); feed.restart(); }} />
     </section>
   );
 }
@@ -59,12 +66,18 @@ const roleKey = (role: string) => (`role.${role.toLowerCase()}` as MessageKey);
 
 export function ChildPage(props: { studentId: string }) {
   const studentId = props.studentId;
-  const points = useLoad(() => api.GET("/api/students/{studentId}/points", { params: { path: { studentId }, query: { limit: 20 } } }),
+  // The child's name (and "not found"); the points themselves come from the feed, caught up by cursor.
+  const points = useLoad(() => api.GET("/api/students/{studentId}/points", { params: { path: { studentId }, query: { limit: 1 } } }),
     [studentId], aboutStudent(studentId));
+  const feed = useFeed();
   const consents = useLoad(() => api.GET("/api/students/{studentId}/consents", { params: { path: { studentId } } }), [studentId]);
   const history = useLoad(() => api.GET("/api/students/{studentId}/consents/history", { params: { path: { studentId } } }), [studentId]);
   if (points.status !== "ok" || !points.data) return <Status load={points} />;
   const view = points.data;
+  const mine = feed.status === "ok" ? pointsOf(feed.points, studentId) : null;
+  const positive = mine ? mine.positive : view.positivePoints;
+  const needsWork = mine ? mine.needsWork : view.needsWorkPoints;
+  const recent = (mine?.recent ?? []).slice(0, 20);
   // The portfolio is shown while portfolio-sharing consent stands: a change of it starts the section again.
   const sharing = consents.data?.consents.find((c) => c.purpose === "portfolioSharing")?.given;
   return (
@@ -72,21 +85,23 @@ export function ChildPage(props: { studentId: string }) {
       <h1 data-testid="child-name">{view.name}</h1>
       <h2>{t("child.points")}</h2>
       <p class="points big" data-testid="child-points">
-        <span class="good"><span class="count" data-testid="positive">{view.positivePoints}</span> {t("parent.positive")}</span>
-        <span class="work"><span class="count">{view.needsWorkPoints}</span> {t("parent.needsWork")}</span>
+        <span class="good"><span class="count" data-testid="positive">{positive}</span> {t("parent.positive")}</span>
+        <span class="work"><span class="count">{needsWork}</span> {t("parent.needsWork")}</span>
       </p>
       <h2>{t("child.recent")}</h2>
-      {view.points.length === 0 ? <p>{t("child.noPoints")}</p> : (
-        <ul class="list">
-          {view.points.map((p) => (
-            <li key={p.pointId} class={p.positive ? "good" : "work"}>
+      {feed.status === "loading" && <p role="status">{t("app.loading")}</p>}
+      {feed.status === "error" && <p role="alert">{t("app.error")}</p>}
+      {mine && (recent.length === 0 ? <p>{t("child.noPoints")}</p> : (
+        <ul class="list" data-testid="recent-points">
+          {recent.map((p) => (
+            <li key={p.pointId} class={p.positive ? "good" : "work"} data-testid="recent-point">
               <strong>{p.positive ? "+" : "−"}{p.value} {p.skillName}</strong>
               {p.note && <span> — {p.note}</span>}
-              <time class="muted" dateTime={p.awardedAt}> {formatDate(p.awardedAt)}</time>
+              <time class="muted" dateTime={p.at}> {formatDate(p.at)}</time>
             </li>
           ))}
         </ul>
-      )}
+      ))}
       <PortfolioSection key={`${studentId}-${String(sharing)}`} studentId={studentId} />
       <h2>{t("child.consents")}</h2>
       <Status load={consents} />
