@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type Schemas } from "../api";
 import { formatDate, t } from "../i18n";
 import type { MessageKey } from "../i18n/en";
-import { onPush } from "../live";
+import { follow } from "../live";
 import { AuthImage, download } from "../media";
 import { useSignals } from "../signal";
 import { lang } from "../i18n";
@@ -22,53 +22,37 @@ export function PortfolioSection(props: { studentId: string }) {
   const [items, setItems] = useState<Map<string, Item>>(new Map());
   const [status, setStatus] = useState<"loading" | "ok" | "hidden" | "error">("loading");
   const cursor = useRef(0);
-  const running = useRef(false);
-  const again = useRef(false);
 
   useEffect(() => {
     let alive = true;
     cursor.current = 0;
     setItems(new Map());
     setStatus("loading");
-    const pull = async () => {
-      if (running.current) { again.current = true; return; }
-      running.current = true;
-      try {
-        do {
-          again.current = false;
-          for (;;) {
-            const { data, response } = await api.GET("/api/students/{studentId}/portfolio",
-              { params: { path: { studentId }, query: { after: cursor.current, limit: pageSize } as never } });
-            if (!alive) return;
-            if (!data) {
-              if (response.status === 404) { cursor.current = 0; setItems(new Map()); setStatus("hidden"); }
-              else setStatus("error");
-              break;
-            }
-            cursor.current = data.cursor;
-            setItems((current) => {
-              const next = new Map(current);
-              for (const item of data.items) {
-                if (item.deleted || !item.approved || item.rejected) next.delete(item.itemId);
-                else next.set(item.itemId, item);
-              }
-              return next;
-            });
-            setStatus("ok");
-            if (data.items.length < pageSize) break;
-          }
-        } while (again.current && alive);
-      } catch {
-        if (alive) setStatus((s) => (s === "loading" ? "error" : s));
-      } finally {
-        running.current = false;
+    // One page after the cursor per step; `follow` repeats it while pages are full, and on a push for this child or a reconnect.
+    const step = async () => {
+      const { data, response } = await api.GET("/api/students/{studentId}/portfolio",
+        { params: { path: { studentId }, query: { after: cursor.current, limit: pageSize } as never } });
+      if (!alive) return false;
+      if (!data) {
+        if (response.status === 404) { cursor.current = 0; setItems(new Map()); setStatus("hidden"); }
+        else setStatus("error");
+        return false;
       }
+      cursor.current = data.cursor;
+      setItems((current) => {
+        const next = new Map(current);
+        for (const item of data.items) {
+          if (item.deleted || !item.approved || item.rejected) next.delete(item.itemId);
+          else next.set(item.itemId, item);
+        }
+        return next;
+      });
+      setStatus("ok");
+      return data.items.length >= pageSize;
     };
-    void pull();
-    const off = onPush((name, notice) => {
-      if (name === "Reconnected" || (name === "PortfolioChanged" && notice.studentId === studentId)) void pull();
-    });
-    return () => { alive = false; off(); };
+    const stop = follow(step, (name, notice) => name === "PortfolioChanged" && notice.studentId === studentId,
+      () => setStatus((s) => (s === "loading" ? "error" : s)));
+    return () => { alive = false; stop(); };
   }, [studentId]);
 
   const shown = [...items.values()].sort((a, b) => b.addedAt.localeCompare(a.addedAt));
