@@ -12,6 +12,7 @@ public sealed class SpanCapture : ICollection<Activity>
 {
     private readonly List<Activity> _spans = [];
     private readonly Lock _gate = new();
+    private DateTime _clearedAt = DateTime.MinValue;
 
     public IReadOnlyList<Activity> All()
     {
@@ -52,14 +53,25 @@ public sealed class SpanCapture : ICollection<Activity>
         return text.ToString();
     }
 
+    /// <summary>Records an ended span, unless it started before the last <see cref="Clear"/>: a request answered before the clear
+    /// can end its server span just after it (the client has its answer first), and would otherwise stand in for the next
+    /// request to the same route without the database spans the clear removed.</summary>
     public void Add(Activity item)
     {
-        lock (_gate) _spans.Add(item);
+        lock (_gate)
+        {
+            if (item.StartTimeUtc >= _clearedAt) _spans.Add(item);
+        }
     }
 
+    /// <summary>Forgets every span so far, and any still open now when it ends.</summary>
     public void Clear()
     {
-        lock (_gate) _spans.Clear();
+        lock (_gate)
+        {
+            _spans.Clear();
+            _clearedAt = DateTime.UtcNow;
+        }
     }
 
     public bool Contains(Activity item)
