@@ -40,6 +40,9 @@ public interface INotificationClient
 
     /// <summary>To a student's guardians once the student's erasure is complete: the child is no longer shown (Notifications/PushChildRemoved.cs).</summary>
     Task ChildRemoved(ChildRemovedNotice notice);
+
+    /// <summary>To the class's teacher: a student registered with the class code and waits for a decision (StudentAccounts/PushStudentRegistrationNotices.cs).</summary>
+    Task StudentRegistrationWaiting(StudentAccounts.StudentRegistrationNotice notice);
 }
 
 /// <summary>

@@ -31,5 +31,6 @@ public static class PushQueueConfiguration
         opts.PublishMessage<Stories.StoryCommentChanged>().ToLocalQueue(PushQueue);
         opts.PublishMessage<Stories.StoryItemChanged>().ToLocalQueue(PushQueue);
         opts.PublishMessage<Portfolios.PortfolioChanged>().ToLocalQueue(PushQueue);
+        opts.PublishMessage<StudentAccounts.StudentRegistrationArrived>().ToLocalQueue(PushQueue);
     }
 }

@@ -4,7 +4,9 @@ using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
+using Wolverine.Marten;
 
 namespace ClassComms.StudentAccounts;
 
@@ -22,12 +24,17 @@ public sealed record StudentRegistered(Guid RegistrationId, string State, string
 /// sealed at once (never stored in plain text); the answer carries the student's own login code. Anonymous; throttled like the code
 /// sign-in (<see cref="LoginThrottle"/>: per class code, by its keyed hash, and per client address: wrong codes wait, 429); at most
 /// <see cref="MaxPending"/> pending registrations per class (409). Bad input: 400 naming the field; a wrong or stopped code: 400
-/// <c>classCode</c>. Nothing is stored on any 4xx.
+/// <c>classCode</c>. Nothing is stored on any 4xx. In the registration's transaction (the durable outbox): its expiry after
+/// <see cref="Lifetime"/> is scheduled (<see cref="ExpireStudentRegistration"/>) and the class's teacher is told after the commit
+/// (<see cref="StudentRegistrationArrived"/>, ids only).
 /// </summary>
 public static class RegisterStudentEndpoint
 {
     public const int MaxPending = 60;
     public const int MaxName = 100;
+
+    /// <summary>A registration the teacher has not decided within this time expires (its name's key destroyed, as for a refusal).</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(14);
 
     /// <summary>Register as a student of a class with its class code: 202, pending the teacher's approval.</summary>
     [AllowAnonymous]
@@ -35,7 +42,7 @@ public static class RegisterStudentEndpoint
     [ProducesProblems(409, 429)]
     [WolverinePost("/api/student-registrations")]
     public static async Task<IResult> Post(RegisterStudent request, HttpContext http, IDocumentStore store, BlindIndex index, LoginThrottle throttle,
-        PersonalDataVault vault, TimeProvider clock, CancellationToken ct)
+        PersonalDataVault vault, IMartenOutbox outbox, TimeProvider clock, CancellationToken ct)
     {
         var validation = new Validation();
         var normalised = StudentLoginCode.Normalise(request.ClassCode ?? "");
@@ -76,8 +83,12 @@ public static class RegisterStudentEndpoint
             Name = await vault.SealAsync(Ids.Tenant(classCode.SchoolId), studentId, StudentLogins.NameField, request.Name.Trim(), ct),
             CodeIndex = index.Of(StudentLoginCode.Purpose, StudentLoginCode.Normalise(code)),
             RegisteredAt = now,
+            ExpiresAt = now + Lifetime,
         };
         session.Store(registration);
+        outbox.Enroll(session);
+        await outbox.ScheduleAsync(new ExpireStudentRegistration(registration.SchoolId, registration.Id), registration.ExpiresAt);
+        await outbox.PublishAsync(new StudentRegistrationArrived(registration.SchoolId, registration.Id));
         await session.SaveChangesAsync(ct);
         return Results.Accepted($"/api/student-registrations/{registration.Id}",
             new StudentRegistered(registration.Id, registration.State, code, now));

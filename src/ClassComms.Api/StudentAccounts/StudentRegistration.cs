@@ -15,6 +15,9 @@ public sealed class StudentRegistration
     public const string Approved = "approved";
     public const string Refused = "refused";
 
+    /// <summary>Not decided within <see cref="RegisterStudentEndpoint.Lifetime"/>: its name's key destroyed as for a refusal.</summary>
+    public const string Expired = "expired";
+
     public Guid Id { get; set; }
     public Guid SchoolId { get; set; }
     public Guid ClassId { get; set; }
@@ -27,6 +30,9 @@ public sealed class StudentRegistration
     public string CodeIndex { get; set; } = "";
     public string State { get; set; } = Pending;
     public DateTimeOffset RegisteredAt { get; set; }
+
+    /// <summary>Still pending at this time, the registration expires (<see cref="ExpireStudentRegistrationHandler"/>, scheduled durably at registration).</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
     public Guid? DecidedBy { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
 

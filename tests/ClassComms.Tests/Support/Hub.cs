@@ -28,6 +28,7 @@ public sealed class HubClient : IAsyncDisposable
         Listen<ClassComms.Exports.ExportNotice>(nameof(INotificationClient.ExportProgressed));
         Listen<ChildRemovedNotice>(nameof(INotificationClient.ChildRemoved));
         Listen<ClassComms.Incidents.IncidentReminderNotice>(nameof(INotificationClient.IncidentReminder));
+        Listen<ClassComms.StudentAccounts.StudentRegistrationNotice>(nameof(INotificationClient.StudentRegistrationWaiting));
     }
 
     public static Task<HubClient> Connect(AppFixture app, Session? who) => Connect(app.Host.GetTestServer(), who);
