@@ -17,6 +17,8 @@ public static class DeleteStoryPostEndpoint
         await StoryLocks.PostsAsync(session, [postId], ct);
         if (await StoryAccess.ReadablePostAsync(session, caller, postId, ct) is not { } found) return (Problems.NotFound("story post"), []);
         if (found.Post.AuthorId != caller.UserId && caller.Role != Role.Leader) return (Problems.Forbidden("Only the author or a school leader deletes a post."), []);
+        // Deleting is processing too (art. 18: the data is kept, e.g. for a legal claim): refused while a tagged student is frozen.
+        if (await ProcessingRestriction.Restrictions.WriteRefusalAsync(session, caller, EditStoryPostEndpoint.Tagged(found.Post), ct) is { } frozen) return (frozen, []);
         var at = clock.GetUtcNow();
         session.Events.Append(postId, new StoryPostDeleted(postId, caller.UserId, at));
         return (Results.NoContent(),

@@ -30,6 +30,8 @@ public static class EditStoryPostEndpoint
         if (await StoryAccess.ReadablePostAsync(session, caller, postId, ct) is not { } found) return NoPush(Problems.NotFound("story post"));
         var post = found.Post;
         if (post.AuthorId != caller.UserId) return NoPush(Problems.Forbidden("Only the author edits a post."));
+        // A post tagging a student whose processing is restricted is kept as it is until the DPO lifts the restriction (409).
+        if (await ProcessingRestriction.Restrictions.WriteRefusalAsync(session, caller, Tagged(post), ct) is { } frozen) return NoPush(frozen);
         if (removed.Any(id => post.Media.All(m => m.Attachment.AttachmentId != id)))
         {
             return NoPush(Problems.Invalid("removeAttachmentIds", "contains an item that is not in this post."));
@@ -47,4 +49,7 @@ public static class EditStoryPostEndpoint
     }
 
     private static (IResult, OutgoingMessages) NoPush(IResult result) => (result, []);
+
+    /// <summary>The students tagged in the post's media (not those excluded or blurred: they are not identifiable in it).</summary>
+    public static IEnumerable<Guid?> Tagged(StoryPostView post) => post.Media.SelectMany(m => m.TaggedStudentIds).Distinct().Select(id => (Guid?)id);
 }

@@ -116,10 +116,14 @@ public sealed class StoryProjection : IProjection
                         break;
                     case StoryCommentAdded c when c.Pending:
                         operations.Store(new PendingStoryComment(c.CommentId, c.PostId, c.StoryId, c.AuthorId, c.Body, c.At));
+                        // Staff (who approve) and the commenter read pending comments: the post comes again after a cursor.
+                        if (await LoadAsync(operations, changed, c.PostId, cancellation) is { } awaiting) Changed(awaiting, StoryChanges.CommentPending, c.At);
                         break;
                     case StoryCommentAdded c:
                         comments.Add((c.StoryId, StoryComment.IdFor(c.CommentId),
                             new StoryComment(StoryComment.IdFor(c.CommentId), c.CommentId, c.PostId, c.StoryId, c.AuthorId, c.Body, false, [], 0, c.At)));
+                        // A new shown comment changes the post's comments: it comes again after a cursor (re-read its comments).
+                        if (await LoadAsync(operations, changed, c.PostId, cancellation) is { } commentedOn) Changed(commentedOn, StoryChanges.Commented, c.At);
                         break;
                     case StoryCommentApproved a:
                         if (await operations.LoadAsync<PendingStoryComment>(a.CommentId, cancellation) is { } pending)
@@ -127,6 +131,7 @@ public sealed class StoryProjection : IProjection
                             operations.Delete<PendingStoryComment>(a.CommentId);
                             comments.Add((pending.StoryId, StoryComment.IdFor(a.CommentId), new StoryComment(StoryComment.IdFor(a.CommentId), a.CommentId,
                                 pending.PostId, pending.StoryId, pending.AuthorId, pending.Body, false, [], 0, pending.At)));
+                            if (await LoadAsync(operations, changed, pending.PostId, cancellation) is { } approvedOn) Changed(approvedOn, StoryChanges.Commented, a.At);
                         }
 
                         break;
@@ -265,7 +270,8 @@ public static class GetStoryEndpoint
     /// The story id is a class id (its Class Story) or the school id (the School Story). Without <c>after</c>, the newest posts
     /// come first and <c>before</c> pages back; with <c>after</c> (0 = the start), the posts committed after that cursor come
     /// oldest first, so a client that kept the cursor of a push catches up without losing any: a post edited, whose media was
-    /// removed (consent withdrawn, a tagged student erased) or one of whose comments was hidden comes again, whole, at the
+    /// removed (consent withdrawn, a tagged student erased), that was commented on (a comment shown, approved or waiting for
+    /// approval) or one of whose comments was hidden comes again, whole, at the
     /// position of that change (its <c>cursor</c>); a deleted one comes in <c>deleted</c>.
     /// </remarks>
     [ProducesResponseType<StoryPage>(StatusCodes.Status200OK)]

@@ -53,13 +53,20 @@ public static class StoryChanges
     public const string Deleted = "deleted";
     public const string CommentHidden = "commentHidden";
 
+    /// <summary>A comment was added shown, or a pending one approved (change feed only: comments are pushed as <c>StoryCommentPublished</c>).</summary>
+    public const string Commented = "commented";
+
+    /// <summary>A comment waits for approval (change feed only): staff and the commenter read it.</summary>
+    public const string CommentPending = "commentPending";
+
     /// <summary>Media items left the post because a tagged student's consent was withdrawn (or the student erased).</summary>
     public const string MediaRemoved = "mediaRemoved";
 }
 
 /// <summary>
 /// The change feed of a story, one row per post (id = the post's): the post's latest change after it was published — edited,
-/// media removed (consent withdrawn, a tagged student erased), a comment hidden, or deleted (<see cref="Deleted"/>, a tombstone
+/// media removed (consent withdrawn, a tagged student erased), commented on (a comment shown, approved or waiting), a comment hidden,
+/// or deleted (<see cref="Deleted"/>, a tombstone
 /// that stays) — at its story's next position (<see cref="Notifications.ReadPositions"/>, the sequence the posts are numbered
 /// in). <c>GET /api/stories/{storyId}/posts?after=</c> returns the posts changed after the cursor again, and the deleted ones as
 /// markers. Ids only.

@@ -76,6 +76,39 @@ public sealed class when_catching_up_a_story_by_cursor(AppFixture app) : Integra
     }
 
     [Fact]
+    public async Task a_comment_and_an_approval_made_while_a_reader_is_offline_bring_the_post_back_after_their_cursor()
+    {
+        var world = await Api.CreateWorld();
+        var mum = await Api.GuardianOf(world.Teacher, world.Students[0], "Ada's Mum");
+        var dad = await Api.GuardianOf(world.Teacher, world.Students[1], "Ben's Dad");
+        var open = await Api.PostStory(world.Teacher, world.ClassId, "Open to comments");
+        var moderated = await Api.Post<StoryPostAccepted>($"/api/stories/{world.ClassId}/posts", new PostToStory("Moderated", null, true), world.Teacher);
+        var quiet = await Api.PostStory(world.Teacher, world.ClassId, "Nobody comments here");
+        var cursor = (await Api.Story(mum, world.ClassId, "?after=0&limit=50")).Cursor;
+        var teachersCursor = (await Api.Story(world.Teacher, world.ClassId, "?after=0&limit=50")).Cursor;
+
+        // Mum is offline; Dad comments on the open post and (pending) on the moderated one.
+        await Api.Post<StoryCommentAccepted>($"/api/stories/posts/{open.PostId}/comments", new CommentOnStoryPost("Lovely"), dad);
+        var pending = await Api.Post<StoryCommentAccepted>($"/api/stories/posts/{moderated.PostId}/comments", new CommentOnStoryPost("Thanks"), dad);
+        Assert.True(pending.Pending);
+
+        // The teacher, catching up, finds the post with a comment to approve; Mum finds only the post with a comment she may read.
+        var teachers = await Api.Story(world.Teacher, world.ClassId, $"?after={teachersCursor}");
+        Assert.Equal([open.PostId, moderated.PostId], teachers.Posts.Select(p => p.PostId));
+        var mums = await Api.Story(mum, world.ClassId, $"?after={cursor}");
+        Assert.Contains(mums.Posts, p => p.PostId == open.PostId && p.Comments == 1);
+        Assert.DoesNotContain(mums.Posts, p => p.PostId == quiet.PostId);
+
+        // Approved while she is still away: the moderated post comes again after her new cursor, with its comment counted.
+        await Api.Expect(HttpStatusCode.NoContent, HttpMethod.Post, $"/api/stories/posts/{moderated.PostId}/comments/{pending.CommentId}/approval", world.Teacher);
+        var after = await Api.Story(mum, world.ClassId, $"?after={mums.Cursor}");
+        var approved = Assert.Single(after.Posts);
+        Assert.Equal((moderated.PostId, 1), (approved.PostId, approved.Comments));
+        Assert.True(approved.Cursor > mums.Cursor);
+        Assert.Empty((await Api.Story(mum, world.ClassId, $"?after={after.Cursor}")).Posts);
+    }
+
+    [Fact]
     public async Task withdrawing_consent_pushes_the_media_removal_to_viewers_and_catch_up_returns_the_post_without_the_photo()
     {
         var world = await Api.CreateWorld();
