@@ -53,7 +53,11 @@ public static class ListConversationsEndpoint
             return Problems.Forbidden("Only teachers, leaders and guardians have conversations.");
         }
 
-        return Results.Ok(candidates.OrderByDescending(c => c.LastMessageAt)
+        // Conversations about a student whose processing is restricted are not listed to staff (the DPO reads them; guardians are kept out
+        // by the access document's Frozen flag above).
+        var frozen = await ProcessingRestriction.Restrictions.FrozenAsync(session,
+            candidates.Where(c => c.StudentId is not null).Select(c => c.StudentId!.Value).ToList(), ct);
+        return Results.Ok(candidates.Where(c => c.StudentId is not { } s || !frozen.Contains(s)).OrderByDescending(c => c.LastMessageAt)
             .Select(c => new ConversationSummary(c.Id, c.Kind, c.ClassId, c.StudentId, c.LastMessageAt, c.StaffIds.Contains(caller.UserId))).ToList());
     }
 }

@@ -39,8 +39,11 @@ public static class StartConversationEndpoint
 
         if (await StudentAccess.TeachableAsync(session, caller, request.StudentId, ct) is not { } found) return (Problems.NotFound("student"), []);
         if (found.Student.Erased) return (Problems.Gone("The student has been erased."), []);
-        if (await ProcessingRestriction.Restrictions.WriteRefusalAsync(session, caller, [request.StudentId], ct) is { } frozen) return (frozen, []);
-        var guardians = found.Student.VisibleGuardianIds;
+        // One round trip for the student, the caller and the guardians: a frozen student (or caller) refuses the thread (409); a frozen
+        // guardian is left out of it (nothing new about them is processed), the other guardians are written to.
+        var frozen = await ProcessingRestriction.Restrictions.FrozenAsync(session, [request.StudentId, caller.UserId, .. found.Student.VisibleGuardianIds], ct);
+        if (frozen.Contains(request.StudentId) || frozen.Contains(caller.UserId)) return (ProcessingRestriction.Restrictions.Locked(), []);
+        var guardians = found.Student.VisibleGuardianIds.Where(g => !frozen.Contains(g)).ToList();
         if (guardians.Count == 0) return (Problems.Conflict("The student has no linked guardian to write to."), []);
 
         var now = clock.GetUtcNow();

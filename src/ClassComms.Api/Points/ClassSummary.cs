@@ -1,5 +1,6 @@
 using ClassComms.Classes;
 using ClassComms.PersonalData;
+using ClassComms.ProcessingRestriction;
 using ClassComms.Platform;
 using ClassComms.Schools;
 using Marten;
@@ -96,7 +97,19 @@ public static class GetClassSummaryEndpoint
         CancellationToken ct)
     {
         if (await ClassAccess.ReadableAsync(session, caller, classId, ct) is null) return Problems.NotFound("class");
-        var stored = await session.LoadAsync<StoredClassSummary>(classId, ct) ?? new StoredClassSummary(classId, 0, 0, 0, 0, [], [], null, null);
+        var batch = session.CreateBatchQuery();
+        var storedLoad = batch.Load<StoredClassSummary>(classId);
+        var frozenLoad = batch.Query<SubjectRestriction>().Where(r => r.SubjectKind == Restrictions.Student).Select(r => r.Id).ToList();
+        await batch.Execute(ct);
+        var stored = await storedLoad ?? new StoredClassSummary(classId, 0, 0, 0, 0, [], [], null, null);
+        var frozen = (await frozenLoad).ToArray();
+        if (caller.Role != Role.Dpo && frozen.Length > 0)
+        {
+            // A student whose processing is restricted is not counted for anyone but the DPO: their points of this class come out.
+            var entries = await session.Query<PointEntry>().Where(p => p.ClassId == classId && p.StudentId.IsOneOf(frozen)).ToListAsync(ct);
+            stored = Without(stored, entries);
+        }
+
         var skills = new List<SkillTally>();
         foreach (var t in stored.Skills)
         {
@@ -105,5 +118,37 @@ public static class GetClassSummaryEndpoint
 
         return Results.Ok(new ClassSummary(stored.Id, stored.PointsAwarded, stored.PointsRemoved, stored.PositivePoints, stored.NeedsWorkPoints,
             skills.OrderBy(s => s.SkillName).ToList(), stored.Days.OrderBy(d => d.Day).ToList(), stored.FirstAwardAt, stored.LastAwardAt));
+    }
+
+    /// <summary>
+    /// The summary without the given points (each undoes its award, and its removal if removed; never below zero, since the summary is
+    /// built by the daemon and may not have counted the newest yet). First and last award times are kept (they name no one).
+    /// </summary>
+    public static StoredClassSummary Without(StoredClassSummary s, IReadOnlyList<PointEntry> entries)
+    {
+        var skills = s.Skills.ToDictionary(t => t.SkillId);
+        var days = s.Days.ToDictionary(d => d.Day);
+        var (awarded, removed, positive, needsWork) = (s.PointsAwarded, s.PointsRemoved, s.PositivePoints, s.NeedsWorkPoints);
+        foreach (var e in entries)
+        {
+            awarded--;
+            var value = e.Removed ? 0 : e.Value; // a removal already took the value out
+            if (e.Removed) removed--;
+            if (e.Positive) positive -= value;
+            else needsWork -= value;
+            if (skills.TryGetValue(e.SkillId, out var tally)) skills[e.SkillId] = tally with { Count = tally.Count - (e.Removed ? 0 : 1), Points = tally.Points - value };
+            var day = DateOnly.FromDateTime(e.AwardedAt.UtcDateTime);
+            if (days.TryGetValue(day, out var d)) days[day] = d with { Count = d.Count - 1 };
+        }
+
+        return s with
+        {
+            PointsAwarded = Math.Max(0, awarded),
+            PointsRemoved = Math.Max(0, removed),
+            PositivePoints = Math.Max(0, positive),
+            NeedsWorkPoints = Math.Max(0, needsWork),
+            Skills = skills.Values.Select(t => t with { Count = Math.Max(0, t.Count), Points = Math.Max(0, t.Points) }).ToList(),
+            Days = days.Values.Where(d => d.Count > 0).ToList(),
+        };
     }
 }
