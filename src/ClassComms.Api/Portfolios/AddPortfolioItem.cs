@@ -15,7 +15,7 @@ public sealed record AddPortfolioItem(string? Kind, string? Text, Guid? Attachme
 public sealed record PortfolioItemAccepted(Guid ItemId, Guid StudentId, bool Approved, long Cursor);
 
 /// <summary>A portfolio change to push once committed: ids only.</summary>
-public sealed record PortfolioChanged(Guid SchoolId, Guid StudentId, Guid ItemId, Guid? CommentId, string Change);
+public sealed record PortfolioChanged(Guid SchoolId, Guid StudentId, Guid ItemId, Guid? CommentId, string Change, DateTimeOffset? At = null);
 
 public static class PortfolioChanges
 {
@@ -25,6 +25,8 @@ public static class PortfolioChanges
     public const string Edited = "edited";
     public const string Rejected = "rejected";
     public const string Deleted = "deleted";
+    public const string CommentEdited = "commentEdited";
+    public const string CommentDeleted = "commentDeleted";
 }
 
 /// <summary>

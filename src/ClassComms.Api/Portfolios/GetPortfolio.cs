@@ -10,7 +10,7 @@ namespace ClassComms.Portfolios;
 
 public sealed record PortfolioAttachmentView(Guid AttachmentId, string Kind, string ContentType, long Size, int? Width, int? Height, string? FileName);
 
-public sealed record PortfolioCommentView(Guid CommentId, Guid AuthorId, string AuthorRole, string? Text, DateTimeOffset At);
+public sealed record PortfolioCommentView(Guid CommentId, Guid AuthorId, string AuthorRole, string? Text, DateTimeOffset At, DateTimeOffset? EditedAt);
 
 /// <summary>
 /// An item as the caller sees it. <c>Cursor</c> is the position of its latest change; <c>text</c> is null once the student is erased.
@@ -64,7 +64,8 @@ public static class GetPortfolioEndpoint
         var comments = new List<PortfolioCommentView>(item.Comments.Count);
         foreach (var c in item.Comments)
         {
-            comments.Add(new PortfolioCommentView(c.CommentId, c.AuthorId, c.AuthorRole, await vault.UnsealAsync(c.Text, c.CommentId.ToString(), ct), c.At));
+            comments.Add(new PortfolioCommentView(c.CommentId, c.AuthorId, c.AuthorRole, await vault.UnsealAsync(c.Text, c.CommentId.ToString(), ct), c.At,
+                c.EditedAt));
         }
 
         var attachment = item.Attachment is { } a

@@ -36,6 +36,12 @@ public sealed record PortfolioItemDeleted(Guid StudentId, Guid DeletedBy, Guid I
 public sealed record PortfolioCommentAdded(Guid StudentId, Guid AuthorId, Guid ItemId, Guid CommentId, string AuthorRole, Sealed Text,
     DateTimeOffset At);
 
+/// <summary>The comment's author replaced its text, sealed for the student and bound to the comment as before.</summary>
+public sealed record PortfolioCommentEdited(Guid StudentId, Guid EditedBy, Guid ItemId, Guid CommentId, Sealed Text, DateTimeOffset At);
+
+/// <summary>The comment's author deleted it: it leaves every view (its sealed text stays in its events until the student is erased).</summary>
+public sealed record PortfolioCommentDeleted(Guid StudentId, Guid DeletedBy, Guid ItemId, Guid CommentId, DateTimeOffset At);
+
 public static class PortfolioKinds
 {
     public const string Photo = "photo";
@@ -62,7 +68,8 @@ public static class PortfolioRoles
     public const string Staff = "staff";
 }
 
-public sealed record PortfolioComment(Guid CommentId, Guid AuthorId, string AuthorRole, Sealed Text, DateTimeOffset At, long Position);
+public sealed record PortfolioComment(Guid CommentId, Guid AuthorId, string AuthorRole, Sealed Text, DateTimeOffset At, long Position,
+    DateTimeOffset? EditedAt = null);
 
 /// <summary>
 /// One portfolio item with its comments (read model, inline). <see cref="Position"/> is the student-stream version of the item's
@@ -145,6 +152,16 @@ public sealed class PortfolioProjection : IProjection
                         Comments = [.. item.Comments, new PortfolioComment(c.CommentId, c.AuthorId, c.AuthorRole, c.Text, c.At, e.Version)],
                         Position = e.Version,
                     };
+                    break;
+                case PortfolioCommentEdited x when await Load(x.ItemId) is { Deleted: false } item:
+                    changed[x.ItemId] = item with
+                    {
+                        Comments = item.Comments.Select(c => c.CommentId == x.CommentId ? c with { Text = x.Text, EditedAt = x.At } : c).ToList(),
+                        Position = e.Version,
+                    };
+                    break;
+                case PortfolioCommentDeleted x when await Load(x.ItemId) is { Deleted: false } item:
+                    changed[x.ItemId] = item with { Comments = item.Comments.Where(c => c.CommentId != x.CommentId).ToList(), Position = e.Version };
                     break;
                 case StudentErased erased:
                     foreach (var id in changed.Where(x => x.Value.StudentId == erased.StudentId).Select(x => x.Key).ToList()) changed.Remove(id);

@@ -12,7 +12,7 @@ namespace ClassComms.Portfolios;
 
 /// <summary>
 /// A portfolio change the recipient may see: ids and facts only (text, comments and file names are read from the portfolio).
-/// <c>Change</c>: added, approved, commented (<c>CommentId</c> set), edited, rejected or deleted. <c>Cursor</c> is the item's position in the student's
+/// <c>Change</c>: added, approved, commented, commentEdited, commentDeleted (<c>CommentId</c> set for these three), edited, rejected or deleted. <c>Cursor</c> is the item's position in the student's
 /// portfolio: <c>GET /api/students/{studentId}/portfolio?after={Cursor - 1}</c> returns it first.
 /// </summary>
 public sealed record PortfolioNotice(Guid StudentId, Guid ItemId, Guid? CommentId, string Change, string Kind, bool Approved, DateTimeOffset At,
@@ -43,7 +43,7 @@ public static class PushPortfolioNoticesHandler
         var schoolClass = await session.LoadAsync<SchoolClass>(student.ClassId, ct);
         var recipients = await RecipientsAsync(session, message.SchoolId, student, schoolClass, item, ct);
         var comment = message.CommentId is { } id ? item.Comments.FirstOrDefault(c => c.CommentId == id) : null;
-        var at = comment?.At ?? message.Change switch
+        var at = message.At ?? comment?.At ?? message.Change switch
         {
             PortfolioChanges.Approved => item.ApprovedAt,
             PortfolioChanges.Edited => item.EditedAt,

@@ -76,7 +76,7 @@ public static class ProcessingCatalogue
         new(typeof(LoginAccount), "people who sign in", "accounts", "the login's own key (e-mail); found by a keyed blind index"),
         new(typeof(StaffInvitation), "invited staff", "accounts", "the future membership's key"),
         new(typeof(PendingRegistration), "registering guardians", "accounts", "the future membership's key"),
-        new(typeof(StudentAccounts.StudentRegistration), "students registering themselves with a class code", "accounts", "the key of the student id reserved for them (destroyed when refused)"),
+        new(typeof(StudentAccounts.StudentRegistration), "students registering themselves with a class code", "accounts", "the key of the student id reserved for them (destroyed when refused or expired)"),
 
         // Conversations and media.
         new(typeof(MessagePosted), Member + ", students the message is about", "communication", "layers: the sender's and every student's key"),
@@ -101,6 +101,7 @@ public static class ProcessingCatalogue
         // Portfolios.
         new(typeof(PortfolioItemAdded), Student, "portfolio", StudentKey),
         new(typeof(PortfolioCommentAdded), Student + ", comment authors", "portfolio", StudentKey),
+        new(typeof(PortfolioCommentEdited), Student + ", comment authors", "portfolio", StudentKey),
         new(typeof(PortfolioComment), Student + ", comment authors", "portfolio", StudentKey),
         new(typeof(PortfolioItem), Student, "portfolio", StudentKey),
         new(typeof(PortfolioItemEdited), Student, "portfolio", StudentKey),

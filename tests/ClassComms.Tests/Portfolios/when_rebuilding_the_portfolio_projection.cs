@@ -10,7 +10,7 @@ namespace ClassComms.Tests.Portfolios;
 /// <summary>
 /// The portfolio read model is a projection of the student's stream and nothing else: rebuilt from the events (Marten's daemon, as the
 /// <c>projections rebuild</c> verb does), every document comes back byte for byte as the live inline projection wrote it — items added,
-/// approved, edited, commented, rejected and deleted, with their positions (the cursor guardians read after).
+/// approved, edited, commented (comments edited and deleted), rejected and deleted, with their positions (the cursor guardians read after).
 /// </summary>
 public sealed class when_rebuilding_the_portfolio_projection(AppFixture app) : IntegrationTest(app)
 {
@@ -23,7 +23,11 @@ public sealed class when_rebuilding_the_portfolio_projection(AppFixture app) : I
         var approved = await Api.AddJournal(student, ada, "Today I built a volcano.");
         await Api.Approve(world.Teacher, ada, approved.ItemId);
         await Api.Comment(world.Teacher, ada, approved.ItemId, "Wonderful!");
-        await Api.Comment(student, ada, approved.ItemId, "Thank you");
+        var reply = await Api.Comment(student, ada, approved.ItemId, "Thank you");
+        var fixedUp = await Api.Comment(world.Teacher, ada, approved.ItemId, "Wonderfull");
+        await Api.Send(HttpMethod.Put, $"{PortfolioScenarios.Portfolio(ada)}/{approved.ItemId}/comments/{fixedUp.CommentId}",
+            new EditPortfolioComment("Wonderful, really"), world.Teacher);
+        await Api.Delete($"{PortfolioScenarios.Portfolio(ada)}/{approved.ItemId}/comments/{reply.CommentId}", student);
         var edited = await Api.AddJournal(student, ada, "A first draft");
         await Api.Send(HttpMethod.Put, $"{PortfolioScenarios.Portfolio(ada)}/{edited.ItemId}", new EditPortfolioItem("A second draft"), student);
         var rejected = await Api.AddJournal(student, ada, "Not for the portfolio");
