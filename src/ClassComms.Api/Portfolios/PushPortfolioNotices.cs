@@ -51,7 +51,9 @@ public static class PushPortfolioNoticesHandler
             PortfolioChanges.Deleted => item.DeletedAt,
             _ => null,
         } ?? item.AddedAt;
-        var notice = new PortfolioNotice(item.StudentId, item.Id, comment?.CommentId, message.Change, item.Kind, item.Approved, at, item.Position);
+        // A deleted comment is no longer on the item: its id still names what changed.
+        var commentId = comment?.CommentId ?? (message.Change == PortfolioChanges.CommentDeleted ? message.CommentId : null);
+        var notice = new PortfolioNotice(item.StudentId, item.Id, commentId, message.Change, item.Kind, item.Approved, at, item.Position);
         var groups = recipients.Select(NotificationHub.UserGroup).ToList();
         if (groups.Count > 0) await metrics.PushAsync("portfolio." + message.Change, groups.Count, () => hub.Clients.Groups(groups).PortfolioChanged(notice));
     }

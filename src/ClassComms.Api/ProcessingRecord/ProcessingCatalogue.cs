@@ -130,10 +130,10 @@ public static class ProcessingCatalogue
     ];
 
     /// <summary>
-    /// Types holding sealed values in memory only, during one request's decision (never stored): they are left out of the record, and a
-    /// new one must be listed here or described above.
+    /// Types holding sealed values in memory only, during one request's decision or one projection batch (never stored themselves): they
+    /// are left out of the record, and a new one must be listed here or described above.
     /// </summary>
-    public static readonly IReadOnlyList<Type> NotStored = [typeof(ConsentContext), typeof(AwardTarget), typeof(StoryRef)];
+    public static readonly IReadOnlyList<Type> NotStored = [typeof(ConsentContext), typeof(AwardTarget), typeof(StoryRef), typeof(Stories.StoryProjection.Batch)];
 
     /// <summary>Blob containers holding personal data (not types: written by the code that names them).</summary>
     public static readonly IReadOnlyList<(string Container, string What, string Key, string Retention)> Containers =

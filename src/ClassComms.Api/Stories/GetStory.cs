@@ -81,33 +81,35 @@ public sealed class StoryProjection : IProjection
     {
         foreach (var school in events.GroupBy(e => e.TenantId))
         {
-            var inserts = new List<(Guid Reader, string Id, StoryPostView Entry)>();
-            var comments = new List<(Guid Reader, string Id, StoryComment Entry)>();
-            var changed = new Dictionary<Guid, StoryPostView>();
-            var changedComments = new Dictionary<Guid, StoryComment>();
-            var postChanges = new Dictionary<Guid, StoryPostChange>(); // the change feed: the latest change of each post
+            // One batch may hold a post's whole life (a rebuild from the events: `projections rebuild`), so what this batch creates is
+            // kept here, changed here by the later events of the batch, and written once at the end: posts and shown comments published
+            // in the batch (numbered then, in order), pending comments stored in it, and the stored posts and comments it changed.
+            var batch = new Batch();
+            // The change feed: the latest change of each post, in the order of those latest changes (as separate commits number them).
+            var postChanges = new Dictionary<Guid, (StoryPostChange Change, int Order)>();
             var mediaRemovedFrom = new HashSet<Guid>();
 
             void Changed(StoryPostView post, string change, DateTimeOffset at, bool deleted = false) =>
-                postChanges[post.PostId] = new StoryPostChange(post.Id, post.PostId, post.StoryId, change, deleted, 0, at);
+                postChanges[post.PostId] = (new StoryPostChange(post.Id, post.PostId, post.StoryId, change, deleted, 0, at), postChanges.Count == 0 ? 0
+                    : postChanges.Values.Max(c => c.Order) + 1);
             foreach (var e in school)
             {
                 switch (e.Data)
                 {
                     case StoryPostPublished p:
-                        inserts.Add((p.StoryId, StoryPostView.IdFor(p.PostId), StoryPostView.Create(p)));
+                        batch.Publish(StoryPostView.Create(p));
                         break;
                     case StoryPostEdited x:
-                        if (await LoadAsync(operations, changed, x.PostId, cancellation) is { } edited)
+                        if (await batch.PostAsync(operations, x.PostId, cancellation) is { } edited)
                         {
-                            changed[x.PostId] = edited.Apply(x);
+                            batch.Set(edited.Apply(x));
                             Changed(edited, StoryChanges.Edited, x.At);
                         }
 
                         break;
                     case StoryPostDeleted d:
-                        if (await LoadAsync(operations, changed, d.PostId, cancellation) is { } gone) Changed(gone, StoryChanges.Deleted, d.At, deleted: true);
-                        changed.Remove(d.PostId);
+                        if (await batch.PostAsync(operations, d.PostId, cancellation) is { } gone) Changed(gone, StoryChanges.Deleted, d.At, deleted: true);
+                        batch.ForgetPost(d.PostId);
                         mediaRemovedFrom.Remove(d.PostId);
                         operations.Delete<StoryPostView>(StoryPostView.IdFor(d.PostId));
                         operations.DeleteWhere<StoryComment>(c => c.PostId == d.PostId);
@@ -115,39 +117,38 @@ public sealed class StoryProjection : IProjection
                         operations.DeleteWhere<StoryLike>(l => l.PostId == d.PostId);
                         break;
                     case StoryCommentAdded c when c.Pending:
-                        operations.Store(new PendingStoryComment(c.CommentId, c.PostId, c.StoryId, c.AuthorId, c.Body, c.At));
+                        batch.StorePending(operations, new PendingStoryComment(c.CommentId, c.PostId, c.StoryId, c.AuthorId, c.Body, c.At));
                         // Staff (who approve) and the commenter read pending comments: the post comes again after a cursor.
-                        if (await LoadAsync(operations, changed, c.PostId, cancellation) is { } awaiting) Changed(awaiting, StoryChanges.CommentPending, c.At);
+                        if (await batch.PostAsync(operations, c.PostId, cancellation) is { } awaiting) Changed(awaiting, StoryChanges.CommentPending, c.At);
                         break;
                     case StoryCommentAdded c:
-                        comments.Add((c.StoryId, StoryComment.IdFor(c.CommentId),
-                            new StoryComment(StoryComment.IdFor(c.CommentId), c.CommentId, c.PostId, c.StoryId, c.AuthorId, c.Body, false, [], 0, c.At)));
+                        batch.PublishComment(new StoryComment(StoryComment.IdFor(c.CommentId), c.CommentId, c.PostId, c.StoryId, c.AuthorId, c.Body, false, [], 0, c.At));
                         // A new shown comment changes the post's comments: it comes again after a cursor (re-read its comments).
-                        if (await LoadAsync(operations, changed, c.PostId, cancellation) is { } commentedOn) Changed(commentedOn, StoryChanges.Commented, c.At);
+                        if (await batch.PostAsync(operations, c.PostId, cancellation) is { } commentedOn) Changed(commentedOn, StoryChanges.Commented, c.At);
                         break;
                     case StoryCommentApproved a:
-                        if (await operations.LoadAsync<PendingStoryComment>(a.CommentId, cancellation) is { } pending)
+                        if (await batch.PendingAsync(operations, a.CommentId, cancellation) is { } pending)
                         {
-                            operations.Delete<PendingStoryComment>(a.CommentId);
-                            comments.Add((pending.StoryId, StoryComment.IdFor(a.CommentId), new StoryComment(StoryComment.IdFor(a.CommentId), a.CommentId,
-                                pending.PostId, pending.StoryId, pending.AuthorId, pending.Body, false, [], 0, pending.At)));
-                            if (await LoadAsync(operations, changed, pending.PostId, cancellation) is { } approvedOn) Changed(approvedOn, StoryChanges.Commented, a.At);
+                            batch.DeletePending(operations, a.CommentId);
+                            batch.PublishComment(new StoryComment(StoryComment.IdFor(a.CommentId), a.CommentId, pending.PostId, pending.StoryId, pending.AuthorId,
+                                pending.Body, false, [], 0, pending.At));
+                            if (await batch.PostAsync(operations, pending.PostId, cancellation) is { } approvedOn) Changed(approvedOn, StoryChanges.Commented, a.At);
                         }
 
                         break;
                     case StoryCommentHidden h:
-                        if (await LoadCommentAsync(operations, changedComments, h.CommentId, cancellation) is { } hidden)
+                        if (await batch.CommentAsync(operations, h.CommentId, cancellation) is { } hidden)
                         {
-                            changedComments[h.CommentId] = hidden with { Hidden = true };
+                            batch.SetComment(hidden with { Hidden = true });
                             // The post's shown comments changed: it comes again after a cursor (re-read its comments).
-                            if (await LoadAsync(operations, changed, h.PostId, cancellation) is { } commented) Changed(commented, StoryChanges.CommentHidden, h.At);
+                            if (await batch.PostAsync(operations, h.PostId, cancellation) is { } commented) Changed(commented, StoryChanges.CommentHidden, h.At);
                         }
 
                         break;
                     case StoryCommentReported r:
-                        if (await LoadCommentAsync(operations, changedComments, r.CommentId, cancellation) is { } reported && !reported.ReportedBy.Contains(r.ReportedBy))
+                        if (await batch.CommentAsync(operations, r.CommentId, cancellation) is { } reported && !reported.ReportedBy.Contains(r.ReportedBy))
                         {
-                            changedComments[r.CommentId] = reported with { ReportedBy = [.. reported.ReportedBy, r.ReportedBy] };
+                            batch.SetComment(reported with { ReportedBy = [.. reported.ReportedBy, r.ReportedBy] });
                         }
 
                         break;
@@ -158,37 +159,33 @@ public sealed class StoryProjection : IProjection
                         operations.Delete<StoryLike>(StoryLike.IdFor(u.PostId, u.PersonId));
                         break;
                     case StoryContributionsErased x:
-                        foreach (var id in changedComments.Where(c => c.Value.PostId == x.PostId && c.Value.AuthorId == x.PersonId).Select(c => c.Key).ToList())
-                        {
-                            changedComments.Remove(id);
-                        }
-
+                        batch.ForgetContributions(x.PostId, x.PersonId);
                         operations.DeleteWhere<StoryComment>(c => c.PostId == x.PostId && c.AuthorId == x.PersonId);
                         operations.DeleteWhere<PendingStoryComment>(c => c.PostId == x.PostId && c.AuthorId == x.PersonId);
                         operations.Delete<StoryLike>(StoryLike.IdFor(x.PostId, x.PersonId));
                         break;
                     case ConsentWithdrawn w when w.Purpose is ConsentPurposes.ClassStoryMedia or ConsentPurposes.SchoolStoryMedia:
                         var kind = w.Purpose == ConsentPurposes.SchoolStoryMedia ? StoryKinds.School : StoryKinds.Class;
-                        foreach (var view in await AppearancesAsync(operations, changed, w.StudentId, kind, cancellation))
+                        foreach (var view in await AppearancesAsync(operations, batch, w.StudentId, kind, cancellation))
                         {
                             var without = view.WithoutAppearancesOf(w.StudentId);
-                            changed[view.PostId] = without;
+                            batch.Set(without);
                             if (without.Media.Count != view.Media.Count)
                             {
-                                Changed(view, StoryChanges.MediaRemoved, e.Timestamp);
+                                Changed(view, StoryChanges.MediaRemoved, w.At);
                                 mediaRemovedFrom.Add(view.PostId);
                             }
                         }
 
                         break;
                     case StudentErased erased:
-                        foreach (var view in await AppearancesAsync(operations, changed, erased.StudentId, null, cancellation))
+                        foreach (var view in await AppearancesAsync(operations, batch, erased.StudentId, null, cancellation))
                         {
                             var without = view.WithoutStudent(erased.StudentId);
-                            changed[view.PostId] = without;
+                            batch.Set(without);
                             if (without.Media.Count != view.Media.Count)
                             {
-                                Changed(view, StoryChanges.MediaRemoved, e.Timestamp);
+                                Changed(view, StoryChanges.MediaRemoved, erased.At);
                                 mediaRemovedFrom.Add(view.PostId);
                             }
                         }
@@ -197,12 +194,12 @@ public sealed class StoryProjection : IProjection
                 }
             }
 
-            foreach (var view in changed.Values) operations.Store(view);
-            foreach (var comment in changedComments.Values) operations.Store(comment);
-            ReadPositions.Insert(operations, school.Key, inserts);
-            ReadPositions.Insert(operations, school.Key, comments);
+            foreach (var view in batch.ChangedPosts) operations.Store(view);
+            foreach (var comment in batch.ChangedComments) operations.Store(comment);
+            ReadPositions.Insert(operations, school.Key, batch.PublishedPosts.Select(v => (v.StoryId, v.Id, v)).ToList());
+            ReadPositions.Insert(operations, school.Key, batch.PublishedComments.Select(c => (c.StoryId, c.Id, c)).ToList());
             // Each changed post's feed row takes its story's next position (replaced: only the latest change counts).
-            ReadPositions.Replace(operations, school.Key, postChanges.Values.Select(c => (c.StoryId, c.Id, c)).ToList());
+            ReadPositions.Replace(operations, school.Key, postChanges.Values.OrderBy(c => c.Order).Select(c => (c.Change.StoryId, c.Change.Id, c.Change)).ToList());
             if (mediaRemovedFrom.Count > 0)
             {
                 operations.Store(new StoryMediaRemoval(Guid.CreateVersion7(), mediaRemovedFrom.ToList(), school.Max(e => e.Timestamp)));
@@ -210,29 +207,116 @@ public sealed class StoryProjection : IProjection
         }
     }
 
-    private static async Task<StoryPostView?> LoadAsync(IDocumentOperations operations, Dictionary<Guid, StoryPostView> changed, Guid postId,
-        CancellationToken ct) =>
-        changed.TryGetValue(postId, out var view) ? view : await operations.LoadAsync<StoryPostView>(StoryPostView.IdFor(postId), ct);
+    /// <summary>
+    /// What one batch of events created or changed, looked up before the database: posts and shown comments published in the batch (in
+    /// publishing order, numbered at the end), pending comments stored in it, and stored posts and comments it changed.
+    /// </summary>
+    internal sealed class Batch
+    {
+        private readonly List<Guid> _publishedOrder = [];
+        private readonly Dictionary<Guid, StoryPostView> _published = [];
+        private readonly Dictionary<Guid, StoryPostView> _changed = [];
+        private readonly List<Guid> _commentOrder = [];
+        private readonly Dictionary<Guid, StoryComment> _newComments = [];
+        private readonly Dictionary<Guid, StoryComment> _changedComments = [];
+        private readonly Dictionary<Guid, PendingStoryComment?> _pending = [];
 
-    private static async Task<StoryComment?> LoadCommentAsync(IDocumentOperations operations, Dictionary<Guid, StoryComment> changed, Guid commentId,
-        CancellationToken ct) =>
-        changed.TryGetValue(commentId, out var comment) ? comment : await operations.LoadAsync<StoryComment>(StoryComment.IdFor(commentId), ct);
+        public IEnumerable<StoryPostView> PublishedPosts => _publishedOrder.Distinct().Where(_published.ContainsKey).Select(id => _published[id]);
+        public IEnumerable<StoryPostView> ChangedPosts => _changed.Values;
+        public IEnumerable<StoryComment> PublishedComments => _commentOrder.Distinct().Where(_newComments.ContainsKey).Select(id => _newComments[id]);
+        public IEnumerable<StoryComment> ChangedComments => _changedComments.Values;
+
+        /// <summary>Posts of the batch naming the student (not stored yet).</summary>
+        public IEnumerable<StoryPostView> PublishedNaming(Guid studentId) => _published.Values.Where(v => v.StudentIds.Contains(studentId));
+
+        /// <summary>A stored post as the batch changed it, if it did.</summary>
+        public StoryPostView? Pending(Guid postId) => _changed.GetValueOrDefault(postId);
+
+        public void Publish(StoryPostView view)
+        {
+            _publishedOrder.Add(view.PostId);
+            _published[view.PostId] = view;
+        }
+
+        public async Task<StoryPostView?> PostAsync(IDocumentOperations operations, Guid postId, CancellationToken ct) =>
+            _published.TryGetValue(postId, out var published) ? published
+            : _changed.TryGetValue(postId, out var view) ? view
+            : await operations.LoadAsync<StoryPostView>(StoryPostView.IdFor(postId), ct);
+
+        public void Set(StoryPostView view)
+        {
+            if (_published.ContainsKey(view.PostId)) _published[view.PostId] = view;
+            else _changed[view.PostId] = view;
+        }
+
+        public void ForgetPost(Guid postId)
+        {
+            _published.Remove(postId);
+            _changed.Remove(postId);
+            foreach (var id in _newComments.Where(c => c.Value.PostId == postId).Select(c => c.Key).ToList()) _newComments.Remove(id);
+            foreach (var id in _changedComments.Where(c => c.Value.PostId == postId).Select(c => c.Key).ToList()) _changedComments.Remove(id);
+            foreach (var id in _pending.Where(c => c.Value?.PostId == postId).Select(c => c.Key).ToList()) _pending[id] = null;
+        }
+
+        public void PublishComment(StoryComment comment)
+        {
+            _commentOrder.Add(comment.CommentId);
+            _newComments[comment.CommentId] = comment;
+        }
+
+        public async Task<StoryComment?> CommentAsync(IDocumentOperations operations, Guid commentId, CancellationToken ct) =>
+            _newComments.TryGetValue(commentId, out var published) ? published
+            : _changedComments.TryGetValue(commentId, out var comment) ? comment
+            : await operations.LoadAsync<StoryComment>(StoryComment.IdFor(commentId), ct);
+
+        public void SetComment(StoryComment comment)
+        {
+            if (_newComments.ContainsKey(comment.CommentId)) _newComments[comment.CommentId] = comment;
+            else _changedComments[comment.CommentId] = comment;
+        }
+
+        public void StorePending(IDocumentOperations operations, PendingStoryComment pending)
+        {
+            operations.Store(pending);
+            _pending[pending.Id] = pending;
+        }
+
+        public async Task<PendingStoryComment?> PendingAsync(IDocumentOperations operations, Guid commentId, CancellationToken ct) =>
+            _pending.TryGetValue(commentId, out var pending) ? pending : await operations.LoadAsync<PendingStoryComment>(commentId, ct);
+
+        public void DeletePending(IDocumentOperations operations, Guid commentId)
+        {
+            operations.Delete<PendingStoryComment>(commentId);
+            _pending[commentId] = null;
+        }
+
+        /// <summary>A person's erased comments (shown and pending) of a post leave the batch too.</summary>
+        public void ForgetContributions(Guid postId, Guid personId)
+        {
+            bool Theirs(StoryComment c) => c.PostId == postId && c.AuthorId == personId;
+            foreach (var id in _newComments.Where(c => Theirs(c.Value)).Select(c => c.Key).ToList()) _newComments.Remove(id);
+            foreach (var id in _changedComments.Where(c => Theirs(c.Value)).Select(c => c.Key).ToList()) _changedComments.Remove(id);
+            foreach (var id in _pending.Where(c => c.Value is { } p && p.PostId == postId && p.AuthorId == personId).Select(c => c.Key).ToList()) _pending[id] = null;
+        }
+    }
 
     /// <summary>
     /// The posts (of stories of <paramref name="kind"/>, or all) naming the student, read under the student's lock and then
     /// again under their posts' locks (<see cref="StoryLocks"/>), so no post committing meanwhile is missed or overwritten.
     /// </summary>
-    private static async Task<IReadOnlyList<StoryPostView>> AppearancesAsync(IDocumentOperations operations, Dictionary<Guid, StoryPostView> changed,
+    private static async Task<IReadOnlyList<StoryPostView>> AppearancesAsync(IDocumentOperations operations, Batch batch,
         Guid studentId, string? kind, CancellationToken ct)
     {
         await StoryLocks.StudentsAsync(operations, [studentId], ct);
+        // Posts published earlier in this batch are not stored yet (a rebuild): they are the batch's.
+        var views = batch.PublishedNaming(studentId).Where(v => kind is null || v.Kind == kind).ToList();
         var ids = await operations.Query<StoryPostView>().Where(v => v.StudentIds.Contains(studentId)).Select(v => v.PostId).ToListAsync(ct);
-        if (ids.Count == 0) return [];
+        if (ids.Count == 0) return views;
         await StoryLocks.PostsAsync(operations, ids, ct);
-        var views = new List<StoryPostView>();
         foreach (var stored in await operations.Query<StoryPostView>().Where(v => v.StudentIds.Contains(studentId)).ToListAsync(ct))
         {
-            var view = changed.TryGetValue(stored.PostId, out var pending) ? pending : stored;
+            if (views.Any(v => v.PostId == stored.PostId)) continue;
+            var view = batch.Pending(stored.PostId) ?? stored;
             if (kind is null || view.Kind == kind) views.Add(view);
         }
 

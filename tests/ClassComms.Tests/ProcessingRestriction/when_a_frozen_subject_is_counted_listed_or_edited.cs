@@ -28,9 +28,9 @@ public sealed class when_a_frozen_subject_is_counted_listed_or_edited(AppFixture
     {
         var world = await Api.CreateWorld();
         var (ada, ben) = (world.Students[0], world.Students[1]);
-        await Api.Award(world.Teacher, world.ClassId, world.Positive.SkillId, [ada, ben]);
-        await Api.Award(world.Teacher, world.ClassId, world.Positive.SkillId, [ada]);
-        var removed = await Api.Award(world.Teacher, world.ClassId, world.NeedsWork.SkillId, [ada]);
+        await Api.Award(world.Teacher, world.ClassId, world.Positive.Id, [ada, ben]);
+        await Api.Award(world.Teacher, world.ClassId, world.Positive.Id, [ada]);
+        var removed = await Api.Award(world.Teacher, world.ClassId, world.NeedsWork.Id, [ada]);
         await Api.Delete($"/api/points/{removed.Points[0].PointId}", world.Teacher);
         await ProjectionsCaughtUp();
         var whole = await Summary(world.Teacher, world.ClassId);
@@ -43,7 +43,7 @@ public sealed class when_a_frozen_subject_is_counted_listed_or_edited(AppFixture
             var without = await Summary(staff, world.ClassId);
             Assert.Equal((1, 0, 0), (without.PointsAwarded, without.PointsRemoved, without.NeedsWorkPoints));
             Assert.Equal(whole.PositivePoints / 3, without.PositivePoints); // Ben's one point of the three positive ones
-            Assert.Equal(1, without.Skills.Single(s => s.SkillId == world.Positive.SkillId).Count);
+            Assert.Equal(1, without.Skills.Single(s => s.SkillId == world.Positive.Id).Count);
             Assert.Equal(1, without.Days.Sum(d => d.Count));
         }
 
