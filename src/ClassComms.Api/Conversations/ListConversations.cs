@@ -53,7 +53,7 @@ public static class ListConversationsEndpoint
             return Problems.Forbidden("Only teachers, leaders and guardians have conversations.");
         }
 
-        // Conversations about a student whose processing is restricted are not listed to staff (the DPO reads them; guardians are kept out
+        // Conversations about a student whose processing is restricted are not listed to staff (guardians are kept out
         // by the access document's Frozen flag above).
         var frozen = await ProcessingRestriction.Restrictions.FrozenAsync(session,
             candidates.Where(c => c.StudentId is not null).Select(c => c.StudentId!.Value).ToList(), ct);
