@@ -23,6 +23,9 @@
 #                             writes .data/bench/connections.md)
 #   infra/bench.sh idle       the API's CPU (% of one core) and database transactions per second while idle
 #                             (tests/ClassComms.Benchmarks/IdleCpu.cs; writes .data/bench/idle.md)
+#   infra/bench.sh erasure    a student's erasure by the workflow's steps (key destruction) beside Marten's event data masking of
+#                             another student with the same data (CLASSCOMMS_BENCH_ERASURE_EVENTS points, default 10000; rounds:
+#                             CLASSCOMMS_BENCH_ERASURE_ROUNDS, default 3) (tests/ClassComms.Benchmarks/ErasureBench.cs; writes .data/bench/erasure.md)
 #   infra/bench.sh retention  one retention run over a school of 500 students and a year of points (52 weekly notes each),
 #                             beside a plain SQL DELETE of the same points (tests/ClassComms.Benchmarks/RetentionRun.cs;
 #                             the API in process with a movable clock; writes .data/bench/retention-run.md)

@@ -39,6 +39,8 @@ export Auth__PasswordReset__OutboxPath="$REPO_ROOT/.data/outbox/password-resets.
 export Guardians__Registration__OutboxPath="$REPO_ROOT/.data/outbox/registrations.jsonl"
 # Development outbox of staff invitation mails (a leader invites staff; the invitee accepts with the token and sets a password).
 export Staff__Invitation__OutboxPath="$REPO_ROOT/.data/outbox/staff-invitations.jsonl"
+# Development outbox of the incident register's 72-hour reminder mails to the school's DPOs.
+export Incidents__Reminders__OutboxPath="$REPO_ROOT/.data/outbox/incident-reminders.jsonl"
 
 cat <<MSG
 ClassComms API:  http://127.0.0.1:$PORT

@@ -7,6 +7,7 @@ using ClassComms.Dpo;
 using ClassComms.ErasureRequests;
 using ClassComms.Exports;
 using ClassComms.Guardians;
+using ClassComms.Incidents;
 using ClassComms.Media;
 using ClassComms.Notifications;
 using ClassComms.PersonalData;
@@ -48,6 +49,7 @@ builder.Services.AddErasureRequests(); // erasure requests, decisions, certifica
 builder.Services.AddRetention(builder.Configuration); // retention policies, their schedule and runs (Retention/)
 builder.Services.AddStudentAccounts();
 builder.Services.AddAccessLog(); // staff reads of student data, hash-chained per school (AccessLog/)
+builder.Services.AddIncidents(builder.Configuration); // the incident register's reminder mails (Incidents/)
 builder.Services.AddExports(); // subject access exports: built in the background, signed, stored encrypted (Exports/)
 
 // Health, OpenAPI, ProblemDetails.

@@ -63,6 +63,13 @@ if (args is ["export", ..]) // subject access export beside a raw SQL read of th
         EnvInt("CLASSCOMMS_BENCH_EXPORT_EVENTS", 10_000));
 }
 
+if (args is ["erasure", ..]) // a student's erasure (key destruction) beside Marten's event data masking of the same data (ErasureBench.cs): infra/bench.sh erasure
+{
+    await PrepareDatabaseAsync(pg);
+    return await ErasureBench.RunAsync(pg, blobs, Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "erasure.md"),
+        Path.Combine(repo, "src", "ClassComms.Api"), EnvInt("CLASSCOMMS_BENCH_ERASURE_EVENTS", 10_000), EnvInt("CLASSCOMMS_BENCH_ERASURE_ROUNDS", 3));
+}
+
 if (args is ["retention", ..]) // retention run over a school of 500 students and a year of points (RetentionRun.cs): infra/bench.sh retention
 {
     await PrepareDatabaseAsync(pg);

@@ -17,7 +17,8 @@ public sealed record IncidentReminderNotice(Guid IncidentId, string Kind, DateTi
 /// GDPR art. 33(1)'s 72 hours, kept in front of the DPO: recording an incident (or correcting its discovery date) schedules two durable
 /// reminders, <see cref="DueSoon"/> 24 hours before the end and <see cref="Overdue"/> at the end. When one comes due and the authority is
 /// still not notified, the risk not assessed as not serious and the incident not withdrawn, <see cref="IncidentReminderSent"/> is appended
-/// and every live DPO membership of the school is pushed <see cref="IncidentReminderNotice"/> after the commit; otherwise nothing happens.
+/// and every live DPO membership of the school is pushed <see cref="IncidentReminderNotice"/> after the commit and mailed
+/// (<see cref="MailIncidentReminder"/>, queued in the same transaction); otherwise nothing happens.
 /// A reminder delivered early (the discovery date was corrected) is scheduled again for its time; a repeated one does nothing.
 /// </summary>
 public static class IncidentReminders
@@ -46,7 +47,7 @@ public static class IncidentReminders
 
 public static class RemindIncidentClockHandler
 {
-    public static async Task<OutgoingMessages> Handle(RemindIncidentClock command, IDocumentStore store,
+    public static async Task<OutgoingMessages> Handle(RemindIncidentClock command, IDocumentStore store, IncidentReminderOutbox mails,
         IHubContext<NotificationHub, INotificationClient> hub, TimeProvider clock, CancellationToken ct)
     {
         var messages = new OutgoingMessages();
@@ -68,7 +69,8 @@ public static class RemindIncidentClockHandler
             stream.AppendOne(new IncidentReminderSent(incident.Id, command.Kind, dueAt, now));
             dpos = await session.Query<UserAccount>()
                 .Where(a => a.SchoolId == command.SchoolId && a.Role == Role.Dpo && a.ErasedAt == null).Select(a => a.Id).ToListAsync(ct);
-            await session.SaveChangesAsync(ct);
+            // The mails are committed with the event (one per DPO) and leave after the commit; a redelivery finds the kind sent.
+            await mails.CommitAsync(session, dpos.Select(dpo => new MailIncidentReminder(command.SchoolId, incident.Id, command.Kind, dueAt, dpo)).ToList(), ct);
             notice = new IncidentReminderNotice(incident.Id, command.Kind, dueAt, now);
         }
 

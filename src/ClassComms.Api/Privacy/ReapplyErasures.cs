@@ -9,9 +9,12 @@ namespace ClassComms.Privacy;
 /// Applies every ledger entry of every school in the database in use again, idempotently: after a restore of a
 /// backup taken before an erasure, the person is erased again (key destroyed, login disabled, links removed,
 /// <c>StudentErased</c> appended if missing, parent codes revoked, blobs deleted), and a shredded school's key, or a retention key (points of a month), is destroyed again. Runs at start-up before the
-/// service reports ready, and on demand: <c>dotnet ClassComms.Api.dll erasure reapply</c> (<see cref="ErasureCommand"/>).
+/// service reports ready, and on demand: <c>dotnet ClassComms.Api.dll erasure reapply</c> (<see cref="ErasureCommand"/>). After the ledger,
+/// points awarded before month keys are moved to their month's key once (<see cref="Retention.LegacyPointNotes"/>), so a restored backup
+/// from before that step is moved again, its notes of months already shredded dropped.
 /// </summary>
-public sealed class ErasureReapplication(IDocumentStore store, ErasureLedger ledger, ErasureSteps steps, ILogger<ErasureReapplication> logger)
+public sealed class ErasureReapplication(IDocumentStore store, ErasureLedger ledger, ErasureSteps steps, Retention.LegacyPointNotes legacyPoints,
+    TimeProvider clock, ILogger<ErasureReapplication> logger)
 {
     private volatile bool _done;
 
@@ -59,6 +62,7 @@ public sealed class ErasureReapplication(IDocumentStore store, ErasureLedger led
             }
         }
 
+        await legacyPoints.ResealUnlessDoneAsync(clock, ct);
         _done = true;
         logger.LogInformation("Erasure ledger re-applied: {Entries} entries across {Schools} schools", applied, schools.Count);
         return applied;

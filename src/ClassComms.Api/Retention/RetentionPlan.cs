@@ -4,8 +4,8 @@ namespace ClassComms.Retention;
 /// What a retention run of one school does at <see cref="At"/> under <see cref="Policy"/> (the preview shows it without doing
 /// it; the run records the one it carried out). Points awarded before <see cref="PointsCutoff"/> are due: their month keys
 /// (<see cref="PointKeys"/>, ids of vault subjects) are destroyed, which shreds <see cref="PointsShredded"/> points.
-/// <see cref="LegacyPointsNotShredded"/>: due points awarded before month keys existed (their notes are sealed under the
-/// student's key only and are not shredded by retention). <see cref="StudentsErased"/>: students without activity since
+/// <see cref="LegacyPointsNotShredded"/>: due points still without a month key (awarded before month keys existed, their notes under
+/// the student's key only); the start-up step <see cref="LegacyPointNotes"/> moves them to their month key, so it is 0 after it. <see cref="StudentsErased"/>: students without activity since
 /// <see cref="InactiveSince"/>, erased through the erasure workflow. <see cref="Other"/>: ids per kind of the extension
 /// steps (<see cref="IRetentionStep"/>, e.g. exports). Ids and counts only.
 /// </summary>

@@ -56,6 +56,41 @@ public sealed class when_the_72_hour_clock_runs(AppFixture app) : IntegrationTes
     }
 
     [Fact]
+    public async Task each_reminder_is_mailed_to_each_dpo_once_through_the_mail_sender()
+    {
+        var world = await Api.CreateWorld();
+        var created = await Api.Post<IncidentCreated>(Url, NewIncident(world), world.Dpo);
+        var dueAt = (await Api.Get<IncidentView>($"{Url}/{created.IncidentId}", world.Dpo)).AuthorityClock.DueAt;
+
+        Clock.Advance(TimeSpan.FromHours(47));
+        await Remind(world, created.IncidentId, IncidentReminders.DueSoon);
+        await Remind(world, created.IncidentId, IncidentReminders.DueSoon); // a redelivery: no second mail
+        var dueSoon = await ReminderMail(created.IncidentId, IncidentReminders.DueSoon);
+        Assert.Equal(world.Dpo.Email, dueSoon.Email, ignoreCase: true);
+        Assert.Equal(world.SchoolId, dueSoon.SchoolId);
+        Assert.Equal(dueAt, dueSoon.DueAt);
+
+        Clock.Advance(TimeSpan.FromHours(24));
+        await Remind(world, created.IncidentId, IncidentReminders.Overdue);
+        await ReminderMail(created.IncidentId, IncidentReminders.Overdue);
+        var mails = Api.IncidentReminderOutbox().Where(m => m.IncidentId == created.IncidentId).ToList();
+        Assert.Equal([IncidentReminders.DueSoon, IncidentReminders.Overdue], mails.Select(m => m.Kind));
+        Assert.All(mails, m => Assert.Equal(world.Dpo.Email, m.Email, ignoreCase: true)); // the school's only DPO; nobody else
+    }
+
+    /// <summary>Waits (bounded) for the mail handler to write the <paramref name="kind"/> reminder of <paramref name="incidentId"/>.</summary>
+    private static async Task<IncidentReminderMail> ReminderMail(Guid incidentId, string kind)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (Api.IncidentReminderOutbox().FirstOrDefault(m => m.IncidentId == incidentId && m.Kind == kind) is { } mail) return mail;
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("No incident reminder mail was written to the outbox.");
+    }
+
+    [Fact]
     public async Task a_notified_or_withdrawn_incident_sends_no_reminder()
     {
         var world = await Api.CreateWorld();
@@ -72,6 +107,8 @@ public sealed class when_the_72_hour_clock_runs(AppFixture app) : IntegrationTes
             await Remind(world, id, IncidentReminders.Overdue);
             Assert.DoesNotContain((await Api.Get<IncidentView>($"{Url}/{id}", world.Dpo)).History!, h => h.Kind.StartsWith("reminder"));
         }
+
+        Assert.DoesNotContain(Api.IncidentReminderOutbox(), m => m.IncidentId == notified.IncidentId || m.IncidentId == withdrawn.IncidentId);
     }
 
     private static async Task<long> ScheduledReminders(Guid incidentId)

@@ -53,7 +53,8 @@ public sealed class when_keeping_the_erasure_ledger(AppFixture app) : Integratio
         var world = await Api.CreateWorld();
         await Api.EraseStudent(world.Dpo, world.Students[0]);
         var reapplication = new ErasureReapplication(Host.Services.GetRequiredService<IDocumentStore>(), Ledger,
-            Host.Services.GetRequiredService<ErasureSteps>(), NullLogger<ErasureReapplication>.Instance);
+            Host.Services.GetRequiredService<ErasureSteps>(), Host.Services.GetRequiredService<ClassComms.Retention.LegacyPointNotes>(), TimeProvider.System,
+            NullLogger<ErasureReapplication>.Instance);
         var check = new ErasureReapplicationHealthCheck(reapplication);
 
         Assert.Equal(HealthStatus.Unhealthy, (await check.CheckHealthAsync(new HealthCheckContext())).Status);

@@ -42,7 +42,8 @@ public sealed class when_a_refused_registration_is_restored(AppFixture app) : In
             await restore.SaveChangesAsync();
         }
 
-        var reapplication = new ErasureReapplication(Store, ledger, Host.Services.GetRequiredService<ErasureSteps>(), NullLogger<ErasureReapplication>.Instance);
+        var reapplication = new ErasureReapplication(Store, ledger, Host.Services.GetRequiredService<ErasureSteps>(),
+            Host.Services.GetRequiredService<ClassComms.Retention.LegacyPointNotes>(), TimeProvider.System, NullLogger<ErasureReapplication>.Instance);
         Assert.True(await reapplication.ReapplyAllAsync(CancellationToken.None) >= 1);
 
         await using var after = Store.QuerySession();

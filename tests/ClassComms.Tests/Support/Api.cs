@@ -161,6 +161,10 @@ public sealed class Api(IAlbaHost host)
         await Expect<GuardianRegistered>(HttpStatusCode.Created, HttpMethod.Post, "/api/guardians/register/confirm",
             new ConfirmGuardianRegistration((await RegistrationMailTo(email)).Token), null, FromNewAddress);
 
+    /// <summary>The incident reminder mails in the development outbox.</summary>
+    public static IReadOnlyList<ClassComms.Incidents.IncidentReminderMail> IncidentReminderOutbox() =>
+        ReadOutbox<ClassComms.Incidents.IncidentReminderMail>(AppFixture.IncidentReminderOutbox);
+
     /// <summary>The registration mails in the development outbox.</summary>
     public static IReadOnlyList<RegistrationMail> RegistrationOutbox() => ReadOutbox<RegistrationMail>(AppFixture.RegistrationOutbox);
 
