@@ -66,7 +66,8 @@ export function assert(condition, message) {
 
 export async function demoClass(teacher) {
   const classes = await teacher.get("/api/classes");
-  const classId = classes[0].classId;
+  // The demo's class (a scenario may have created others: webstaff's class creation).
+  const classId = (classes.find((c) => c.name === "Grade 3 — Maple") ?? classes[0]).classId;
   const view = await teacher.get(`/api/classes/${classId}`);
   const byName = (name) => view.students.find((s) => s.name === name).studentId;
   return { classId, view, ava: byName("Ava Martin"), noah: byName("Noah Roy"), skill: view.skills.find((s) => s.positive).id };

@@ -5,6 +5,8 @@
 //     navigation start to the list on screen (performance.now() when the first child card is in the DOM), median of 15 loads.
 //  3. Award → visible: the teacher awards Ava a point (HTTP, from this script); the parent's open page shows the new count (a
 //     MutationObserver stamps the change); p50/p99 over N awards (each award undone afterwards, so the demo data stays as it was).
+//  Each figure is printed with the machine's load average (1, 5, 15 min) when it was taken: the 2-core machine is shared.
+import { loadavg } from "node:os";
 import { gzipSync } from "node:zlib";
 import { apiAs, base, demo, demoClass, launch, signInPage } from "./lib.mjs";
 
@@ -12,6 +14,7 @@ const awards = Number(process.argv[2] ?? 100);
 const browser = await launch();
 const teacher = await apiAs(demo.teacher);
 const { classId, ava, skill } = await demoClass(teacher);
+const load = () => `load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`;
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
 
 // 1. JS for the first page.
@@ -25,7 +28,7 @@ await p1.fill("#email", demo.parent); await p1.fill("#password", "classcomms-dem
 await p1.locator("[data-testid=child]").first().waitFor();
 let raw = 0, gz = 0;
 for (const body of scripts.values()) { raw += body.length; gz += gzipSync(body, { level: 9 }).length; }
-console.log(`parent first page JS: ${scripts.size} file(s), ${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzip`);
+console.log(`parent first page JS: ${scripts.size} file(s), ${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzip; ${load()}`);
 
 // 2. Navigation → children list, with the session resuming from the cookie (same context).
 const times = [];
@@ -36,7 +39,7 @@ for (let i = 0; i < 15; i++) {
   times.push(await page.evaluate(() => performance.now()));
   await page.close();
 }
-console.log(`navigation → children list (signed in, 15 loads): median ${pct(times, 50).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`);
+console.log(`navigation → children list (signed in, 15 loads): median ${pct(times, 50).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms; ${load()}`);
 await first.close();
 
 // 3. Award → visible on the parent's open page.
@@ -61,5 +64,5 @@ for (let i = 0; i < awards; i++) {
   await teacher.delete(`/api/awards/${awarded.awardId}`);
   await page.locator(`${selector}:text-is("${before}")`).waitFor({ timeout: 20000 });
 }
-console.log(`award → visible on the parent's page (n=${awards}): p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms, max ${Math.max(...latencies)} ms`);
+console.log(`award → visible on the parent's page (n=${awards}): p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms, max ${Math.max(...latencies)} ms; ${load()}`);
 await browser.close();

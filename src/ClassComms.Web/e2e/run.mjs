@@ -420,6 +420,121 @@ const scenarios = {
     await parent.locator(`[data-testid=points-${ava}]`).waitFor({ timeout: 15000 });
   },
 
+  // webstaff: the leader's staff page lists the school's staff (names, roles) and a new invitation shows as pending, without a reload.
+  async the_leader_sees_the_staff_and_a_new_invitation_as_pending(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { page } = await signInPage(browser, demo.leader, "en-CA");
+    await page.getByRole("link", { name: "Staff", exact: true }).click();
+    const list = page.getByTestId("staff-list");
+    await list.locator(`[data-testid=staff-${teacher.login.userId}]`).waitFor({ timeout: 15000 });
+    assert((await list.locator(`[data-testid=staff-${teacher.login.userId}]`).textContent()).includes("Teacher"), "the teacher's role is not shown");
+    assert(!(await list.textContent()).includes("@"), "the staff list shows an e-mail address");
+    const name = `Penny Pending ${Date.now()}`;
+    await page.evaluate(() => { window.__notReloaded = true; });
+    await page.getByLabel("Role").selectOption("teacher");
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByLabel("E-mail").fill(`penny-${Date.now()}@demo.classcomms.test`);
+    await page.getByTestId("invite").click();
+    await page.getByTestId("staff-result").getByText("Invitation sent.").waitFor();
+    const row = list.locator("tr", { hasText: name });
+    await row.waitFor({ timeout: 15000 });
+    await row.getByTestId("staff-pending").waitFor();
+    assert(await page.evaluate(() => window.__notReloaded === true), "the page reloaded");
+  },
+
+  // webstaff: a leader creates a class for the demo teacher from the app and enrols two students; the teacher's class list has it.
+  async a_leader_creates_a_class_for_a_teacher_and_enrols_students(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { page } = await signInPage(browser, demo.leader, "fr-CA");
+    await page.getByTestId("new-class").click();
+    const name = `Classe ${Date.now()}`;
+    await page.getByLabel("Nom de la classe").fill(name);
+    await page.getByTestId("class-teacher").locator(`option[value="${teacher.login.userId}"]`).waitFor({ state: "attached", timeout: 15000 });
+    await page.getByTestId("class-teacher").selectOption(teacher.login.userId);
+    await page.getByTestId("create-class").click();
+    await page.getByRole("heading", { name: `Inscrire des élèves : ${name}` }).waitFor({ timeout: 15000 });
+    await page.getByLabel("Noms des élèves").fill("Léa Tremblay\nOlivier Gagnon\n");
+    await page.getByTestId("enrol").click();
+    await page.getByTestId("enrol-result").getByText("2 élève(s) inscrit(s).").waitFor();
+    await page.getByTestId("enrolled").getByText("Olivier Gagnon").waitFor();
+    const mine = (await teacher.get("/api/classes")).find((c) => c.name === name);
+    assert(mine && mine.studentCount === 2 && mine.teacherId === teacher.login.userId, `the teacher's list: ${JSON.stringify(mine)}`);
+    // The leader sees it among every class of the school.
+    await page.getByRole("link", { name: "Retour à la classe" }).click();
+    await page.getByTestId("roster").getByText("Léa Tremblay").waitFor();
+  },
+
+  // webstaff: the DPO extends an open erasure request's deadline, and exports a member of staff from the DPO page.
+  async the_dpo_extends_an_erasure_deadline_and_exports_a_member_of_staff(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { noah } = await demoClass(teacher);
+    const email = await newParentOf(teacher, noah);
+    const parent = await apiAs(email);
+    const me = parent.login.userId;
+    const asked = await parent.post(`/api/erasure-requests/guardians/${me}`, { note: null });
+    const dpoApi = await apiAs(demo.dpo);
+    const before = (await dpoApi.get(`/api/erasure-requests/${asked.requestId}`)).dueAt;
+
+    const { page } = await signInPage(browser, demo.dpo, "en-CA");
+    const row = page.getByTestId(`erasure-request-${me}`);
+    await row.getByLabel("Reason for the extension").selectOption("complexity", { timeout: 15000 });
+    await row.getByTestId("extend-erasure").click();
+    await row.getByTestId("erasure-extended").waitFor({ timeout: 15000 });
+    const after = await dpoApi.get(`/api/erasure-requests/${asked.requestId}`);
+    assert(after.extended && new Date(after.dueAt) > new Date(before), `the deadline did not move: ${before} → ${after.dueAt}`);
+    assert(await row.getByTestId("extend-erasure").count() === 0, "the request can be extended twice");
+    assert((await row.getByTestId("erasure-due").getAttribute("datetime")) === after.dueAt, "the page does not show the new deadline");
+
+    const staffRows = page.locator(`[data-testid=export-row-${teacher.login.userId}]`);
+    const count = await staffRows.count();
+    await page.getByTestId(`export-staff-${teacher.login.userId}`).click();
+    await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length > n, [`[data-testid=export-row-${teacher.login.userId}]`, count], { timeout: 15000 });
+    assert((await staffRows.first().textContent()).includes("Staff"), "the export row does not say it is a member of staff's");
+    await staffRows.first().getByTestId("download-export").waitFor({ timeout: 60000 });
+    const exports = await dpoApi.get("/api/exports");
+    assert(exports.some((e) => e.subjectKind === "staff" && e.subjectId === teacher.login.userId), "no staff export in the API");
+  },
+
+  // webstaff: the DPO records an incident from the app, then records the authority's notification, corrects it and withdraws it.
+  async the_dpo_records_an_incident_and_updates_it(browser) {
+    const dpoApi = await apiAs(demo.dpo);
+    const { page } = await signInPage(browser, demo.dpo, "en-CA");
+    const section = page.getByTestId("incidents");
+    await section.getByTestId("new-incident").click();
+    const nature = `Lost USB key ${Date.now()}`;
+    await section.getByLabel("What happened").fill(nature);
+    await section.getByTestId("category-identity").check();
+    await section.getByTestId("category-points").check();
+    await section.getByLabel("Number of people concerned").fill("12");
+    await section.getByTestId("record-incident").click();
+    const row = section.locator("li", { hasText: nature });
+    await row.waitFor({ timeout: 15000 });
+    assert((await row.getByTestId("incident-clock").textContent()) === "authority not notified yet", "the 72-hour clock is not shown");
+    const id = (await row.getAttribute("data-testid")).replace("incident-", "");
+
+    await row.getByTestId("incident-notify").click();
+    await row.getByLabel("Reference (optional)").fill("REF-42");
+    await row.getByTestId("save-notification").click();
+    await row.getByTestId("incident-notifications").waitFor({ timeout: 15000 });
+    assert((await row.getByTestId("incident-clock").textContent()) === "authority notified in time", "the clock does not say notified");
+
+    await row.getByTestId("incident-correct").click();
+    await row.getByTestId("correct-nature").fill(`${nature} (corrected)`);
+    await row.getByTestId("save-correction").click();
+    await row.getByTestId("incident-nature").getByText(`${nature} (corrected)`).waitFor({ timeout: 15000 });
+
+    await row.getByTestId("incident-withdraw").click();
+    await row.getByLabel("Why withdraw it").selectOption("duplicate");
+    await row.getByTestId("confirm-withdraw").click();
+    await row.getByTestId("incident-withdrawn").waitFor({ timeout: 15000 });
+    assert(await row.getByTestId("incident-notify").count() === 0, "a withdrawn incident can still be updated");
+
+    const stored = await dpoApi.get(`/api/dpo/incidents/${id}`);
+    assert(stored.nature === `${nature} (corrected)` && stored.subjectCount === 12 && stored.dataCategories.length === 2, `stored: ${JSON.stringify(stored)}`);
+    assert(stored.authorityNotifications.length === 1 && stored.authorityNotifications[0].reference === "REF-42", "the notification is not stored");
+    assert(stored.withdrawal?.reasonCode === "duplicate", "the withdrawal is not stored");
+  },
+
   // axe-core on the main pages of each role: no serious or critical violation.
   async the_main_pages_have_no_serious_accessibility_violation(browser) {
     const axe = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -472,7 +587,10 @@ const scenarios = {
     await go(t, "/settings/quiet-hours"); await check(t, "quiet hours");
     const l = (await signInPage(browser, demo.leader)).page;
     await l.getByRole("link", { name: /Maple/ }).first().waitFor();
-    await go(l, "/staff"); await check(l, "staff");
+    await go(l, "/staff"); await l.getByTestId("staff-list").locator("table").waitFor(); await check(l, "staff (with the staff list)");
+    // webstaff: creating a class and enrolling students.
+    await go(l, "/classes/new"); await l.getByTestId("class-teacher").waitFor(); await check(l, "new class");
+    await go(l, `/classes/${classId}/students/new`); await l.getByTestId("enrolled").waitFor(); await check(l, "enrol students");
     await go(l, `/classes/${classId}/custody`); await l.selectOption("[data-testid=custody-student]", ava); await l.getByTestId("guardians").waitFor(); await check(l, "custody");
     await go(l, `/classes/${classId}/announce`); await check(l, "announcement (leader)");
     const d = (await signInPage(browser, demo.dpo)).page;
@@ -481,6 +599,10 @@ const scenarios = {
     await d.getByTestId("retention").locator("ul").waitFor();
     await d.getByTestId("exports").getByRole("heading").waitFor();
     await check(d, "dpo (requests, erasure requests, exports, subjects, retention)");
+    // webstaff: the staff exports, the incident register with its new-incident form open.
+    await d.getByTestId("dpo-staff").locator("li").first().waitFor();
+    await d.getByTestId("new-incident").click(); await d.getByTestId("record-incident").waitFor();
+    await check(d, "dpo (staff exports, incident form)");
     assert(found.length === 0, `serious violations: ${found.join("; ")}`);
   },
 };

@@ -21,6 +21,9 @@ const ApprovalsPage = lazyPage(() => import("./pages/ClassTools").then((m) => m.
 const QuietHoursPage = lazyPage(() => import("./pages/ClassTools").then((m) => m.QuietHoursPage));
 const CustodyPage = lazyPage(() => import("./pages/Leader").then((m) => m.CustodyPage));
 const StaffPage = lazyPage(() => import("./pages/Leader").then((m) => m.StaffPage));
+// webstaff: creating a class and enrolling students.
+const NewClassPage = lazyPage(() => import("./pages/ClassAdmin").then((m) => m.NewClassPage));
+const EnrolPage = lazyPage(() => import("./pages/ClassAdmin").then((m) => m.EnrolPage));
 const JoinPage = lazyPage(() => import("./pages/Join").then((m) => m.JoinPage));
 
 export function homeOf(role: string) {
@@ -54,6 +57,8 @@ function Route() {
   if ((m = match("/messages/:conversationId", p))) return <ThreadPage conversationId={m.conversationId} />;
   if ((m = match("/stories/:storyId", p))) return <StoryPage storyId={m.storyId} />;
   if (p === "/classes") return <TeacherHome />;
+  if (p === "/classes/new") return <NewClassPage />; // webstaff
+  if ((m = match("/classes/:classId/students/new", p))) return <EnrolPage classId={m.classId} />; // webstaff
   if ((m = match("/classes/:classId", p))) return <ClassPage classId={m.classId} />;
   if (p === "/dpo") return <DpoHome />;
   // webteach: the teacher's and leader's class tools, quiet hours, staff, and the parent-code QR target.

@@ -52,6 +52,19 @@ public sealed class when_using_the_web_app_in_a_browser(WebAppFixture web) : ICl
     [Fact]
     public Task the_printable_parent_codes_sheet_shows_codes_and_qr_codes() => Scenario();
 
+    /// <summary>webstaff: the staff list on the leader's staff page; an invitation appears as pending.</summary>
+    [Fact]
+    public Task the_leader_sees_the_staff_and_a_new_invitation_as_pending() => Scenario();
+
+    [Fact]
+    public Task a_leader_creates_a_class_for_a_teacher_and_enrols_students() => Scenario();
+
+    [Fact]
+    public Task the_dpo_extends_an_erasure_deadline_and_exports_a_member_of_staff() => Scenario();
+
+    [Fact]
+    public Task the_dpo_records_an_incident_and_updates_it() => Scenario();
+
     private async Task Scenario([System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
         Assert.True(web.BuildProblem is null, web.BuildProblem);

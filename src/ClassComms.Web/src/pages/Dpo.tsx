@@ -2,12 +2,15 @@ import { useState } from "preact/hooks";
 import { api } from "../api";
 import { formatDate, t } from "../i18n";
 import { Status, useLoad } from "../ui";
+import { lazyPage } from "../lazy";
+// webstaff: the staff exports and the incident register's forms, loaded on first use (out of the parent's first download).
+const IncidentsSection = lazyPage(() => import("./DpoRegister").then((m) => m.IncidentsSection));
+const StaffExportsSection = lazyPage(() => import("./DpoRegister").then((m) => m.StaffExportsSection));
 import { ErasureRequestsSection, ExportsSection, RetentionSection, SubjectActions, type ExportScope } from "./DpoPrivacy";
 
 export function DpoHome() {
   const requests = useLoad(() => api.GET("/api/dpo/requests"), []);
   const access = useLoad(() => api.GET("/api/dpo/access-log", { params: { query: { limit: 20 } as never } }), []);
-  const incidents = useLoad(() => api.GET("/api/dpo/incidents"), []);
   const classes = useLoad(() => api.GET("/api/classes"), []);
   const [scope, setScope] = useState<ExportScope>("all");
   return (
@@ -34,6 +37,7 @@ export function DpoHome() {
         <option value="providedBySubject">{t("dpox.scope.providedBySubject")}</option>
       </select>
       {classes.data?.map((c) => <ClassErasure key={c.classId} classId={c.classId} scope={scope} />)}
+      <StaffExportsSection scope={scope} />
       <RetentionSection />
       <h2>{t("dpo.accessLog")}</h2>
       <Status load={access} />
@@ -44,15 +48,7 @@ export function DpoHome() {
           ))}
         </ul>
       ))}
-      <h2>{t("dpo.incidents")}</h2>
-      <Status load={incidents} />
-      {incidents.data && (incidents.data.length === 0 ? <p>{t("dpo.noIncidents")}</p> : (
-        <ul class="list">
-          {incidents.data.map((i) => (
-            <li key={i.incidentId}><time dateTime={i.discoveredAt}>{formatDate(i.discoveredAt)}</time> · {i.nature}</li>
-          ))}
-        </ul>
-      ))}
+      <IncidentsSection />
     </section>
   );
 }

@@ -11,7 +11,7 @@ export type ExportScope = "all" | "providedBySubject";
 
 // Names the page already shows (students from the rosters, guardians once listed), so the lists of requests and exports (ids
 // only in the API's views) can say whose they are. Nothing is stored: it lives as long as the page.
-const names = new Map<string, string>();
+export const names = new Map<string, string>();
 const exportsChanged = signal(0);
 const nameOf = (id: string) => names.get(id) ?? t("dpox.unknownSubject");
 const kindKey = (kind: string) => (`dpox.subject.${["student", "guardian", "staff", "school"].includes(kind) ? kind : "student"}` as MessageKey);
@@ -35,7 +35,7 @@ export function SubjectActions(props: { studentId: string; name: string; scope: 
   );
 }
 
-async function requestExport(subjectKind: string, subjectId: string, scope: ExportScope): Promise<string> {
+export async function requestExport(subjectKind: string, subjectId: string, scope: ExportScope): Promise<string> {
   const { data } = await api.POST("/api/exports", { body: { subjectKind, subjectId, scope, language: null } as never });
   exportsChanged.value++;
   return data ? t("dpox.exportRequested") : t("app.error");
@@ -88,6 +88,8 @@ export function ExportsSection() {
               {t(kindKey(e.subjectKind))}: <strong>{nameOf(e.subjectId)}</strong> —{" "}
               <span data-testid="export-state">{t(exportStateKey(e.state))}</span>
               {!e.completedAt && <> ({t("dpox.items", { count: e.itemsDone })}) — <time dateTime={e.dueAt}>{t("dpo.due", { date: formatDate(e.dueAt) })}</time></>}
+              {e.extended && <span class="muted" data-testid="export-extended"> · {t("dpos.extended")}</span>}
+              {!e.completedAt && !e.deletedAt && !e.extended && <ExtendExport exportId={e.exportId} onDone={exports.reload} />}
               {e.state === "completed" && (
                 <>
                   {" "}<span class="muted">{t("dpox.size", { kb: Math.max(1, Math.round(e.size / 1024)), files: e.files })}</span>
@@ -104,6 +106,53 @@ export function ExportsSection() {
       ))}
       {problem && <p role="alert" class="problem">{problem}</p>}
     </div>
+  );
+}
+
+/** webstaff: extend an open export's deadline once, with a reason told to the subject (POST /api/exports/{exportId}/extension). */
+function ExtendExport(props: { exportId: string; onDone: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  const id = props.exportId;
+  if (!open) return <>{" "}<button type="button" class="small" data-testid="extend-export" onClick={() => setOpen(true)}>{t("dpos.extend")}</button></>;
+  return (
+    <form class="inline" onSubmit={async (ev) => {
+      ev.preventDefault();
+      const { response } = await api.POST("/api/exports/{exportId}/extension", { params: { path: { exportId: id } }, body: { reason } });
+      if (response.ok) { setOpen(false); props.onDone(); }
+      else setProblem(response.status === 409 ? t("dpos.extendRefused") : t("app.error"));
+    }}>
+      <label for={`extend-reason-${id}`}>{t("dpos.extendReason")}</label>
+      <input id={`extend-reason-${id}`} required maxLength={2000} value={reason} onInput={(ev) => setReason(ev.currentTarget.value)} />
+      <button type="submit" class="small" data-testid="confirm-extend-export">{t("dpos.extend")}</button>
+      {problem && <p role="alert" class="problem">{problem}</p>}
+    </form>
+  );
+}
+
+/** webstaff: extend an open erasure request's deadline once, with a reason code and a note (POST /api/erasure-requests/{id}/extension). */
+function ExtendErasure(props: { requestId: string; onDone: () => void }) {
+  const [reason, setReason] = useState("complexity");
+  const [note, setNote] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  const id = props.requestId;
+  return (
+    <form class="inline" onSubmit={async (ev) => {
+      ev.preventDefault();
+      const { response } = await api.POST("/api/erasure-requests/{requestId}/extension",
+        { params: { path: { requestId: id } }, body: { reason, note: note.trim() || null } });
+      if (response.ok) props.onDone(); else setProblem(response.status === 409 ? t("dpos.extendRefused") : t("app.error"));
+    }}>
+      <label for={`extension-reason-${id}`}>{t("dpos.extendReason")}</label>
+      <select id={`extension-reason-${id}`} value={reason} onChange={(ev) => setReason(ev.currentTarget.value)}>
+        {(["complexity", "numberOfRequests", "other"] as const).map((code) => <option key={code} value={code}>{t(`dpos.extension.${code}`)}</option>)}
+      </select>
+      <label for={`extension-note-${id}`}>{t("dpox.refusalNote")}</label>
+      <input id={`extension-note-${id}`} maxLength={2000} value={note} onInput={(ev) => setNote(ev.currentTarget.value)} />
+      <button type="submit" class="small" data-testid="extend-erasure">{t("dpos.extend")}</button>
+      {problem && <p role="alert" class="problem">{problem}</p>}
+    </form>
   );
 }
 
@@ -138,6 +187,8 @@ function ErasureRequestRow(props: { request: Schemas["ErasureRequestView"]; onCh
       <p>
         {t(kindKey(r.subjectKind))}: <strong>{nameOf(r.subjectId)}</strong> — {t("dpox.askedBy", { role: t(roleKey(r.requesterRole)) })},{" "}
         <time dateTime={r.receivedAt}>{formatDate(r.receivedAt)}</time>: <ErasureStatus request={r} />
+        {r.state === "received" && <> — <time dateTime={r.dueAt} data-testid="erasure-due">{t("dpo.due", { date: formatDate(r.dueAt) })}</time></>}
+        {r.extended && <span class="muted" data-testid="erasure-extended"> · {t("dpos.extended")}</span>}
       </p>
       {requesterNote === null ? (
         <button type="button" class="small" data-testid="read-note" onClick={async () => {
@@ -167,6 +218,7 @@ function ErasureRequestRow(props: { request: Schemas["ErasureRequestView"]; onCh
             <input id={`refusal-note-${id}`} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
             <button type="submit" class="small danger" data-testid="refuse-erasure">{t("dpox.refuse")}</button>
           </form>
+          {!r.extended && <ExtendErasure requestId={id} onDone={props.onChange} />}
         </div>
       )}
       {r.certificateIssuedAt && (

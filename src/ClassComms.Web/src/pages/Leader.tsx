@@ -1,13 +1,14 @@
 import { useState } from "preact/hooks";
 import { api, type Schemas } from "../api";
-import { t } from "../i18n";
-import { Link, Status, useLoad } from "../ui";
+import { formatDate, t } from "../i18n";
+import { Link, Status, useLoad, type Load } from "../ui";
 
 // The school leader's pages: inviting staff (POST /api/staff) and custody restrictions (a guardian stops seeing a student, from now on;
 // POST /api/students/{id}/guardians/{guardianId}/restriction, irreversible through the API). Urgent messages are announcements marked
 // urgent, from a class's announcement page.
 
 export function StaffPage() {
+  const staff = useLoad(() => api.GET("/api/staff"), []);
   const [role, setRole] = useState("teacher");
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
@@ -15,11 +16,13 @@ export function StaffPage() {
   return (
     <section class="narrow">
       <h1>{t("staff.heading")}</h1>
+      <StaffList staff={staff} />
+      <h2>{t("staff.inviteHeading")}</h2>
       <p class="hint">{t("staff.explain")}</p>
       <form onSubmit={async (e) => {
         e.preventDefault();
         const { data, response } = await api.POST("/api/staff", { body: { role, name, email } });
-        if (data) { setName(""); setEmail(""); setResult({ ok: true, text: t("staff.invited") }); }
+        if (data) { setName(""); setEmail(""); setResult({ ok: true, text: t("staff.invited") }); staff.reload(); }
         else setResult({ ok: false, text: response.status === 400 ? t("staff.invalid") : t("app.error") });
       }}>
         <label for="staff-role">{t("staff.role")}</label>
@@ -36,6 +39,36 @@ export function StaffPage() {
       </form>
       {result && <p role={result.ok ? "status" : "alert"} class={result.ok ? "good" : "problem"} data-testid="staff-result">{result.text}</p>}
     </section>
+  );
+}
+
+const roleLabel = (role: string) => t(role === "leader" ? "staff.leader" : role === "dpo" ? "staff.dpo" : "staff.teacher");
+
+/** webstaff: the school's staff (GET /api/staff): name, role, and the invitations not yet accepted with their expiry. */
+function StaffList(props: { staff: Load<Schemas["StaffMember"][]> }) {
+  const staff = props.staff;
+  return (
+    <div data-testid="staff-list">
+      <h2>{t("staff.listHeading")}</h2>
+      {!staff.data && <Status load={staff} />}
+      {staff.data && (
+        <table class="staff">
+          <caption class="visually-hidden">{t("staff.listHeading")}</caption>
+          <thead><tr><th scope="col">{t("staff.name")}</th><th scope="col">{t("staff.role")}</th><th scope="col">{t("staff.state")}</th></tr></thead>
+          <tbody>
+            {staff.data.map((m) => (
+              <tr key={m.membershipId} data-testid={`staff-${m.membershipId}`}>
+                <td>{m.name ?? t("staff.unknownName")}</td>
+                <td>{roleLabel(m.role)}</td>
+                <td>{m.pending
+                  ? <span class="muted" data-testid="staff-pending">{t("staff.pending", { date: formatDate(m.invitationExpiresAt ?? "") })}</span>
+                  : t("staff.active")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }
 

@@ -22,6 +22,7 @@ export function TeacherHome() {
       </ul>
       {s && roleOf(s) === "leader" && <p><Link href={`/stories/${s.schoolId}`}>{t("leader.schoolStory")}</Link></p>}
       {s && roleOf(s) === "leader" && <p><Link href="/staff">{t("staff.heading")}</Link></p>}
+      <p><Link href="/classes/new" data-testid="new-class">{t("classes.newHeading")}</Link></p>
       <p><Link href="/settings/quiet-hours">{t("quiet.heading")}</Link></p>
     </section>
   );
@@ -126,6 +127,7 @@ function ClassTools(props: { classId: string }) {
       <Link href={`/classes/${id}/approvals`}>{t("tools.approvals")}</Link>
       <Link href={`/classes/${id}/codes`} data-testid="tool-codes">{t("tools.codes")}</Link>
       {leader && <Link href={`/classes/${id}/custody`}>{t("tools.custody")}</Link>}
+      <Link href={`/classes/${id}/students/new`} data-testid="tool-enrol">{t("classes.enrol")}</Link>
     </nav>
   );
 }
