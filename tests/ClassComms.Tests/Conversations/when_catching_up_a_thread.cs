@@ -34,6 +34,7 @@ public sealed class when_catching_up_a_thread(AppFixture app) : IntegrationTest(
     {
         var world = await Api.CreateWorld();
         var mum = await Api.GuardianOf(world.Teacher, world.Students[0]);
+        await Api.GuardianOf(world.Teacher, world.Students[1]);
         var thread = (await Api.StartConversation(world.Teacher, world.Students[0], "Hello")).Threads[0];
         var other = (await Api.StartConversation(world.Teacher, world.Students[1], "Elsewhere")).Threads[0];
 
