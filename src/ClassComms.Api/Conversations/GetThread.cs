@@ -13,18 +13,21 @@ public static class GetThreadEndpoint
 {
     public const int MaxPageSize = 100;
 
-    /// <summary>Read a thread's messages, newest first.</summary>
+    /// <summary>Read a thread's messages: newest first (page back with `before`), or oldest first after a message (`after`, catch-up).</summary>
     /// <remarks>
-    /// The thread's messages, newest first; page with <c>before</c> (the <c>next</c> of the previous page). A guardian linked to
-    /// the student after a shared thread began reads it from their link on.
+    /// Without <c>after</c>, the thread's messages come newest first; page with <c>before</c> (the <c>next</c> of the previous page).
+    /// With <c>after</c> (the id of the newest message the client holds), the messages posted after it come oldest first (a message
+    /// posted at the same instant as it may come again: keep messages by id), and <c>next</c> is set when a full page came (read again
+    /// after its last message). A guardian linked to the student after a shared thread began reads it from their link on.
     /// </remarks>
     [ProducesResponseType<ThreadPage>(StatusCodes.Status200OK)]
     [WolverineGet("/api/conversations/{conversationId}/messages")]
-    public static async Task<IResult> Get(Guid conversationId, Guid? before, int? limit, Caller caller, IQuerySession session,
+    public static async Task<IResult> Get(Guid conversationId, Guid? before, Guid? after, int? limit, Caller caller, IQuerySession session,
         MessageReader reader, StaffReads reads, CancellationToken ct)
     {
         var take = limit ?? 50;
         if (take is < 1 or > MaxPageSize) return Problems.Invalid("limit", $"must be between 1 and {MaxPageSize}.");
+        if (before is not null && after is not null) return Problems.Invalid("after", "cannot be combined with 'before'.");
         if (await ConversationAccess.ParticipationAsync(session, caller, conversationId, ct) is not { } participation) return Problems.NotFound("conversation");
         var conversation = participation.Conversation;
 
@@ -41,6 +44,21 @@ public static class GetThreadEndpoint
             }
 
             query = query.Where(m => m.PostedAt < last.PostedAt);
+        }
+
+        if (after is { } since)
+        {
+            var first = await session.LoadAsync<MessageView>(since, ct);
+            if (first is null || first.ConversationId != conversationId || !participation.Shows(first.PostedAt))
+            {
+                return Problems.Invalid("after", "is not a message of this conversation.");
+            }
+
+            var newer = await query.Where(m => m.PostedAt >= first.PostedAt && m.Id != since).OrderBy(m => m.PostedAt).Take(take + 1).ToListAsync(ct);
+            var read = await reader.ReadAsync(session, caller.UserId, newer.Take(take).ToList(), ct);
+            if (conversation.StudentId is { } student) await reads.RecordAsync(caller, student, AccessKinds.Messages, conversationId, ct);
+            return Results.Ok(new ThreadPage(conversationId, conversation.Kind, conversation.ClassId, conversation.StudentId, conversation.StaffIds, read,
+                newer.Count > take ? read[^1].MessageId.ToString() : null));
         }
 
         var page = await query.OrderByDescending(m => m.PostedAt).Take(take + 1).ToListAsync(ct);

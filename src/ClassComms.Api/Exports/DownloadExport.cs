@@ -8,7 +8,7 @@ namespace ClassComms.Exports;
 public static class DownloadExportEndpoint
 {
     /// <summary>
-    /// Download a built export's ZIP (DPO only; 404 for anyone else or an unknown export, 409 while it is being built, 410 once expired or
+    /// Download a built export's ZIP (DPO; a parent for an export of their own data they requested; 404 for anyone else or an unknown export, 409 while it is being built, 410 once expired or
     /// shredded). Streamed: decrypted segment by segment as it is sent.
     /// </summary>
     [ProducesResponseType<Stream>(StatusCodes.Status200OK, "application/zip")]
@@ -17,9 +17,9 @@ public static class DownloadExportEndpoint
     public static async Task<IResult> Get(Guid exportId, Caller caller, IQuerySession session, ExportStore exports, TimeProvider clock,
         CancellationToken ct)
     {
-        if (caller.Role != Role.Dpo) return Problems.NotFound("export");
+        if (caller.Role is not (Role.Dpo or Role.Guardian)) return Problems.NotFound("export");
         var export = await session.LoadAsync<SubjectExport>(exportId, ct);
-        if (export is null) return Problems.NotFound("export");
+        if (export is null || !ExportAccess.MayRead(caller, export)) return Problems.NotFound("export");
         if (export.DeletedAt is not null || (export.ExpiresAt is { } expires && clock.GetUtcNow() >= expires))
             return Problems.Gone("The export expired or was shredded; request a new one.");
         if (!export.Answered) return Problems.Conflict("The export is still being built.");

@@ -34,14 +34,14 @@ public static class ListExportsEndpoint
         return Results.Ok(exports.Select(e => ExportView.Of(e, now)).ToList());
     }
 
-    /// <summary>One export's status and progress (DPO).</summary>
+    /// <summary>One export's status and progress (DPO; a parent for an export of their own data they requested).</summary>
     [ProducesResponseType<ExportView>(StatusCodes.Status200OK)]
     [ProducesProblems(404)]
     [WolverineGet("/api/exports/{exportId}")]
     public static async Task<IResult> GetExport(Guid exportId, Caller caller, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
-        if (caller.Role != Role.Dpo) return Problems.NotFound("export");
+        if (caller.Role is not (Role.Dpo or Role.Guardian)) return Problems.NotFound("export");
         var export = await session.LoadAsync<SubjectExport>(exportId, ct);
-        return export is null ? Problems.NotFound("export") : Results.Ok(ExportView.Of(export, clock.GetUtcNow()));
+        return export is null || !ExportAccess.MayRead(caller, export) ? Problems.NotFound("export") : Results.Ok(ExportView.Of(export, clock.GetUtcNow()));
     }
 }

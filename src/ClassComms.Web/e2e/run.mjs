@@ -103,6 +103,150 @@ const scenarios = {
     assert(await page.evaluate(() => window.__notReloaded === true), "the page reloaded");
   },
 
+  // webparent: a new parent opens the printed code's address signed out, registers (code from the fragment, name, e-mail,
+  // password), is refused a wrong code and a wrong confirmation code in French, confirms with the mailed code and lands signed in on
+  // the children list with the child; nothing personal ever appears in an address.
+  async a_new_parent_registers_from_the_join_page_and_lands_on_their_children(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { noah } = await demoClass(teacher);
+    const { code } = await teacher.post(`/api/students/${noah}/parent-codes`, {});
+    const email = `joined-${Date.now()}@demo.classcomms.test`;
+    const name = `Jo Registrant ${Date.now()}`;
+    const context = await browser.newContext({ locale: "fr-CA", viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const addresses = [];
+    page.on("request", (r) => addresses.push(r.url()));
+    page.on("framenavigated", (f) => addresses.push(f.url()));
+    await page.goto(`${base}/join#code=${encodeURIComponent(code)}`);
+    await page.getByRole("heading", { name: "Créer mon compte de parent" }).waitFor();
+    assert(new URL(page.url()).hash === "", "the code stays in the address bar");
+    assert((await page.getByTestId("register-code").inputValue()) === code, "the page did not read the code from the fragment");
+
+    await page.getByTestId("register-code").fill("NOT-A-CODE");
+    await page.getByLabel("Votre nom").fill(name);
+    await page.getByLabel("Courriel").fill(email);
+    await page.getByLabel("Mot de passe").fill(password);
+    await page.getByTestId("register-submit").click();
+    await page.getByRole("alert").getByText("Ce code parent n’est pas valide ou a expiré.").waitFor();
+    await page.getByTestId("register-code").fill(code);
+    await page.getByTestId("register-submit").click();
+    await page.getByTestId("register-sent").waitFor();
+    await page.getByLabel("Code de confirmation").fill("not-the-mailed-code");
+    await page.getByTestId("register-confirm").click();
+    await page.getByRole("alert").getByText("Ce code de confirmation n’est pas valide ou a expiré.").waitFor();
+    await page.getByLabel("Code de confirmation").fill(await mailedToken(email));
+    await page.getByTestId("register-confirm").click();
+
+    await page.getByRole("heading", { name: "Mes enfants" }).waitFor({ timeout: 15000 });
+    await page.locator(`[data-testid=points-${noah}]`).waitFor();
+    assert(new URL(page.url()).pathname === "/parent", `the page is at ${page.url()}`);
+    const me = await apiAs(email);
+    assert((await me.get("/api/guardians/me/children")).some((c) => c.studentId === noah), "the child is not linked to the new account");
+    const personal = [email, encodeURIComponent(email), name, encodeURIComponent(name), code, encodeURIComponent(code)];
+    const leaked = addresses.filter((a) => personal.some((p) => new URL(a).pathname.includes(p) || new URL(a).search.includes(p)));
+    assert(leaked.length === 0, `personal data in an address: ${leaked.join(", ")}`);
+  },
+
+  // webparent: a parent asks for a copy of their own data from "My data", sees it prepared (the DPO sees the request with its
+  // deadline), and downloads the ZIP once it is ready, without a reload.
+  async a_parent_asks_for_a_copy_of_their_own_data_and_downloads_it(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { noah } = await demoClass(teacher);
+    const email = await newParentOf(teacher, noah);
+    const parent = (await signInPage(browser, email, "en-CA")).page;
+    await parent.getByTestId("my-data").click();
+    await parent.getByRole("heading", { name: "My data", exact: true }).waitFor();
+    await parent.getByTestId("my-exports").waitFor();
+    await parent.evaluate(() => { window.__notReloaded = true; });
+    await parent.getByTestId("ask-export").click();
+    await parent.getByText("Your request was sent. It is being prepared.").waitFor();
+    const mine = await (await apiAs(email)).get("/api/guardians/me/exports");
+    assert(mine.length === 1, `the parent has ${mine.length} exports`);
+    const dpo = await apiAs(demo.dpo);
+    const seen = (await dpo.get("/api/exports")).find((e) => e.exportId === mine[0].exportId);
+    assert(seen && seen.requestedBy === mine[0].subjectId && seen.dueAt, "the DPO does not see the parent's request with its deadline");
+
+    const button = parent.getByTestId("my-export-download");
+    await button.waitFor({ timeout: 60000 });
+    assert(await parent.getByTestId("my-export-completed").getByText("Ready").count() === 1, "the export is not shown as ready");
+    const [file] = await Promise.all([parent.waitForEvent("download", { timeout: 30000 }), button.click()]);
+    const bytes = readFileSync(await file.path());
+    assert(bytes.length > 100 && bytes[0] === 0x50 && bytes[1] === 0x4b, `the download is not a ZIP (${bytes.length} bytes)`);
+    assert(await parent.evaluate(() => window.__notReloaded === true), "the page reloaded");
+  },
+
+  // webparent: an open thread and an open class story lose their SignalR connection; the messages and the post sent meanwhile (their
+  // pushes go nowhere) arrive once each when the page reconnects, read after the page's cursor (`after=`), without a reload.
+  async a_reconnecting_thread_and_class_story_catch_up_what_was_sent_meanwhile(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { classId, noah } = await demoClass(teacher);
+    const email = await newParentOf(teacher, noah);
+    const stamp = Date.now();
+    const started = await teacher.post("/api/conversations", { studentId: noah, mode: "private", text: `Start ${stamp}`, urgent: false });
+    const mine = (await (await apiAs(email)).get("/api/conversations")).find((c) => c.kind !== "announcement");
+    assert(mine && started, "no conversation for the new parent");
+    const { context, page } = await signInPage(browser, email, "en-CA");
+    await page.locator(`[data-testid=points-${noah}]`).waitFor();
+    await context.addInitScript(() => {
+      const Native = window.WebSocket;
+      window.__sockets = [];
+      window.WebSocket = class extends Native { constructor(...args) { super(...args); window.__sockets.push(this); } };
+    });
+    await page.reload();
+    await page.locator(`[data-testid=points-${noah}]`).waitFor();
+    const go = (p) => page.evaluate((to) => { history.pushState(null, "", to); dispatchEvent(new PopStateEvent("popstate")); }, p);
+    let gate = Promise.resolve();
+    let open = () => undefined;
+    const shut = () => { gate = new Promise((resolve) => { open = resolve; }); };
+    await page.route("**/hubs/notifications/negotiate**", async (route) => { await gate; await route.continue(); });
+    const drop = async () => {
+      shut();
+      await page.evaluate(() => window.__sockets.forEach((s) => s.close(4000, "dropped by the test")));
+      await page.locator("[data-testid=live]:not(.on)").waitFor({ timeout: 15000 });
+    };
+    const reads = [];
+    page.on("request", (r) => { const u = new URL(r.url()); if (u.pathname.startsWith("/api/")) reads.push(u); });
+
+    await go(`/messages/${mine.conversationId}`);
+    const thread = page.getByTestId("thread");
+    await thread.getByText(`Start ${stamp}`).waitFor();
+    await page.locator("[data-testid=live].on").waitFor({ timeout: 15000 });
+    await page.evaluate(() => { window.__notReloaded = true; });
+    await drop();
+    await teacher.post(`/api/conversations/${mine.conversationId}/messages`, { text: `First ${stamp}`, attachmentIds: [], urgent: false });
+    await teacher.post(`/api/conversations/${mine.conversationId}/messages`, { text: `Second ${stamp}`, attachmentIds: [], urgent: false });
+    assert(await thread.getByText(`First ${stamp}`).count() === 0, "a message arrived while the page was offline");
+    reads.length = 0;
+    open();
+    await page.locator("[data-testid=live].on").waitFor({ timeout: 30000 });
+    await thread.getByText(`Second ${stamp}`).waitFor({ timeout: 15000 });
+    for (const text of [`Start ${stamp}`, `First ${stamp}`, `Second ${stamp}`]) {
+      assert(await thread.locator("li", { hasText: text }).count() === 1, `"${text}" is not shown exactly once`);
+    }
+    const threadReads = reads.filter((u) => u.pathname === `/api/conversations/${mine.conversationId}/messages`);
+    assert(threadReads.length > 0 && threadReads.every((u) => u.searchParams.get("after")),
+      `the thread was re-read instead of read after its cursor (${threadReads.map((u) => u.search).join(" ")})`);
+    assert(await page.evaluate(() => window.__notReloaded === true), "the page reloaded");
+
+    await go(`/stories/${classId}`);
+    const story = page.getByTestId("story");
+    await story.waitFor();
+    const postsBefore = await story.getByTestId("post").count();
+    await drop();
+    const post = await teacher.post(`/api/stories/${classId}/posts`, { text: `Meanwhile ${stamp}`, media: [], commentsNeedApproval: false });
+    assert(await story.getByText(`Meanwhile ${stamp}`).count() === 0, "a post arrived while the page was offline");
+    reads.length = 0;
+    open();
+    await page.locator("[data-testid=live].on").waitFor({ timeout: 30000 });
+    await story.getByText(`Meanwhile ${stamp}`).waitFor({ timeout: 15000 });
+    assert(await story.locator(`[data-post="${post.postId}"]`).count() === 1, "the post is shown twice");
+    assert(await story.getByTestId("post").count() === postsBefore + 1, "the story shows a post twice or lost one");
+    const storyReads = reads.filter((u) => u.pathname === `/api/stories/${classId}/posts`);
+    assert(storyReads.length > 0 && storyReads.every((u) => Number(u.searchParams.get("after")) > 0),
+      `the story was re-read instead of read after its cursor (${storyReads.map((u) => u.search).join(" ")})`);
+    assert(await page.evaluate(() => window.__notReloaded === true), "the page reloaded");
+  },
+
   // A parent who edits the URL to another child's id sees "not found" and nothing of that child.
   async a_parent_cannot_open_another_childs_page_by_editing_the_url(browser) {
     const teacher = await apiAs(demo.teacher);
@@ -556,6 +700,7 @@ const scenarios = {
     await anon.goto(base + "/");
     await anon.locator("#email").waitFor();
     await check(anon, "login");
+    await anon.goto(base + "/join#code=ABC"); await anon.getByTestId("register-submit").waitFor(); await check(anon, "register (webparent)");
     const parent = (await signInPage(browser, demo.parent)).page;
     await parent.locator(`[data-testid=points-${ava}]`).waitFor();
     await check(parent, "parent home");
@@ -624,6 +769,18 @@ async function newParentOf(teacher, studentId, printedCode) {
   const { token } = mail;
   await anonymous("POST", "/api/guardians/register/confirm", { token });
   return email;
+}
+
+/** webparent: the confirmation code mailed to `email` (the development outbox), once it is there. */
+async function mailedToken(email) {
+  const outbox = process.env.CLASSCOMMS_REGISTRATION_OUTBOX;
+  assert(outbox, "CLASSCOMMS_REGISTRATION_OUTBOX is not set");
+  for (let i = 0; i < 200; i++) {
+    const mail = (existsSync(outbox) ? readFileSync(outbox, "utf8") : "").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.email === email);
+    if (mail) return mail.token;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no confirmation mail for ${email} in ${outbox}`);
 }
 
 async function pngFrom(browser) {

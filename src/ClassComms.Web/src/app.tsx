@@ -46,7 +46,7 @@ function Route() {
   const p = path.value;
   const s = session.value;
   if (!s && resuming.value) return <p role="status">{t("app.loading")}</p>;
-  if (!s) return <LoginPage />;
+  if (!s) return p === "/join" ? <JoinPage /> : <LoginPage />; // webparent: a signed-out parent registers with the code
   const role = roleOf(s);
   let m;
   if (p === "/" || p === "") { navigate(homeOf(role)); return null; }

@@ -54,10 +54,10 @@ export async function disconnect() {
  * Follows a read by cursor: `step` reads once after the caller's cursor, merges what came by id and answers whether more may
  * follow (a full page). It runs at once, then again on a push that `wants` accepts and on every reconnect, one run at a time (a
  * push during a run runs it once more after), so a page catches up from its cursor: nothing lost, nothing shown twice, no
- * re-read of the whole page. Returns the stop function.
+ * re-read of the whole page. Returns the stop function; its `pull` runs it once more now (after the page's own write).
  */
 export function follow(step: () => Promise<boolean>, wants: (name: string, notice: Record<string, unknown>) => boolean,
-  failed?: () => void): () => void {
+  failed?: () => void): (() => void) & { pull: () => void } {
   let alive = true;
   let running = false;
   let again = false;
@@ -77,5 +77,5 @@ export function follow(step: () => Promise<boolean>, wants: (name: string, notic
   };
   void pull();
   const off = onPush((name, notice) => { if (name === "Reconnected" || wants(name, notice)) void pull(); });
-  return () => { alive = false; off(); };
+  return Object.assign(() => { alive = false; off(); }, { pull: () => void pull() });
 }

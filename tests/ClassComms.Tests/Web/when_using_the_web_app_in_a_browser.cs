@@ -64,6 +64,17 @@ public sealed class when_using_the_web_app_in_a_browser(WebAppFixture web) : ICl
 
     [Fact]
     public Task the_dpo_records_an_incident_and_updates_it() => Scenario();
+    /// <summary>webparent: a signed-out parent registers from /join (code from the fragment), confirms and lands on the children list.</summary>
+    [Fact]
+    public Task a_new_parent_registers_from_the_join_page_and_lands_on_their_children() => Scenario();
+
+    /// <summary>webparent: a parent asks for a copy of their own data from "My data", follows it and downloads it.</summary>
+    [Fact]
+    public Task a_parent_asks_for_a_copy_of_their_own_data_and_downloads_it() => Scenario();
+
+    /// <summary>webparent: an open thread and class story catch up by cursor what was sent while their connection was down.</summary>
+    [Fact]
+    public Task a_reconnecting_thread_and_class_story_catch_up_what_was_sent_meanwhile() => Scenario();
 
     private async Task Scenario([System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {

@@ -1,13 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, session, type Schemas } from "../api";
 import { formatDate, t } from "../i18n";
-import { Link, Status, useLoad } from "../ui";
+import { Link, Status } from "../ui";
 import { AuthImage, download, upload } from "../media";
 import { follow } from "../live";
-
-const aboutMessages = (conversationId?: string) => (name: string, notice: Record<string, unknown>) =>
-  (name === "MessageReceived" || name === "MessageWithdrawn" || name === "MessagesRead")
-  && (conversationId === undefined || notice.conversationId === conversationId);
 
 type Summary = Schemas["ConversationSummary"];
 const inboxPage = 100;
@@ -78,15 +74,74 @@ export function MessagesPage() {
   );
 }
 
+type Message = Schemas["MessageItem"];
+type ThreadHead = Omit<Schemas["ThreadPage"], "messages" | "next">;
+const threadPage = 100;
+
+/**
+ * webparent: a thread, kept up to date by cursor (`GET /api/conversations/{id}/messages?after=<newest message id>`): the newest
+ * page is read once, then on a `MessageReceived` push about it, after one's own reply and on a SignalR reconnect only the messages
+ * after the newest one held (oldest first, page after page). A withdrawal or a read receipt (`MessageWithdrawn`, `MessagesRead`
+ * pushes) re-reads the newest page. Messages are kept by id, so nothing is shown twice; what it shows unread is marked read.
+ */
+function useThread(conversationId: string) {
+  const [state, setState] = useState<{ status: "loading" | "ok" | "notfound" | "error"; head?: ThreadHead; messages: Message[] }>(
+    { status: "loading", messages: [] });
+  const [pull, setPull] = useState<() => void>(() => () => undefined);
+  useEffect(() => {
+    let alive = true;
+    let newest: string | null = null;
+    let refresh = true;
+    let head: ThreadHead | undefined;
+    const messages = new Map<string, Message>();
+    setState({ status: "loading", messages: [] });
+    const merge = (read: Message[]) => {
+      for (const m of read) messages.set(m.messageId, m);
+      // Reading the thread marks what it shows as read.
+      const unread = read.filter((m) => !m.readByMe && m.senderId !== session.value?.userId).map((m) => m.messageId);
+      if (unread.length) void api.POST("/api/conversations/{conversationId}/read", { params: { path: { conversationId } }, body: { messageIds: unread } as never });
+    };
+    const stop = follow(async () => {
+      if (refresh || newest === null) {
+        refresh = false;
+        const { data, response } = await api.GET("/api/conversations/{conversationId}/messages", { params: { path: { conversationId } } });
+        if (!alive) return false;
+        if (!data) {
+          setState((s) => ({ ...s, status: response.status === 404 || response.status === 403 ? "notfound" : s.status === "ok" ? "ok" : "error" }));
+          return false;
+        }
+        const { messages: read, next: _, ...rest } = data;
+        head = rest;
+        merge(read);
+        const first = newest === null;
+        if (first) newest = read[0]?.messageId ?? null;
+        setState({ status: "ok", head, messages: [...messages.values()] });
+        return !first; // a re-read after a withdrawal or receipt: then catch up after the cursor too
+      } else {
+        const { data } = await api.GET("/api/conversations/{conversationId}/messages",
+          { params: { path: { conversationId }, query: { after: newest, limit: threadPage } } });
+        if (!alive) return false;
+        if (!data) throw new Error("thread");
+        merge(data.messages);
+        if (data.messages.length) newest = data.messages[data.messages.length - 1].messageId;
+        setState({ status: "ok", head, messages: [...messages.values()] });
+        return data.next != null;
+      }
+    }, (name, notice) => {
+      if (notice.conversationId !== conversationId) return false;
+      if (name === "MessageWithdrawn" || name === "MessagesRead") refresh = true;
+      return name === "MessageReceived" || refresh;
+    }, () => setState((s) => (s.status === "loading" ? { ...s, status: "error" } : s)));
+    setPull(() => stop.pull);
+    return () => { alive = false; stop(); };
+  }, [conversationId]);
+  return { ...state, pull };
+}
+
 export function ThreadPage(props: { conversationId: string }) {
   const conversationId = props.conversationId;
-  const thread = useLoad(async () => {
-    const result = await api.GET("/api/conversations/{conversationId}/messages", { params: { path: { conversationId } } });
-    // Reading the thread marks what it shows as read.
-    const unread = result.data?.messages.filter((m) => !m.readByMe && m.senderId !== session.value?.userId).map((m) => m.messageId) ?? [];
-    if (unread.length) void api.POST("/api/conversations/{conversationId}/read", { params: { path: { conversationId } }, body: { messageIds: unread } as never });
-    return result;
-  }, [conversationId], aboutMessages(conversationId));
+  const live = useThread(conversationId);
+  const thread = { status: live.status, data: live.head && { ...live.head, messages: live.messages }, reload: live.pull };
   if (thread.status !== "ok" || !thread.data) return <Status load={thread} />;
   const messages = [...thread.data.messages].sort((a, b) => a.postedAt.localeCompare(b.postedAt));
   return (

@@ -1,8 +1,9 @@
 import { useState } from "preact/hooks";
 import { api, session, type Schemas } from "../api";
-import { formatDate, t } from "../i18n";
+import { formatDate, lang, t } from "../i18n";
 import type { MessageKey } from "../i18n/en";
 import { Status, useLoad } from "../ui";
+import { download } from "../media";
 
 type Access = Schemas["StudentAccessView"];
 const roleKey = (role: string) => {
@@ -65,7 +66,8 @@ export function ErasureStatus(props: { request: Schemas["ErasureRequestView"] })
 
 /**
  * "My data" (a parent): ask for the erasure of their own data or of a child's (the DPO decides), and follow each request's status.
- * An export is requested through the DPO (the API lets only the DPO start one): the page says so.
+ * webparent: and ask for a copy of their own data (`POST /api/guardians/me/exports`, one open at a time), follow its status live
+ * (`ExportProgressed`) and download it once ready.
  */
 export function MyDataPage() {
   const me = session.value?.userId ?? "";
@@ -80,8 +82,7 @@ export function MyDataPage() {
   return (
     <section>
       <h1>{t("mydata.heading")}</h1>
-      <h2>{t("mydata.export")}</h2>
-      <p>{t("mydata.exportHow")}</p>
+      <MyExports />
       <h2>{t("mydata.requests")}</h2>
       <Status load={requests} />
       {requests.data && (requests.data.length === 0 ? <p>{t("mydata.noRequests")}</p> : (
@@ -124,5 +125,46 @@ export function MyDataPage() {
         <button type="submit" class="danger" data-testid="ask-erasure">{t("mydata.submit")}</button>
       </form>
     </section>
+  );
+}
+
+const exportStates = ["queued", "collecting", "writing", "completed", "expired", "shredded"];
+const exportStateKey = (state: string) => (`dpox.export.${exportStates.includes(state) ? state : "queued"}` as MessageKey);
+
+/** webparent: a copy of one's own data: ask for it, follow its status (pushed as it is built), download it when ready. */
+function MyExports() {
+  const exports = useLoad(() => api.GET("/api/guardians/me/exports"), [], (name) => name === "ExportProgressed");
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <div data-testid="my-exports">
+      <h2>{t("mydata.export")}</h2>
+      <p class="hint">{t("myexport.explain")}</p>
+      <Status load={exports} />
+      {exports.data && exports.data.length > 0 && (
+        <ul class="list">
+          {exports.data.map((e) => (
+            <li key={e.exportId} data-testid={`my-export-${e.state}`}>
+              <time dateTime={e.requestedAt}>{formatDate(e.requestedAt)}</time>: <strong>{t(exportStateKey(e.state))}</strong>
+              {!e.completedAt && !e.deletedAt && <> — <time dateTime={e.dueAt}>{t("dpo.due", { date: formatDate(e.dueAt) })}</time></>}
+              {e.state === "completed" && e.expiresAt && <>{" "}
+                <button type="button" class="small" data-testid="my-export-download" onClick={async () => {
+                  if (!await download(`/api/exports/${e.exportId}/download`, `my-data-${e.exportId}.zip`)) setMessage({ ok: false, text: t("dpox.downloadFailed") });
+                }}>{t("myexport.download")}</button>
+                <span class="muted"> {t("myexport.until", { date: formatDate(e.expiresAt) })}</span>
+              </>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {message && <p role={message.ok ? "status" : "alert"} class={message.ok ? "" : "problem"}>{message.text}</p>}
+      <button type="button" disabled={busy} data-testid="ask-export" onClick={async () => {
+        setBusy(true);
+        const { data, response } = await api.POST("/api/guardians/me/exports", { body: { language: lang.value } });
+        setBusy(false);
+        if (data) { setMessage({ ok: true, text: t("myexport.requested") }); exports.reload(); }
+        else setMessage({ ok: false, text: response.status === 409 ? t("myexport.alreadyOpen") : t("app.error") });
+      }}>{t("myexport.ask")}</button>
+    </div>
   );
 }

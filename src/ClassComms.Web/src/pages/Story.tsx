@@ -1,22 +1,63 @@
 import { useEffect, useState } from "preact/hooks";
-import { api, session } from "../api";
+import { api, session, type Schemas } from "../api";
 import { formatDate, t } from "../i18n";
-import { Status, useLoad } from "../ui";
+import { follow } from "../live";
+import { Status } from "../ui";
 
+type Post = Schemas["StoryPostItem"];
 const aboutStory = (storyId: string) => (name: string, notice: Record<string, unknown>) =>
   (name === "StoryPostPublished" || name === "StoryItemChanged") && notice.storyId === storyId;
+const catchUpPage = 50;
+
+/**
+ * webparent: the class story, kept up to date by cursor (`GET /api/stories/{id}/posts?after=`): the newest posts are read once
+ * (their highest cursor is the page's), then on a story push and on a SignalR reconnect only what changed after the cursor: a new
+ * post, a post edited or whose photo was taken down (it comes again whole and replaces the one shown), a deleted post (dropped).
+ * Posts are kept by id, so nothing is shown twice; reading continues while the cursor moves.
+ */
+function useStory(storyId: string) {
+  const [state, setState] = useState<{ status: "loading" | "ok" | "notfound" | "error"; posts: Post[] }>({ status: "loading", posts: [] });
+  useEffect(() => {
+    let alive = true;
+    let cursor: number | null = null;
+    const posts = new Map<string, Post>();
+    setState({ status: "loading", posts: [] });
+    const show = () => setState({ status: "ok", posts: [...posts.values()].sort((a, b) => b.postedAt.localeCompare(a.postedAt)) });
+    const stop = follow(async () => {
+      if (cursor === null) {
+        const { data, response } = await api.GET("/api/stories/{storyId}/posts", { params: { path: { storyId } } });
+        if (!alive) return false;
+        if (!data) { setState((s) => ({ ...s, status: response.status === 404 || response.status === 403 ? "notfound" : "error" })); return false; }
+        for (const p of data.posts) posts.set(p.postId, p);
+        cursor = data.posts.reduce((max, p) => Math.max(max, p.cursor), 0);
+        show();
+        return false;
+      }
+      const from: number = cursor;
+      const { data } = await api.GET("/api/stories/{storyId}/posts", { params: { path: { storyId }, query: { after: from, limit: catchUpPage } } });
+      if (!alive) return false;
+      if (!data) throw new Error("story");
+      for (const p of data.posts) posts.set(p.postId, p);
+      for (const d of data.deleted ?? []) posts.delete(d.postId);
+      cursor = Math.max(from, data.cursor);
+      show();
+      return cursor > from;
+    }, aboutStory(storyId), () => setState((s) => (s.status === "loading" ? { ...s, status: "error" } : s)));
+    return () => { alive = false; stop(); };
+  }, [storyId]);
+  return state;
+}
 
 export function StoryPage(props: { storyId: string }) {
-  const storyId = props.storyId;
-  const story = useLoad(() => api.GET("/api/stories/{storyId}/posts", { params: { path: { storyId } } }), [storyId], aboutStory(storyId));
-  if (story.status !== "ok" || !story.data) return <Status load={story} />;
+  const story = useStory(props.storyId);
+  if (story.status !== "ok") return <Status load={{ status: story.status, reload: () => undefined }} />;
   return (
     <section>
       <h1>{t("story.heading")}</h1>
-      {story.data.posts.length === 0 && <p>{t("story.none")}</p>}
+      {story.posts.length === 0 && <p>{t("story.none")}</p>}
       <ol class="cards" data-testid="story">
-        {story.data.posts.map((post) => (
-          <li class="card" key={post.postId} data-testid="post">
+        {story.posts.map((post) => (
+          <li class="card" key={post.postId} data-testid="post" data-post={post.postId}>
             <p class="muted"><strong>{post.authorName}</strong> <time dateTime={post.postedAt}>{formatDate(post.postedAt)}</time></p>
             <p>{post.text}</p>
             {post.media.map((m) => m.kind === "image" || m.contentType.startsWith("image/")
