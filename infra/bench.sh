@@ -62,6 +62,9 @@
 #   CLASSCOMMS_BENCH_BLOBS    Blob Storage connection string; when set, infra/azurite.sh is not called.
 #   CLASSCOMMS_BENCH_N_A, CLASSCOMMS_BENCH_N_B, CLASSCOMMS_BENCH_N_C   measured iterations of A (200), B (50) and C (100).
 #   CLASSCOMMS_BENCH_PAUSE_MS  think time before each send (default 0: back to back, as fast as receipts come).
+#   CLASSCOMMS_BENCH_LEGACY_SIGNUP=1  the API under test (CLASSCOMMS_BENCH_API_DLL) predates staff invitations and
+#                             registration confirmation (e.g. 4da7414, before pushes waited for the inbox): the teacher gets a
+#                             password from the leader and guardians are signed up at registration (messaging driver only).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -50,7 +50,10 @@ public static class MessageDraft
             claimed.Add(media);
         }
 
-        var body = await vault.SealForAllAsync(sender.Tenant, [sender.UserId, .. conversation.SubjectStudents], "message.body", messageId.ToString(), (text ?? "").Trim(), ct);
+        IReadOnlyList<Guid> subjects = [sender.UserId, .. conversation.SubjectStudents];
+        // Keys not cached yet are read in one round trip, not one per subject (none when they are all cached).
+        if (subjects.Count > 1) await vault.PreloadAsync(subjects, ct);
+        var body = await vault.SealForAllAsync(sender.Tenant, subjects, "message.body", messageId.ToString(), (text ?? "").Trim(), ct);
         foreach (var media in claimed)
         {
             media.MessageId = messageId;

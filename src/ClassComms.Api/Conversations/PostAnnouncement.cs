@@ -1,6 +1,8 @@
+using ClassComms.Audience;
 using ClassComms.Classes;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
+using ClassComms.ProcessingRestriction;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
@@ -28,18 +30,25 @@ public static class PostAnnouncementEndpoint
         var about = request.AboutStudentIds ?? [];
         if (!validation.IsValid) return (validation.ToResult(), []);
 
-        var schoolClass = await ClassAccess.ReadableAsync(session, caller, classId, ct);
+        // One round trip for every read the decision needs: the class, the families who hear of it (links and mutes of everyone
+        // with an unrestricted child in the class) and, when the announcement names students, whether any of them (or the caller)
+        // is frozen. Decided in the same order as if read one by one: the class first, so a caller who may not teach it learns nothing.
+        var read = session.CreateBatchQuery();
+        var classLoad = read.Load<SchoolClass>(classId);
+        var audienceLoad = AudienceAccess.OfClassInBatch(read, session.TenantId, classId);
+        var frozenLoad = about.Count > 0 && caller.Role != Role.Dpo
+            ? read.LoadMany<SubjectRestriction>().ById(about.Append(caller.UserId).Distinct().ToArray())
+            : null;
+        await read.Execute(ct);
+        var schoolClass = ClassAccess.Readable(caller, await classLoad);
         if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return (Problems.NotFound("class"), []);
         if (about.Any(s => !schoolClass.StudentIds.Contains(s))) return (Problems.Invalid("aboutStudentIds", "contains students who are not in this class."), []);
-        if (about.Count > 0 && await ProcessingRestriction.Restrictions.WriteRefusalAsync(session, caller, about.Select(s => (Guid?)s), ct) is { } frozen)
-        {
-            return (frozen, []);
-        }
+        if (frozenLoad is not null && (await frozenLoad).Count > 0) return (Restrictions.Locked(), []);
 
         var now = clock.GetUtcNow();
         var started = new ConversationStarted(Guid.CreateVersion7(), caller.UserId, ConversationKinds.Announcement, classId, null, [], about.Distinct().ToList(), now);
         var conversation = Conversation.Create(started);
-        var recipients = await ConversationAccess.GuardianRecipientsAsync(session, conversation, ct);
+        var recipients = ConversationAccess.GuardianAudience(conversation, await audienceLoad(), DateTimeOffset.MaxValue).Select(a => a.Id).ToHashSet();
         var messageId = Guid.CreateVersion7();
         var (body, attachments, _) = await MessageDraft.SealAsync(session, vault, caller, conversation, request.Text, null, messageId, ct);
         session.Events.StartStream<Conversation>(conversation.Id, started,

@@ -26,21 +26,33 @@ public static class PushMessageNoticesHandler
         IHubContext<NotificationHub, INotificationClient> hub, IMessageContext bus, TimeProvider clock, BusinessMetrics metrics, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(notice.SchoolId));
-        // Round trip 1: the message, its conversation and the school (the notice names the conversation; an older notice does
-        // not, and the conversation is read first). Then the guardians who may see the message as of its posting time.
+        // Round trip 1: the message, its conversation, the school and the candidate guardians (the class's families for an
+        // announcement, the thread student's for a thread; the notice names the conversation, class and student; an older notice
+        // does not, and the conversation is read first). Then the guardians who may see the message as of its posting time.
         var hint = notice is { ConversationId: { } c, ClassId: { } k } ? new AudienceHint(c, k, notice.StudentId) : await AudienceOfAsync(session, notice.MessageId, ct);
         var read = session.CreateBatchQuery();
         var messageLoad = read.Load<MessageView>(notice.MessageId);
         var conversationLoad = read.Load<Conversation>(hint.ConversationId);
         var schoolLoad = read.Load<School>(notice.SchoolId);
+        var candidatesLoad = hint.StudentId is { } student
+            ? AudienceAccess.HoldingInBatch(read, session.TenantId, student)
+            : AudienceAccess.OfClassInBatch(read, session.TenantId, hint.ClassId);
         await read.Execute(ct);
         var message = await messageLoad ?? throw new InvalidOperationException($"Message {notice.MessageId} does not exist in this school.");
-        var conversation = await conversationLoad is { } named && named.Id == message.ConversationId
+        var named = await conversationLoad;
+        var conversation = named is not null && named.Id == message.ConversationId
             ? named
             : (await LoadAsync(session, notice.MessageId, ct)).Conversation;
         var school = await schoolLoad;
+        // The candidates read in the batch are those GuardianAudienceAsync would read when the hint matches the conversation
+        // (an announcement's class, a thread's student); otherwise they are read again from the conversation.
+        var hinted = ReferenceEquals(conversation, named) && conversation.ClassId == hint.ClassId && (conversation.Kind == ConversationKinds.Announcement
+            ? hint.StudentId is null
+            : hint.StudentId is { } s && conversation.StudentId == s);
         // A guardian linked after a shared message was posted hears neither of it nor of its withdrawal (Audience/Visibility.cs).
-        var guardians = (await ConversationAccess.GuardianAudienceAsync(session, conversation, message.PostedAt, ct)).ToDictionary(a => a.Id);
+        var guardians = (hinted
+            ? ConversationAccess.GuardianAudience(conversation, await candidatesLoad(), message.PostedAt)
+            : await ConversationAccess.GuardianAudienceAsync(session, conversation, message.PostedAt, ct)).ToDictionary(a => a.Id);
         var recipients = guardians.Keys.Concat(conversation.StaffIds).Where(r => r != message.SenderId).ToHashSet();
         if (message.Withdrawn)
         {
