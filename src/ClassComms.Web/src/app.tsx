@@ -21,6 +21,7 @@ const ApprovalsPage = lazyPage(() => import("./pages/ClassTools").then((m) => m.
 const QuietHoursPage = lazyPage(() => import("./pages/ClassTools").then((m) => m.QuietHoursPage));
 const CustodyPage = lazyPage(() => import("./pages/Leader").then((m) => m.CustodyPage));
 const StaffPage = lazyPage(() => import("./pages/Leader").then((m) => m.StaffPage));
+const SchoolAnnouncePage = lazyPage(() => import("./pages/Leader").then((m) => m.SchoolAnnouncePage));
 const JoinPage = lazyPage(() => import("./pages/Join").then((m) => m.JoinPage));
 
 export function homeOf(role: string) {
@@ -64,6 +65,7 @@ function Route() {
   if ((m = match("/classes/:classId/custody", p))) return <CustodyPage classId={m.classId} />;
   if (p === "/settings/quiet-hours") return <QuietHoursPage />;
   if (p === "/staff") return <StaffPage />;
+  if (p === "/school/announce") return <SchoolAnnouncePage />;
   if (p === "/join") return <JoinPage />;
   return <p role="alert" data-testid="not-found">{t("app.notFound")}</p>;
 }

@@ -292,6 +292,12 @@ export const en = {
   "custody.restrict": "Restrict {name}",
   "custody.confirm": "Restrict {name}? They will lose access to this student at once. This cannot be undone here.",
   "custody.done": "{name} is restricted.",
+  // fan1000: school-wide announcement (leader).
+  "messages.schoolAnnouncement": "School announcement",
+  "schoolAnnounce.heading": "Announcement to every family of the school",
+  "schoolAnnounce.back": "Back to your classes",
+  "schoolAnnounce.explain": "Every parent with a child in the school receives it in their messages, except parents restricted from their children.",
+  "schoolAnnounce.send": "Send to every family of the school",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -294,4 +294,10 @@ export const fr: Record<MessageKey, string> = {
   "custody.restrict": "Restreindre {name}",
   "custody.confirm": "Restreindre {name} ? Son accès à cet élève cesse immédiatement. Impossible d’annuler ici.",
   "custody.done": "{name} est restreint.",
+  // fan1000: annonce à toute l’école (direction).
+  "messages.schoolAnnouncement": "Annonce de l’école",
+  "schoolAnnounce.heading": "Annonce à toutes les familles de l’école",
+  "schoolAnnounce.back": "Retour à vos classes",
+  "schoolAnnounce.explain": "Chaque parent ayant un enfant dans l’école la reçoit dans ses messages, sauf les parents restreints pour leurs enfants.",
+  "schoolAnnounce.send": "Envoyer à toutes les familles de l’école",
 };

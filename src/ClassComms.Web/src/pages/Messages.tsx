@@ -71,7 +71,7 @@ export function MessagesPage() {
       <ul class="list" data-testid="conversations">
         {list.data?.map((c) => (
           <li key={c.conversationId} data-testid={`conversation-${c.conversationId}`}>
-            <Link href={`/messages/${c.conversationId}`}>{isAnnouncement(c.kind) ? t("messages.announcement") : t("messages.private")}</Link>
+            <Link href={`/messages/${c.conversationId}`}>{c.kind === "schoolAnnouncement" ? t("messages.schoolAnnouncement") : isAnnouncement(c.kind) ? t("messages.announcement") : t("messages.private")}</Link>
             <time class="muted" dateTime={c.lastMessageAt}> {formatDate(c.lastMessageAt)}</time>
           </li>
         ))}
@@ -93,7 +93,7 @@ export function ThreadPage(props: { conversationId: string }) {
   const messages = [...thread.data.messages].sort((a, b) => a.postedAt.localeCompare(b.postedAt));
   return (
     <section>
-      <h1>{isAnnouncement(thread.data.kind) ? t("messages.announcement") : t("messages.private")}</h1>
+      <h1>{thread.data.kind === "schoolAnnouncement" ? t("messages.schoolAnnouncement") : isAnnouncement(thread.data.kind) ? t("messages.announcement") : t("messages.private")}</h1>
       <ol class="thread" data-testid="thread">
         {messages.map((m) => (
           <li key={m.messageId} class={m.senderId === session.value?.userId ? "mine" : ""}>
