@@ -37,6 +37,7 @@ public sealed record ConversationsStarted(IReadOnlyList<StartedThread> Threads);
 public sealed record PostMessage(string Text);
 public sealed record MessageAccepted(Guid ConversationId, Guid MessageId);
 public sealed record PostAnnouncement(string Text);
+public sealed record PostSchoolAnnouncement(string Text, bool Urgent);
 public sealed record AnnouncementPosted(Guid ConversationId, Guid MessageId, int Recipients);
 public sealed record MessageNotice(Guid MessageId, Guid ConversationId, string Kind);
 public sealed record InboxMessage(Guid MessageId);

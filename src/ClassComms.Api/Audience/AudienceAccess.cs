@@ -147,6 +147,10 @@ public sealed record AudienceAccess(
     public static async Task<IReadOnlyList<Guid>> OfSchoolAsync(IQuerySession session, CancellationToken ct) =>
         (await session.Query<AudienceLink>().Where(x => !x.Restricted).Select(x => x.PersonId).ToListAsync(ct)).Distinct().ToList();
 
+    /// <summary>The access of everyone with an unrestricted child anywhere in the school (a school-wide announcement; two round trips).</summary>
+    public static async Task<IReadOnlyList<AudienceAccess>> OfSchoolAccessAsync(IQuerySession session, CancellationToken ct) =>
+        await OfPeopleAsync(session, await OfSchoolAsync(session, ct), ct);
+
     private static async Task<IReadOnlyList<AudienceAccess>> OfPeopleAsync(IQuerySession session, IReadOnlyList<Guid> people, CancellationToken ct)
     {
         var ids = people.Distinct().ToArray();

@@ -15,7 +15,7 @@ public static class ItemKinds
     /// <summary>A message of a shared conversation about one student: from the viewer's joined-at for that student on.</summary>
     public const string SharedMessage = "sharedMessage";
 
-    /// <summary>A class announcement (students it is about in <see cref="AudienceItem.StudentIds"/>).</summary>
+    /// <summary>A class announcement, or a school-wide one (no class) (students it is about in <see cref="AudienceItem.StudentIds"/>).</summary>
     public const string Announcement = "announcement";
 
     /// <summary>One photo or video of a Class Story (<see cref="AudienceItem.ClassId"/> set) or the School Story (no class).</summary>
@@ -51,6 +51,7 @@ public sealed record AudienceItem(
     {
         ConversationKinds.Private => new(ItemKinds.PrivateMessage, [conversation.StudentId!.Value], conversation.ClassId, at, conversation.GuardianIds),
         ConversationKinds.Shared => new(ItemKinds.SharedMessage, [conversation.StudentId!.Value], conversation.ClassId, at),
+        ConversationKinds.SchoolAnnouncement => new(ItemKinds.Announcement, conversation.AboutStudentIds, null, at),
         _ => new(ItemKinds.Announcement, conversation.AboutStudentIds, conversation.ClassId, at),
     };
 
@@ -79,7 +80,8 @@ public sealed record AudienceItem(
 /// whenever it was written (a guardian linked later sees the child's past).</item>
 /// <item>Shared threads: only messages posted from the guardian's joined-at for that student (their link time) on; earlier
 /// exchanges between the teacher and the other parent stay theirs. Private threads: the named guardian, all of it.</item>
-/// <item>Announcements: every guardian with an unrestricted child in the class, earlier ones included (class-wide notices).</item>
+/// <item>Announcements: every guardian with an unrestricted child in the class (a school-wide one: in the school), earlier ones
+/// included.</item>
 /// <item>Story media: the class's guardians and students (the School Story: the school's), only while every tagged student's
 /// consent for that story stands.</item>
 /// <item>A student account: their own record and every item of their own portfolio (approved or not), their class's and the
@@ -117,7 +119,8 @@ public static class Visibility
             case ItemKinds.SharedMessage:
                 return child?.LinkedAt;
             case ItemKinds.Announcement:
-                return item.ClassId is { } announced && access.ClassIds.Contains(announced) ? DateTimeOffset.MinValue : null;
+                // A school-wide announcement (no class): anyone with an unrestricted child in the school.
+                return (item.ClassId is { } announced ? access.ClassIds.Contains(announced) : access.ClassIds.Count > 0) ? DateTimeOffset.MinValue : null;
             case ItemKinds.StoryMedia:
                 return InStoryAudience(access, item) && Consented(item) ? DateTimeOffset.MinValue : null;
             case ItemKinds.PortfolioItem:

@@ -13,6 +13,15 @@ public static class ConversationKinds
 
     /// <summary>A class announcement to every linked guardian of the class; guardians read, staff write.</summary>
     public const string Announcement = "announcement";
+
+    /// <summary>
+    /// A school-wide announcement from a leader to every guardian with an unrestricted child anywhere in the school; it belongs
+    /// to no class (its <c>ClassId</c> is <see cref="Guid.Empty"/>). Guardians read, staff write.
+    /// </summary>
+    public const string SchoolAnnouncement = "schoolAnnouncement";
+
+    /// <summary>Announcements (class or school) are read by families and never answered by them.</summary>
+    public static bool IsAnnouncement(string kind) => kind is Announcement or SchoolAnnouncement;
 }
 
 // Events of the conversation stream (stream id = conversation id).

@@ -44,14 +44,17 @@ public static class ConversationAccess
 
     /// <summary>
     /// The access documents of the guardians who may see a message of the conversation posted at <paramref name="at"/>: one
-    /// indexed query (those holding the student, or having a child in the announcement's class), then the decision.
+    /// indexed query (those holding the student, or having a child in the announcement's class or school), then the decision.
     /// </summary>
     public static async Task<IReadOnlyList<AudienceAccess>> GuardianAudienceAsync(IQuerySession session, Conversation conversation,
         DateTimeOffset at, CancellationToken ct)
     {
-        var candidates = conversation.Kind == ConversationKinds.Announcement
-            ? await AudienceAccess.OfClassAsync(session, conversation.ClassId, ct)
-            : await AudienceAccess.HoldingAnyAsync(session, [conversation.StudentId!.Value], ct);
+        var candidates = conversation.Kind switch
+        {
+            ConversationKinds.Announcement => await AudienceAccess.OfClassAsync(session, conversation.ClassId, ct),
+            ConversationKinds.SchoolAnnouncement => await AudienceAccess.OfSchoolAccessAsync(session, ct),
+            _ => await AudienceAccess.HoldingAnyAsync(session, [conversation.StudentId!.Value], ct),
+        };
         return GuardianAudience(conversation, candidates, at);
     }
 

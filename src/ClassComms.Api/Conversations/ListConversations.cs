@@ -30,8 +30,11 @@ public static class ListConversationsEndpoint
             if (access is null) return Results.Ok(new List<ConversationSummary>());
             var studentIds = access.VisibleChildren.Select(c => (Guid?)c.StudentId).ToArray();
             var classIds = access.ClassIds.ToArray();
+            // School-wide announcements reach anyone with an unrestricted child in the school (no such kind when there is none).
+            var schoolWide = classIds.Length > 0 ? ConversationKinds.SchoolAnnouncement : "";
             var found = await session.Query<Conversation>()
-                .Where(c => c.StudentId.IsOneOf(studentIds) || (c.Kind == ConversationKinds.Announcement && c.ClassId.IsOneOf(classIds)))
+                .Where(c => c.StudentId.IsOneOf(studentIds) || (c.Kind == ConversationKinds.Announcement && c.ClassId.IsOneOf(classIds))
+                            || c.Kind == schoolWide)
                 .ToListAsync(ct);
             // A shared thread whose last message came before the guardian joined shows their joined-at: nothing newer is theirs.
             return Results.Ok(found.Select(c => (Conversation: c, From: ConversationAccess.Of(access, c)))

@@ -30,7 +30,7 @@ public static class PostMessageEndpoint
         if (conversation is null) return (Problems.NotFound("conversation"), []);
         // A frozen guardian, or a thread about a frozen student: nothing new is written (ProcessingRestriction/).
         if (await ProcessingRestriction.Restrictions.WriteRefusalAsync(session, caller, [conversation.StudentId], ct) is { } frozen) return (frozen, []);
-        if (caller.Role == Role.Guardian && conversation.Kind == ConversationKinds.Announcement)
+        if (caller.Role == Role.Guardian && ConversationKinds.IsAnnouncement(conversation.Kind))
         {
             return (Problems.Forbidden("Announcements cannot be answered; write to the teacher in your child's thread."), []);
         }

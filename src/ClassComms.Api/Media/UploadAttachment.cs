@@ -108,7 +108,7 @@ public static class UploadAttachmentEndpoint
     {
         var conversation = await ConversationAccess.ParticipantAsync(session, caller, id, ct);
         if (conversation is null) return (null, Problems.NotFound("conversation"));
-        if (caller.Role == Role.Guardian && conversation.Kind == ConversationKinds.Announcement)
+        if (caller.Role == Role.Guardian && ConversationKinds.IsAnnouncement(conversation.Kind))
         {
             return (null, Problems.Forbidden("Announcements cannot be answered."));
         }

@@ -85,7 +85,7 @@ public static class PushMessageNoticesHandler
             // Guardians: their mutes are in their access document (read above); staff: quiet hours.
             if (guardians.TryGetValue(recipient, out var guardian))
             {
-                if (!guardian.Muted(conversation.ClassId)) immediate.Add(recipient);
+                if (!MutedFor(guardian, conversation)) immediate.Add(recipient);
                 continue;
             }
 
@@ -128,6 +128,15 @@ public static class PushMessageNoticesHandler
                 .MessagesRead(new ReadNotice(notice.ConversationId, notice.ReaderId, bySender.Select(m => m.Id).ToList())));
         }
     }
+
+    /// <summary>
+    /// A guardian who muted the class gets no push of its messages; a school-wide announcement belongs to no class, so only a
+    /// guardian who muted every class of their children gets no push of it.
+    /// </summary>
+    public static bool MutedFor(AudienceAccess guardian, Conversation conversation) =>
+        conversation.Kind == ConversationKinds.SchoolAnnouncement
+            ? guardian.ClassIds.Count > 0 && guardian.ClassIds.All(guardian.Muted)
+            : guardian.Muted(conversation.ClassId);
 
     /// <summary>Where the audience of a message is found (conversation, class, thread student), for a notice that does not say.</summary>
     private static async Task<AudienceHint> AudienceOfAsync(IQuerySession session, Guid messageId, CancellationToken ct)

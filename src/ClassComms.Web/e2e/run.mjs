@@ -446,6 +446,27 @@ const scenarios = {
     assert(teacherSees.messages.some((m) => m.attachments.length > 0), "the teacher's thread has no attachment");
   },
 
+  // fan1000: the leader's school-wide announcement, from the leader's home, reaches the demo parent's messages (in French), unanswerable.
+  async a_leader_announces_to_the_whole_school_and_a_parent_reads_it(browser) {
+    const text = `The school is closed on Friday ${Date.now()}`;
+    const { page } = await signInPage(browser, demo.leader, "en-CA");
+    await page.getByRole("link", { name: "Announcement to every family of the school" }).click();
+    await page.getByLabel("Message").fill(text);
+    await page.getByTestId("school-announce").click();
+    const result = await page.getByTestId("school-announce-result").textContent({ timeout: 20000 });
+    assert(/^Sent to [1-9]\d* parents\.$/.test(result ?? ""), `unexpected result: ${result}`);
+    const conversations = await (await apiAs(demo.parent)).get("/api/conversations");
+    const school = conversations.find((c) => c.kind === "schoolAnnouncement");
+    assert(school, "the parent has no school announcement");
+    const parent = (await signInPage(browser, demo.parent, "fr-CA")).page;
+    await parent.getByRole("heading", { level: 1 }).waitFor();
+    await parent.evaluate((p) => { history.pushState(null, "", p); dispatchEvent(new PopStateEvent("popstate")); }, "/messages");
+    await parent.getByRole("link", { name: "Annonce de l’école" }).first().waitFor({ timeout: 20000 });
+    await parent.evaluate((p) => { history.pushState(null, "", p); dispatchEvent(new PopStateEvent("popstate")); }, `/messages/${school.conversationId}`);
+    await parent.getByTestId("thread").getByText(text).waitFor({ timeout: 20000 });
+    assert((await parent.locator("textarea").count()) === 0, "a school announcement offers a reply form");
+  },
+
   // webfamily: the DPO approves a parent's erasure request; once the erasure completes, its signed certificate can be viewed.
   async the_dpo_approves_an_erasure_request_and_views_its_certificate(browser) {
     const teacher = await apiAs(demo.teacher);
@@ -738,6 +759,7 @@ const scenarios = {
     await go(l, `/classes/${classId}/students/new`); await l.getByTestId("enrolled").waitFor(); await check(l, "enrol students");
     await go(l, `/classes/${classId}/custody`); await l.selectOption("[data-testid=custody-student]", ava); await l.getByTestId("guardians").waitFor(); await check(l, "custody");
     await go(l, `/classes/${classId}/announce`); await check(l, "announcement (leader)");
+    await go(l, "/school/announce"); await l.getByTestId("school-announce").waitFor(); await check(l, "school announcement (leader)");
     const d = (await signInPage(browser, demo.dpo)).page;
     await d.getByRole("heading", { level: 1 }).waitFor();
     await d.waitForFunction(() => !document.querySelector("[role=status]")?.textContent?.includes("…"));

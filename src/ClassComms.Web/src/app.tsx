@@ -24,6 +24,7 @@ const StaffPage = lazyPage(() => import("./pages/Leader").then((m) => m.StaffPag
 // webstaff: creating a class and enrolling students.
 const NewClassPage = lazyPage(() => import("./pages/ClassAdmin").then((m) => m.NewClassPage));
 const EnrolPage = lazyPage(() => import("./pages/ClassAdmin").then((m) => m.EnrolPage));
+const SchoolAnnouncePage = lazyPage(() => import("./pages/Leader").then((m) => m.SchoolAnnouncePage));
 const JoinPage = lazyPage(() => import("./pages/Join").then((m) => m.JoinPage));
 
 export function homeOf(role: string) {
@@ -69,6 +70,7 @@ function Route() {
   if ((m = match("/classes/:classId/custody", p))) return <CustodyPage classId={m.classId} />;
   if (p === "/settings/quiet-hours") return <QuietHoursPage />;
   if (p === "/staff") return <StaffPage />;
+  if (p === "/school/announce") return <SchoolAnnouncePage />;
   if (p === "/join") return <JoinPage />;
   return <p role="alert" data-testid="not-found">{t("app.notFound")}</p>;
 }

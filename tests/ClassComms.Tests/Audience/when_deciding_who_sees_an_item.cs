@@ -30,6 +30,12 @@ public sealed class when_deciding_who_sees_an_item
     private static AudienceAccess ParentWithoutPortfolioConsent() => AudienceAccess.Empty(Guardian, AudienceKinds.Guardian).WithChildren(
         [new AudienceChild(Ada, ClassA, false, Linked, null, [ConsentPurposes.ClassStoryMedia])]);
 
+    private static AudienceAccess ParentRestrictedFromEveryChild() => AudienceAccess.Empty(Guardian, AudienceKinds.Guardian).WithChildren(
+        [new AudienceChild(Cal, ClassB, true, T0, Linked, [])]);
+
+    private static Conversation SchoolAnnouncement() =>
+        new(Guid.CreateVersion7(), ConversationKinds.SchoolAnnouncement, Guid.Empty, null, [], [], [Guid.CreateVersion7()], T0, T0, 1);
+
     private static AudienceAccess StudentAda() => AudienceAccess.Empty(Guid.CreateVersion7(), AudienceKinds.Student).WithChildren(
         [new AudienceChild(Ada, ClassA, false, Linked, null, [])]);
 
@@ -55,6 +61,7 @@ public sealed class when_deciding_who_sees_an_item
         ["announcement to class A about Ben"] = AudienceItem.Message(Announcement(ClassA, Ben), Linked.AddDays(1)),
         ["announcement to class A about Cal"] = AudienceItem.Message(Announcement(ClassA, Cal), Linked.AddDays(1)),
         ["announcement to class B"] = AudienceItem.Message(Announcement(ClassB), Linked.AddDays(1)),
+        ["school-wide announcement, before the link"] = AudienceItem.Message(SchoolAnnouncement(), T0),
         ["class A story photo of Ben, consented"] = AudienceItem.StoryMedia(ClassA, [Ben], [Ben], T0),
         ["class A story photo of Ada and Ben, Ben's consent withdrawn"] = AudienceItem.StoryMedia(ClassA, [Ada, Ben], [Ada], T0),
         ["class A story photo of no one"] = AudienceItem.StoryMedia(ClassA, [], [], T0),
@@ -84,6 +91,9 @@ public sealed class when_deciding_who_sees_an_item
         { "guardian", "announcement to class A about Ben", true },
         { "guardian", "announcement to class A about Cal", false },
         { "guardian", "announcement to class B", false },
+        { "guardian", "school-wide announcement, before the link", true },
+        // A guardian restricted from every child they have: no school-wide announcement either.
+        { "guardian restricted from every child", "school-wide announcement, before the link", false },
         { "guardian", "class A story photo of Ben, consented", true },
         { "guardian", "class A story photo of Ada and Ben, Ben's consent withdrawn", false },
         { "guardian", "class A story photo of no one", true },
@@ -105,6 +115,7 @@ public sealed class when_deciding_who_sees_an_item
         { "student Ada", "shared thread about Ada, after the link", false },
         { "student Ada", "private thread about Ada with the viewer, before the link", false },
         { "student Ada", "announcement to class A about Ben", false },
+        { "student Ada", "school-wide announcement, before the link", false },
         { "student Ada", "class A story photo of Ben, consented", true },
         { "student Ada", "class A story photo of Ada and Ben, Ben's consent withdrawn", false },
         { "student Ada", "class B story photo, no one tagged", false },
@@ -112,6 +123,7 @@ public sealed class when_deciding_who_sees_an_item
         // No access document: a guardian with no link (or never linked) sees nothing.
         { "unlinked", "Ada's point", false },
         { "unlinked", "announcement to class A, before the link", false },
+        { "unlinked", "school-wide announcement, before the link", false },
         { "unlinked", "class A story photo of no one", false },
         { "unlinked", "school story photo of Ben, consented", false },
     };
@@ -124,6 +136,7 @@ public sealed class when_deciding_who_sees_an_item
         {
             "guardian" => Parent(),
             "guardian without portfolio consent" => ParentWithoutPortfolioConsent(),
+            "guardian restricted from every child" => ParentRestrictedFromEveryChild(),
             "student Ada" => StudentAda(),
             _ => null,
         };

@@ -43,6 +43,10 @@ public sealed class when_using_the_web_app_in_a_browser(WebAppFixture web) : ICl
     [Fact]
     public Task a_parent_sends_a_photo_in_a_thread() => Scenario();
 
+    /// <summary>fan1000: the leader's school-wide announcement page; the parent reads it in French and cannot answer it.</summary>
+    [Fact]
+    public Task a_leader_announces_to_the_whole_school_and_a_parent_reads_it() => Scenario();
+
     [Fact]
     public Task the_main_pages_have_no_serious_accessibility_violation() => Scenario();
 

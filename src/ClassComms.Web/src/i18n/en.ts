@@ -398,6 +398,12 @@ export const en = {
   "myexport.alreadyOpen": "A copy of your data is already being prepared.",
   "myexport.download": "Download my data",
   "myexport.until": "(available until {date})",
+  // fan1000: school-wide announcement (leader).
+  "messages.schoolAnnouncement": "School announcement",
+  "schoolAnnounce.heading": "Announcement to every family of the school",
+  "schoolAnnounce.back": "Back to your classes",
+  "schoolAnnounce.explain": "Every parent with a child in the school receives it in their messages, except parents restricted from their children.",
+  "schoolAnnounce.send": "Send to every family of the school",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -400,4 +400,10 @@ export const fr: Record<MessageKey, string> = {
   "myexport.alreadyOpen": "Une copie de vos données est déjà en préparation.",
   "myexport.download": "Télécharger mes données",
   "myexport.until": "(disponible jusqu’au {date})",
+  // fan1000: annonce à toute l’école (direction).
+  "messages.schoolAnnouncement": "Annonce de l’école",
+  "schoolAnnounce.heading": "Annonce à toutes les familles de l’école",
+  "schoolAnnounce.back": "Retour à vos classes",
+  "schoolAnnounce.explain": "Chaque parent ayant un enfant dans l’école la reçoit dans ses messages, sauf les parents restreints pour leurs enfants.",
+  "schoolAnnounce.send": "Envoyer à toutes les familles de l’école",
 };

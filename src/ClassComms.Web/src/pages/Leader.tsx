@@ -5,7 +5,7 @@ import { Link, Status, useLoad, type Load } from "../ui";
 
 // The school leader's pages: inviting staff (POST /api/staff) and custody restrictions (a guardian stops seeing a student, from now on;
 // POST /api/students/{id}/guardians/{guardianId}/restriction, irreversible through the API). Urgent messages are announcements marked
-// urgent, from a class's announcement page.
+// urgent, from a class's announcement page or the school-wide announcement page (POST /api/school/announcements).
 
 export function StaffPage() {
   const staff = useLoad(() => api.GET("/api/staff"), []);
@@ -125,5 +125,38 @@ function Guardians(props: { studentId: string }) {
       </ul>
       <div aria-live="polite">{note && <p class="toast">{note}</p>}</div>
     </div>
+  );
+}
+
+/** A school-wide announcement (POST /api/school/announcements): every family with a child in the school; a leader may mark it urgent. */
+export function SchoolAnnouncePage() {
+  const [text, setText] = useState("");
+  const [urgent, setUrgent] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <section class="narrow-wide">
+      <h1>{t("schoolAnnounce.heading")}</h1>
+      <p><Link href="/">{t("schoolAnnounce.back")}</Link></p>
+      <p class="hint">{t("schoolAnnounce.explain")}</p>
+      <form onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        const { data, response } = await api.POST("/api/school/announcements", { body: { text, urgent } });
+        setBusy(false);
+        if (data) { setText(""); setUrgent(false); setResult({ ok: true, text: t("announce.sent", { count: data.recipients }) }); }
+        else setResult({ ok: false, text: response.status === 400 ? t("announce.invalid") : t("app.error") });
+      }}>
+        <label for="school-announce-text">{t("announce.text")}</label>
+        <textarea id="school-announce-text" rows={5} required value={text} onInput={(e) => setText(e.currentTarget.value)} />
+        <p class="check">
+          <input type="checkbox" id="school-announce-urgent" checked={urgent} onChange={(e) => setUrgent(e.currentTarget.checked)} />
+          <label for="school-announce-urgent">{t("announce.urgent")}</label>
+        </p>
+        <p class="hint">{t("announce.urgentHint")}</p>
+        <button type="submit" disabled={busy || text.trim() === ""} data-testid="school-announce">{t("schoolAnnounce.send")}</button>
+      </form>
+      {result && <p role={result.ok ? "status" : "alert"} class={result.ok ? "good" : "problem"} data-testid="school-announce-result">{result.text}</p>}
+    </section>
   );
 }

@@ -7,6 +7,8 @@ import { follow } from "../live";
 
 type Summary = Schemas["ConversationSummary"];
 const inboxPage = 100;
+/** Class and school-wide announcements: families read them and do not answer. */
+const isAnnouncement = (kind: string) => kind === "announcement" || kind === "schoolAnnouncement";
 
 /**
  * The conversations, kept up to date from the inbox by cursor (`GET /api/inbox?after=`): the inbox is read to its end first (its
@@ -65,7 +67,7 @@ export function MessagesPage() {
       <ul class="list" data-testid="conversations">
         {list.data?.map((c) => (
           <li key={c.conversationId} data-testid={`conversation-${c.conversationId}`}>
-            <Link href={`/messages/${c.conversationId}`}>{c.kind === "announcement" ? t("messages.announcement") : t("messages.private")}</Link>
+            <Link href={`/messages/${c.conversationId}`}>{c.kind === "schoolAnnouncement" ? t("messages.schoolAnnouncement") : isAnnouncement(c.kind) ? t("messages.announcement") : t("messages.private")}</Link>
             <time class="muted" dateTime={c.lastMessageAt}> {formatDate(c.lastMessageAt)}</time>
           </li>
         ))}
@@ -146,7 +148,7 @@ export function ThreadPage(props: { conversationId: string }) {
   const messages = [...thread.data.messages].sort((a, b) => a.postedAt.localeCompare(b.postedAt));
   return (
     <section>
-      <h1>{thread.data.kind === "announcement" ? t("messages.announcement") : t("messages.private")}</h1>
+      <h1>{thread.data.kind === "schoolAnnouncement" ? t("messages.schoolAnnouncement") : isAnnouncement(thread.data.kind) ? t("messages.announcement") : t("messages.private")}</h1>
       <ol class="thread" data-testid="thread">
         {messages.map((m) => (
           <li key={m.messageId} class={m.senderId === session.value?.userId ? "mine" : ""}>
@@ -163,7 +165,7 @@ export function ThreadPage(props: { conversationId: string }) {
           </li>
         ))}
       </ol>
-      {thread.data.kind !== "announcement" && <ReplyForm conversationId={conversationId} onSent={thread.reload} />}
+      {!isAnnouncement(thread.data.kind) && <ReplyForm conversationId={conversationId} onSent={thread.reload} />}
     </section>
   );
 }

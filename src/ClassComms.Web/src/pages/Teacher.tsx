@@ -21,6 +21,7 @@ export function TeacherHome() {
         ))}
       </ul>
       {s && roleOf(s) === "leader" && <p><Link href={`/stories/${s.schoolId}`}>{t("leader.schoolStory")}</Link></p>}
+      {s && roleOf(s) === "leader" && <p><Link href="/school/announce">{t("schoolAnnounce.heading")}</Link></p>}
       {s && roleOf(s) === "leader" && <p><Link href="/staff">{t("staff.heading")}</Link></p>}
       <p><Link href="/classes/new" data-testid="new-class">{t("classes.newHeading")}</Link></p>
       <p><Link href="/settings/quiet-hours">{t("quiet.heading")}</Link></p>
