@@ -94,14 +94,27 @@ public sealed record AudienceAccess(
         return async () => From(id, await links, await mutes);
     }
 
-    /// <summary>The access of everyone holding any of <paramref name="studentIds"/>, restricted or not (indexed; two round trips).</summary>
+    /// <summary>
+    /// The access of everyone holding any of <paramref name="studentIds"/>, restricted or not (indexed; one round trip). Every
+    /// push of a point, a message or a portfolio item asks this, so it is plain SQL in one batch: the people are found inside the
+    /// statements that read their links and mutes. (As a LINQ query and then a batch it took two round trips, and translating
+    /// the LINQ expression was 5.8 % of the API's busy thread time under award saturation.)
+    /// </summary>
     public static async Task<IReadOnlyList<AudienceAccess>> HoldingAnyAsync(IQuerySession session, IReadOnlyCollection<Guid> studentIds,
         CancellationToken ct)
     {
         if (studentIds.Count == 0) return [];
         var ids = studentIds.Distinct().ToArray();
-        var people = await session.Query<AudienceLink>().Where(x => x.StudentId.IsOneOf(ids)).Select(x => x.PersonId).ToListAsync(ct);
-        return await OfPeopleAsync(session, people, ct);
+        var holders = $"select (h.data ->> 'PersonId')::uuid from {Notifications.ReadPositions.DocumentTable<AudienceLink>()} h "
+                      + "where h.tenant_id = ? and (h.data ->> 'StudentId')::uuid = any(?)";
+        var batch = session.CreateBatchQuery();
+        var linksLoad = batch.Query<AudienceLink>($"where tenant_id = ? and (data ->> 'PersonId')::uuid in ({holders})",
+            session.TenantId, session.TenantId, ids);
+        var mutesLoad = batch.Query<AudienceMutes>($"where tenant_id = ? and id in ({holders})", session.TenantId, session.TenantId, ids);
+        await batch.Execute(ct);
+        var links = (await linksLoad).ToLookup(l => l.PersonId);
+        var mutes = (await mutesLoad).ToDictionary(m => m.Id);
+        return links.Select(person => From(person.Key, person.ToList(), mutes.GetValueOrDefault(person.Key))).OfType<AudienceAccess>().ToList();
     }
 
     /// <summary>The access of everyone who currently has an unrestricted child in the class (indexed; two round trips).</summary>
