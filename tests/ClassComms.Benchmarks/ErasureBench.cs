@@ -28,23 +28,9 @@ public static class ErasureBench
 {
     public static async Task<int> RunAsync(string pg, string blobs, string output, string apiContentRoot, int events, int rounds)
     {
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_CLASSCOMMS_API", apiContentRoot);
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Marten"] = pg,
-            ["ConnectionStrings:Blobs"] = blobs,
-            ["PersonalData:MasterKey"] = Convert.ToBase64String("bench-master-key-of-thirty-two-b"u8),
-            ["PersonalData:LookupKey"] = Convert.ToBase64String("bench-lookup-key-of-thirty-two-b"u8),
-            ["Auth:SigningKey"] = "bench-signing-key-that-is-long-enough-for-hs256",
-            ["Platform:OperatorKey"] = "bench-operator-key",
-            ["Demo:Seed"] = "false",
-            ["Retention:CheckInterval"] = "00:00:00",
-        };
         Console.WriteLine("bench erasure: starting the API in process");
-        await using var host = await AlbaHost.For<api::Program>(builder =>
+        await using var host = await InProcessApi.StartAsync(pg, blobs, apiContentRoot, builder =>
         {
-            builder.UseEnvironment("Testing");
-            foreach (var (key, value) in settings) builder.UseSetting(key, value);
             builder.ConfigureServices(services => services.ConfigureMarten(opts =>
             {
                 // Marten's masking rules for the baseline: what a rewrite-based erasure would take out of these events.

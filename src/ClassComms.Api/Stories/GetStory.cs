@@ -213,67 +213,41 @@ public sealed class StoryProjection : IProjection
     /// </summary>
     internal sealed class Batch
     {
-        private readonly List<Guid> _publishedOrder = [];
-        private readonly Dictionary<Guid, StoryPostView> _published = [];
-        private readonly Dictionary<Guid, StoryPostView> _changed = [];
-        private readonly List<Guid> _commentOrder = [];
-        private readonly Dictionary<Guid, StoryComment> _newComments = [];
-        private readonly Dictionary<Guid, StoryComment> _changedComments = [];
+        private readonly Tracked<StoryPostView> _posts = new(v => v.PostId);
+        private readonly Tracked<StoryComment> _comments = new(c => c.CommentId);
         private readonly Dictionary<Guid, PendingStoryComment?> _pending = [];
 
-        public IEnumerable<StoryPostView> PublishedPosts => _publishedOrder.Distinct().Where(_published.ContainsKey).Select(id => _published[id]);
-        public IEnumerable<StoryPostView> ChangedPosts => _changed.Values;
-        public IEnumerable<StoryComment> PublishedComments => _commentOrder.Distinct().Where(_newComments.ContainsKey).Select(id => _newComments[id]);
-        public IEnumerable<StoryComment> ChangedComments => _changedComments.Values;
+        public IEnumerable<StoryPostView> PublishedPosts => _posts.Created;
+        public IEnumerable<StoryPostView> ChangedPosts => _posts.Changed;
+        public IEnumerable<StoryComment> PublishedComments => _comments.Created;
+        public IEnumerable<StoryComment> ChangedComments => _comments.Changed;
 
         /// <summary>Posts of the batch naming the student (not stored yet).</summary>
-        public IEnumerable<StoryPostView> PublishedNaming(Guid studentId) => _published.Values.Where(v => v.StudentIds.Contains(studentId));
+        public IEnumerable<StoryPostView> PublishedNaming(Guid studentId) => _posts.CreatedWhere(v => v.StudentIds.Contains(studentId));
 
         /// <summary>A stored post as the batch changed it, if it did.</summary>
-        public StoryPostView? Pending(Guid postId) => _changed.GetValueOrDefault(postId);
+        public StoryPostView? Pending(Guid postId) => _posts.ChangedOne(postId);
 
-        public void Publish(StoryPostView view)
-        {
-            _publishedOrder.Add(view.PostId);
-            _published[view.PostId] = view;
-        }
+        public void Publish(StoryPostView view) => _posts.Create(view);
 
-        public async Task<StoryPostView?> PostAsync(IDocumentOperations operations, Guid postId, CancellationToken ct) =>
-            _published.TryGetValue(postId, out var published) ? published
-            : _changed.TryGetValue(postId, out var view) ? view
-            : await operations.LoadAsync<StoryPostView>(StoryPostView.IdFor(postId), ct);
+        public Task<StoryPostView?> PostAsync(IDocumentOperations operations, Guid postId, CancellationToken ct) =>
+            _posts.GetAsync(postId, () => operations.LoadAsync<StoryPostView>(StoryPostView.IdFor(postId), ct));
 
-        public void Set(StoryPostView view)
-        {
-            if (_published.ContainsKey(view.PostId)) _published[view.PostId] = view;
-            else _changed[view.PostId] = view;
-        }
+        public void Set(StoryPostView view) => _posts.Set(view);
 
         public void ForgetPost(Guid postId)
         {
-            _published.Remove(postId);
-            _changed.Remove(postId);
-            foreach (var id in _newComments.Where(c => c.Value.PostId == postId).Select(c => c.Key).ToList()) _newComments.Remove(id);
-            foreach (var id in _changedComments.Where(c => c.Value.PostId == postId).Select(c => c.Key).ToList()) _changedComments.Remove(id);
+            _posts.Forget(v => v.PostId == postId);
+            _comments.Forget(c => c.PostId == postId);
             foreach (var id in _pending.Where(c => c.Value?.PostId == postId).Select(c => c.Key).ToList()) _pending[id] = null;
         }
 
-        public void PublishComment(StoryComment comment)
-        {
-            _commentOrder.Add(comment.CommentId);
-            _newComments[comment.CommentId] = comment;
-        }
+        public void PublishComment(StoryComment comment) => _comments.Create(comment);
 
-        public async Task<StoryComment?> CommentAsync(IDocumentOperations operations, Guid commentId, CancellationToken ct) =>
-            _newComments.TryGetValue(commentId, out var published) ? published
-            : _changedComments.TryGetValue(commentId, out var comment) ? comment
-            : await operations.LoadAsync<StoryComment>(StoryComment.IdFor(commentId), ct);
+        public Task<StoryComment?> CommentAsync(IDocumentOperations operations, Guid commentId, CancellationToken ct) =>
+            _comments.GetAsync(commentId, () => operations.LoadAsync<StoryComment>(StoryComment.IdFor(commentId), ct));
 
-        public void SetComment(StoryComment comment)
-        {
-            if (_newComments.ContainsKey(comment.CommentId)) _newComments[comment.CommentId] = comment;
-            else _changedComments[comment.CommentId] = comment;
-        }
+        public void SetComment(StoryComment comment) => _comments.Set(comment);
 
         public void StorePending(IDocumentOperations operations, PendingStoryComment pending)
         {
@@ -293,10 +267,45 @@ public sealed class StoryProjection : IProjection
         /// <summary>A person's erased comments (shown and pending) of a post leave the batch too.</summary>
         public void ForgetContributions(Guid postId, Guid personId)
         {
-            bool Theirs(StoryComment c) => c.PostId == postId && c.AuthorId == personId;
-            foreach (var id in _newComments.Where(c => Theirs(c.Value)).Select(c => c.Key).ToList()) _newComments.Remove(id);
-            foreach (var id in _changedComments.Where(c => Theirs(c.Value)).Select(c => c.Key).ToList()) _changedComments.Remove(id);
+            _comments.Forget(c => c.PostId == postId && c.AuthorId == personId);
             foreach (var id in _pending.Where(c => c.Value is { } p && p.PostId == postId && p.AuthorId == personId).Select(c => c.Key).ToList()) _pending[id] = null;
+        }
+    }
+
+    /// <summary>
+    /// Documents of one kind a batch created (kept in creation order, numbered at the end) or changed (stored documents), looked up
+    /// before the database.
+    /// </summary>
+    private sealed class Tracked<T>(Func<T, Guid> idOf) where T : class
+    {
+        private readonly List<Guid> _order = [];
+        private readonly Dictionary<Guid, T> _created = [];
+        private readonly Dictionary<Guid, T> _changed = [];
+
+        public IEnumerable<T> Created => _order.Distinct().Where(_created.ContainsKey).Select(id => _created[id]);
+        public IEnumerable<T> Changed => _changed.Values;
+        public IEnumerable<T> CreatedWhere(Func<T, bool> predicate) => _created.Values.Where(predicate);
+        public T? ChangedOne(Guid id) => _changed.GetValueOrDefault(id);
+
+        public void Create(T item)
+        {
+            _order.Add(idOf(item));
+            _created[idOf(item)] = item;
+        }
+
+        public async Task<T?> GetAsync(Guid id, Func<Task<T?>> load) =>
+            _created.TryGetValue(id, out var created) ? created : _changed.TryGetValue(id, out var changed) ? changed : await load();
+
+        public void Set(T item)
+        {
+            if (_created.ContainsKey(idOf(item))) _created[idOf(item)] = item;
+            else _changed[idOf(item)] = item;
+        }
+
+        public void Forget(Func<T, bool> predicate)
+        {
+            foreach (var id in _created.Where(e => predicate(e.Value)).Select(e => e.Key).ToList()) _created.Remove(id);
+            foreach (var id in _changed.Where(e => predicate(e.Value)).Select(e => e.Key).ToList()) _changed.Remove(id);
         }
     }
 
