@@ -87,8 +87,8 @@ public static class StoryAccess
 
     /// <summary>
     /// Who is told of a new item of the story (pushes), from the same audience documents as the reads: every family member
-    /// with an unrestricted child in the class, and its teacher; for the School Story, every family member with such a child in
-    /// the school and every member of staff. Leaders and the DPO read Class Stories but are not pushed them.
+    /// with an unrestricted child in the class, its teacher, the school's leaders and its DPO (who read every Class Story); for the
+    /// School Story, every family member with such a child in the school and every member of staff.
     /// </summary>
     public static async Task<HashSet<Guid>> AudienceAsync(IQuerySession session, Guid schoolId, Guid storyId, string kind, CancellationToken ct)
     {
@@ -106,6 +106,10 @@ public static class StoryAccess
         if (schoolClass is null) return audience;
         audience.Add(schoolClass.TeacherId);
         audience.UnionWith((await AudienceAccess.OfClassAsync(session, storyId, ct)).Select(x => x.Id));
+        // Leaders and the DPO read every Class Story (ReadableAsync), so they are told of its items too.
+        var overseers = await session.Query<UserAccount>()
+            .Where(a => a.SchoolId == schoolId && a.ErasedAt == null && (a.Role == Role.Leader || a.Role == Role.Dpo)).Select(a => a.Id).ToListAsync(ct);
+        audience.UnionWith(overseers);
         return audience;
     }
 }

@@ -7,7 +7,7 @@ namespace ClassComms.Tests.Stories;
 public sealed class when_story_items_are_pushed(AppFixture app) : IntegrationTest(app)
 {
     [Fact]
-    public async Task a_new_post_reaches_the_class_guardians_and_teacher_readable_at_its_cursor_and_no_one_else()
+    public async Task a_new_post_reaches_the_class_guardians_teacher_leaders_and_dpo_readable_at_its_cursor_and_no_one_else()
     {
         var world = await Api.CreateWorld();
         var mum = await Api.GuardianOf(world.Teacher, world.Students[0]);
@@ -18,10 +18,13 @@ public sealed class when_story_items_are_pushed(AppFixture app) : IntegrationTes
         await using var dadApp = await HubClient.Connect(App, dad);
         await using var teacherApp = await HubClient.Connect(App, world.Teacher);
         await using var outsiderApp = await HubClient.Connect(App, outsider);
+        // Leaders and the DPO read every Class Story, so they are told of its posts too.
+        await using var leaderApp = await HubClient.Connect(App, world.Leader);
+        await using var dpoApp = await HubClient.Connect(App, world.Dpo);
 
         var post = await Api.PostStory(world.Teacher, world.ClassId, "Sunflowers are up");
 
-        foreach (var (client, who) in new[] { (mumApp, mum), (dadApp, dad), (teacherApp, world.Teacher) })
+        foreach (var (client, who) in new[] { (mumApp, mum), (dadApp, dad), (teacherApp, world.Teacher), (leaderApp, world.Leader), (dpoApp, world.Dpo) })
         {
             var notice = await client.WaitFor<StoryNotice>(nameof(INotificationClient.StoryPostPublished), n => n.PostId == post.PostId);
             Assert.Equal(world.ClassId, notice.StoryId);
