@@ -32,9 +32,13 @@ public static class CommentOnStoryPostEndpoint
         var commentId = Guid.CreateVersion7();
         var pending = found.Post.CommentsNeedApproval && caller.Role == Role.Guardian;
         var body = await vault.SealForAllAsync(caller.Tenant, [caller.UserId, caller.SchoolId], StoryCommentText.Field, commentId.ToString(), request.Text.Trim(), ct);
-        session.Events.Append(postId, new StoryCommentAdded(postId, found.Post.StoryId, commentId, caller.UserId, body, pending, clock.GetUtcNow()));
+        var at = clock.GetUtcNow();
+        session.Events.Append(postId, new StoryCommentAdded(postId, found.Post.StoryId, commentId, caller.UserId, body, pending, at));
+        // A comment awaiting approval is pushed to those who may approve it (ids only); a shown one to the story's audience.
         return (Results.Created($"/api/stories/posts/{postId}/comments", new StoryCommentAccepted(commentId, postId, pending)),
-            pending ? [] : new OutgoingMessages { new StoryCommentChanged(caller.SchoolId, postId, commentId) });
+            pending
+                ? new OutgoingMessages { new StoryItemChanged(caller.SchoolId, postId, found.Post.StoryId, found.Post.Kind, StoryChanges.CommentPending, commentId, at) }
+                : new OutgoingMessages { new StoryCommentChanged(caller.SchoolId, postId, commentId) });
     }
 }
 

@@ -48,7 +48,9 @@ public static class PushStoryNoticesHandler
     }
 
     /// <summary>
-    /// A post edited or deleted, or a comment hidden: to the story's audience (computed now) and the post's author. The cursor is
+    /// A post edited or deleted, or a comment hidden: to the story's audience (computed now) and the post's author. A comment
+    /// awaiting approval (<c>commentPending</c>): only to those who may approve it (<see cref="StoryAccess.ApproversAsync"/>) and the
+    /// post's author. The cursor is
     /// the post's latest change in the story's change feed (<see cref="StoryPostChange"/>): <c>?after={cursor - 1}</c> returns the
     /// post as it is now first, or its deletion marker.
     /// </summary>
@@ -62,7 +64,9 @@ public static class PushStoryNoticesHandler
         await batch.Execute(ct);
         var (post, change) = (await postLoad, await changeLoad);
         if (post is null && message.Change != StoryChanges.Deleted) return;
-        var recipients = await StoryAccess.AudienceAsync(session, message.SchoolId, message.StoryId, message.Kind, ct);
+        var recipients = message.Change == StoryChanges.CommentPending
+            ? await StoryAccess.ApproversAsync(session, message.SchoolId, message.StoryId, message.Kind, ct)
+            : await StoryAccess.AudienceAsync(session, message.SchoolId, message.StoryId, message.Kind, ct);
         if (post is not null) recipients.Add(post.AuthorId);
         var notice = new StoryChangeNotice(message.PostId, message.StoryId, message.Change, message.CommentId, message.At, change?.Sequence);
         var groups = recipients.Select(NotificationHub.UserGroup).ToList();

@@ -112,4 +112,15 @@ public static class StoryAccess
         audience.UnionWith(overseers);
         return audience;
     }
+
+    /// <summary>
+    /// Who may approve a comment of the story (<see cref="WritableAsync"/>): the school's leaders, and for a Class Story its teacher.
+    /// </summary>
+    public static async Task<HashSet<Guid>> ApproversAsync(IQuerySession session, Guid schoolId, Guid storyId, string kind, CancellationToken ct)
+    {
+        var approvers = (await session.Query<UserAccount>()
+            .Where(a => a.SchoolId == schoolId && a.ErasedAt == null && a.Role == Role.Leader).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
+        if (kind == StoryKinds.Class && await session.LoadAsync<SchoolClass>(storyId, ct) is { } schoolClass) approvers.Add(schoolClass.TeacherId);
+        return approvers;
+    }
 }

@@ -47,10 +47,17 @@ public sealed class when_story_items_are_pushed(AppFixture app) : IntegrationTes
         var mum = await Api.GuardianOf(world.Teacher, world.Students[0]);
         var dad = await Api.GuardianOf(world.Teacher, world.Students[1], "Dan Dad");
         await using var dadApp = await HubClient.Connect(App, dad);
+        await using var teacherApp = await HubClient.Connect(App, world.Teacher);
         var open = await Api.PostStory(world.Teacher, world.ClassId, "Open");
         var moderated = await Api.Post<StoryPostAccepted>($"/api/stories/{world.ClassId}/posts", new PostToStory("Moderated", null, true), world.Teacher);
 
         var held = await Api.Post<StoryCommentAccepted>($"/api/stories/posts/{moderated.PostId}/comments", new CommentOnStoryPost("Held"), mum);
+        // The teacher, who approves, is told a comment waits (ids only), at the post's change cursor; other families are not.
+        var waiting = await teacherApp.WaitFor<StoryChangeNotice>(nameof(INotificationClient.StoryItemChanged),
+            n => n.CommentId == held.CommentId && n.Change == StoryChanges.CommentPending);
+        Assert.Equal(moderated.PostId, waiting.PostId);
+        Assert.NotNull(waiting.Cursor);
+        Assert.DoesNotContain(dadApp.All<StoryChangeNotice>(nameof(INotificationClient.StoryItemChanged)), n => n.CommentId == held.CommentId);
         var shown = await Api.Post<StoryCommentAccepted>($"/api/stories/posts/{open.PostId}/comments", new CommentOnStoryPost("Shown"), mum);
         var notice = await dadApp.WaitFor<StoryCommentNotice>(nameof(INotificationClient.StoryCommentPublished), n => n.CommentId == shown.CommentId);
         var page = await Api.Get<StoryCommentPage>($"/api/stories/posts/{open.PostId}/comments?after={notice.Cursor - 1}", dad);
