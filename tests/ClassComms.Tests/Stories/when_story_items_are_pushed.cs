@@ -48,6 +48,7 @@ public sealed class when_story_items_are_pushed(AppFixture app) : IntegrationTes
         var dad = await Api.GuardianOf(world.Teacher, world.Students[1], "Dan Dad");
         await using var dadApp = await HubClient.Connect(App, dad);
         await using var teacherApp = await HubClient.Connect(App, world.Teacher);
+        await using var mumApp = await HubClient.Connect(App, mum);
         var open = await Api.PostStory(world.Teacher, world.ClassId, "Open");
         var moderated = await Api.Post<StoryPostAccepted>($"/api/stories/{world.ClassId}/posts", new PostToStory("Moderated", null, true), world.Teacher);
 
@@ -67,6 +68,8 @@ public sealed class when_story_items_are_pushed(AppFixture app) : IntegrationTes
         await Api.Expect(System.Net.HttpStatusCode.NoContent, HttpMethod.Post,
             $"/api/stories/posts/{moderated.PostId}/comments/{held.CommentId}/approval", world.Teacher);
         notice = await dadApp.WaitFor<StoryCommentNotice>(nameof(INotificationClient.StoryCommentPublished), n => n.CommentId == held.CommentId);
+        // The comment's author is told it was approved by the same push.
+        await mumApp.WaitFor<StoryCommentNotice>(nameof(INotificationClient.StoryCommentPublished), n => n.CommentId == held.CommentId);
         page = await Api.Get<StoryCommentPage>($"/api/stories/posts/{moderated.PostId}/comments?after={notice.Cursor - 1}", dad);
         Assert.Equal(held.CommentId, page.Comments[0].CommentId);
     }
