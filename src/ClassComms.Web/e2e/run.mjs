@@ -82,7 +82,7 @@ const scenarios = {
     // The messages list the same way, from the inbox: a message sent while the page is offline, in a conversation it lists, moves
     // that conversation (shown once) when the page reconnects, read after the inbox cursor.
     await teacher.post("/api/conversations", { studentId: noah, mode: "private", text: `Hello ${stamp}`, urgent: false });
-    const mine = (await (await apiAs(email)).get("/api/conversations")).find((c) => c.kind !== "announcement");
+    const mine = (await (await apiAs(email)).get("/api/conversations")).find((c) => c.kind !== "announcement" && c.kind !== "schoolAnnouncement");
     assert(mine, "no conversation for the new parent");
     await page.evaluate((p) => { history.pushState(null, "", p); dispatchEvent(new PopStateEvent("popstate")); }, "/messages");
     const row = page.getByTestId(`conversation-${mine.conversationId}`);
@@ -183,7 +183,7 @@ const scenarios = {
     const email = await newParentOf(teacher, noah);
     const stamp = Date.now();
     const started = await teacher.post("/api/conversations", { studentId: noah, mode: "private", text: `Start ${stamp}`, urgent: false });
-    const mine = (await (await apiAs(email)).get("/api/conversations")).find((c) => c.kind !== "announcement");
+    const mine = (await (await apiAs(email)).get("/api/conversations")).find((c) => c.kind !== "announcement" && c.kind !== "schoolAnnouncement");
     assert(mine && started, "no conversation for the new parent");
     const { context, page } = await signInPage(browser, email, "en-CA");
     await page.locator(`[data-testid=points-${noah}]`).waitFor();
@@ -430,7 +430,7 @@ const scenarios = {
   // webfamily: a photo sent with a reply shows in the thread (uploaded, sent by id, fetched with the token).
   async a_parent_sends_a_photo_in_a_thread(browser) {
     const conversations = await (await apiAs(demo.parent)).get("/api/conversations");
-    const thread = conversations.find((c) => c.kind !== "announcement");
+    const thread = conversations.find((c) => c.kind !== "announcement" && c.kind !== "schoolAnnouncement");
     assert(thread, "no private conversation in the demo");
     const png = await pngFrom(browser);
     const { page } = await signInPage(browser, demo.parent, "en-CA");
