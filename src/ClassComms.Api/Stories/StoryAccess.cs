@@ -2,7 +2,9 @@ using ClassComms.Accounts;
 using ClassComms.Audience;
 using ClassComms.Classes;
 using ClassComms.Platform;
+using System.Linq.Expressions;
 using Marten;
+using Marten.Services.BatchQuerying;
 
 namespace ClassComms.Stories;
 
@@ -88,39 +90,45 @@ public static class StoryAccess
     /// <summary>
     /// Who is told of a new item of the story (pushes), from the same audience documents as the reads: every family member
     /// with an unrestricted child in the class, its teacher, the school's leaders and its DPO (who read every Class Story); for the
-    /// School Story, every family member with such a child in the school and every member of staff.
+    /// School Story, every family member with such a child in the school and every member of staff. One round trip: the class,
+    /// the families (ids selected by the class, as <see cref="AudienceAccess.OfClassAsync"/> selects them) and the staff in one batch.
     /// </summary>
     public static async Task<HashSet<Guid>> AudienceAsync(IQuerySession session, Guid schoolId, Guid storyId, string kind, CancellationToken ct)
     {
-        var audience = new HashSet<Guid>();
+        var read = session.CreateBatchQuery();
         if (kind == StoryKinds.School)
         {
-            audience.UnionWith(await AudienceAccess.OfSchoolAsync(session, ct));
-            var staff = await session.Query<UserAccount>()
-                .Where(a => a.SchoolId == schoolId && a.ErasedAt == null && a.Role != Role.Guardian && a.Role != Role.Student).Select(a => a.Id).ToListAsync(ct);
-            audience.UnionWith(staff);
-            return audience;
+            var familiesLoad = read.Query<AudienceLink>().Where(x => !x.Restricted).Select(x => x.PersonId).ToList();
+            var staffLoad = LiveStaffInBatch(read, schoolId, a => a.Role != Role.Guardian && a.Role != Role.Student);
+            await read.Execute(ct);
+            return [.. await familiesLoad, .. await staffLoad];
         }
 
-        var schoolClass = await session.LoadAsync<SchoolClass>(storyId, ct);
-        if (schoolClass is null) return audience;
-        audience.Add(schoolClass.TeacherId);
-        audience.UnionWith((await AudienceAccess.OfClassAsync(session, storyId, ct)).Select(x => x.Id));
+        var classLoad = read.Load<SchoolClass>(storyId);
+        var classFamiliesLoad = read.Query<AudienceLink>().Where(x => x.ClassId == storyId && !x.Restricted).Select(x => x.PersonId).ToList();
         // Leaders and the DPO read every Class Story (ReadableAsync), so they are told of its items too.
-        var overseers = await session.Query<UserAccount>()
-            .Where(a => a.SchoolId == schoolId && a.ErasedAt == null && (a.Role == Role.Leader || a.Role == Role.Dpo)).Select(a => a.Id).ToListAsync(ct);
-        audience.UnionWith(overseers);
-        return audience;
+        var overseersLoad = LiveStaffInBatch(read, schoolId, a => a.Role == Role.Leader || a.Role == Role.Dpo);
+        await read.Execute(ct);
+        if (await classLoad is not { } schoolClass) return [];
+        return [schoolClass.TeacherId, .. await classFamiliesLoad, .. await overseersLoad];
     }
 
     /// <summary>
-    /// Who may approve a comment of the story (<see cref="WritableAsync"/>): the school's leaders, and for a Class Story its teacher.
+    /// Who may approve a comment of the story (<see cref="WritableAsync"/>): the school's leaders, and for a Class Story its teacher
+    /// (one round trip).
     /// </summary>
     public static async Task<HashSet<Guid>> ApproversAsync(IQuerySession session, Guid schoolId, Guid storyId, string kind, CancellationToken ct)
     {
-        var approvers = (await session.Query<UserAccount>()
-            .Where(a => a.SchoolId == schoolId && a.ErasedAt == null && a.Role == Role.Leader).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
-        if (kind == StoryKinds.Class && await session.LoadAsync<SchoolClass>(storyId, ct) is { } schoolClass) approvers.Add(schoolClass.TeacherId);
+        var read = session.CreateBatchQuery();
+        var leadersLoad = LiveStaffInBatch(read, schoolId, a => a.Role == Role.Leader);
+        var classLoad = kind == StoryKinds.Class ? read.Load<SchoolClass>(storyId) : null;
+        await read.Execute(ct);
+        HashSet<Guid> approvers = [.. await leadersLoad];
+        if (classLoad is not null && await classLoad is { } schoolClass) approvers.Add(schoolClass.TeacherId);
         return approvers;
     }
+
+    /// <summary>The ids of the school's members (not erased) whose role <paramref name="roles"/> accepts, added to a batch.</summary>
+    private static Task<IReadOnlyList<Guid>> LiveStaffInBatch(IBatchedQuery read, Guid schoolId, Expression<Func<UserAccount, bool>> roles) =>
+        read.Query<UserAccount>().Where(a => a.SchoolId == schoolId && a.ErasedAt == null).Where(roles).Select(a => a.Id).ToList();
 }
