@@ -20,7 +20,8 @@
 #                             last; CLASSCOMMS_BENCH_N_ANNOUNCE, default 5), beside a bare SignalR hub process fanning out to the same
 #                             connections in the same run (tests/ClassComms.Benchmarks/ConnectionsBench.cs; raises the open-file
 #                             limit to the hard limit; starts Redis with infra/redis.sh unless CLASSCOMMS_BENCH_REDIS is set;
-#                             writes .data/bench/connections.md)
+#                             writes .data/bench/connections.md; its API hashes passwords at CLASSCOMMS_BENCH_PASSWORD_ITERATIONS
+#                             PBKDF2 iterations, default 1,000, to seed quickly; the product's default is 100,000)
 #   infra/bench.sh idle       the API's CPU (% of one core) and database transactions per second while idle
 #                             (tests/ClassComms.Benchmarks/IdleCpu.cs; writes .data/bench/idle.md)
 #   infra/bench.sh erasure    a student's erasure by the workflow's steps (key destruction) beside Marten's event data masking of

@@ -30,7 +30,7 @@ public static class AcceptStaffInvitationEndpoint
     [ProducesProblems(401, 409, 429)]
     [WolverinePost("/api/staff/invitations/accept")]
     public static async Task<IResult> Post(AcceptStaffInvitation request, ClaimsPrincipal user, HttpContext http, IDocumentStore store,
-        AccountFactory accounts, PersonalDataVault vault, BlindIndex index, LoginThrottle throttle, TimeProvider clock, CancellationToken ct)
+        AccountFactory accounts, PersonalDataVault vault, BlindIndex index, LoginThrottle throttle, TimeProvider clock, Passwords passwords, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Token)) return Problems.Invalid("token", "is required.");
         if (request.Token.Length > 200) return InvalidToken();
@@ -55,7 +55,7 @@ public static class AcceptStaffInvitationEndpoint
             var accountKey = LoginThrottle.AccountKey(index.Of(AccountFactory.EmailPurpose, email));
             var addressKey = LoginThrottle.AddressKey(http.Connection.RemoteIpAddress);
             if (await throttle.TryAttemptAsync(accountKey, addressKey, ct) is { } wait) return LoginEndpoint.TooManyAttempts(http, wait);
-            if (!Passwords.Verify(login, request.Password)) return Results.Problem(statusCode: StatusCodes.Status401Unauthorized,
+            if (!passwords.Verify(login, request.Password)) return Results.Problem(statusCode: StatusCodes.Status401Unauthorized,
                 title: "Unauthorized.", detail: "Sign in, or give this address's password.");
             await throttle.SucceededAsync(accountKey, addressKey, ct);
         }
@@ -80,7 +80,7 @@ public static class AcceptStaffInvitationEndpoint
             {
                 // A login was created for the address meanwhile (another invitation accepted at the same moment): accept only
                 // what was authorised above, for that login.
-                if (login is not null || !Passwords.Verify(target, request.Password ?? "")) return InvalidToken();
+                if (login is not null || !passwords.Verify(target, request.Password ?? "")) return InvalidToken();
             }
 
             var membership = await accounts.AddMembershipAsync(session, target, invitation.SchoolId, invitation.Role, "", ct,

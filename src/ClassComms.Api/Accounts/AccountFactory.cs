@@ -9,7 +9,7 @@ namespace ClassComms.Accounts;
 /// Creates logins and memberships. A login: e-mail sealed under the login's own key, found by blind index, password
 /// hashed. A membership: role and name (sealed under the membership's key) in one school, linked to a login.
 /// </summary>
-public sealed class AccountFactory(PersonalDataVault vault, BlindIndex index, TimeProvider clock)
+public sealed class AccountFactory(PersonalDataVault vault, BlindIndex index, TimeProvider clock, Passwords passwords)
 {
     public const string EmailPurpose = "login-email";
 
@@ -43,7 +43,7 @@ public sealed class AccountFactory(PersonalDataVault vault, BlindIndex index, Ti
     public async Task<LoginAccount> NewLoginAsync(IDocumentSession session, string email, string password, CancellationToken ct)
     {
         var login = await NewLoginWithHashAsync(session, email, "", ct);
-        login.PasswordHash = Passwords.Hash(login, password);
+        login.PasswordHash = passwords.Hash(login, password);
         return login;
     }
 

@@ -35,7 +35,12 @@ public static class AccountsConfiguration
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
-            .Validate(o => o.SigningKey.Length >= 32, "Auth:SigningKey must be at least 32 characters.").ValidateOnStart();
+            .Validate(o => o.SigningKey.Length >= 32, "Auth:SigningKey must be at least 32 characters.")
+            .Validate(o => o.PasswordHashIterations > 0, "Auth:PasswordHashIterations must be positive.")
+            .Validate<IHostEnvironment>((o, env) => !env.IsProduction() || o.PasswordHashIterations >= AuthOptions.DefaultPasswordHashIterations,
+                $"Auth:PasswordHashIterations below {AuthOptions.DefaultPasswordHashIterations:N0} is not allowed in Production.")
+            .ValidateOnStart();
+        services.AddSingleton<Passwords>();
         services.AddOptions<PlatformOptions>().Bind(configuration.GetSection(PlatformOptions.Section));
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<AccountFactory>();

@@ -20,7 +20,7 @@ public static class ChangePasswordEndpoint
     [ProducesProblems(429)]
     [WolverinePost("/api/auth/password")]
     public static async Task<IResult> Post(ChangePassword request, Caller caller, HttpContext http, IDocumentSession session,
-        LoginThrottle throttle, SessionRevocation revocation, SessionIssuer sessions, PersonalDataVault vault, CancellationToken ct)
+        LoginThrottle throttle, SessionRevocation revocation, SessionIssuer sessions, PersonalDataVault vault, Passwords passwords, CancellationToken ct)
     {
         var validation = new Validation();
         if (string.IsNullOrEmpty(request.CurrentPassword)) validation.Add("currentPassword", "is required.");
@@ -35,10 +35,10 @@ public static class ChangePasswordEndpoint
         var accountKey = LoginThrottle.AccountKey(login.EmailIndex);
         var addressKey = LoginThrottle.AddressKey(http.Connection.RemoteIpAddress);
         if (await throttle.TryAttemptAsync(accountKey, addressKey, ct) is { } wait) return LoginEndpoint.TooManyAttempts(http, wait);
-        if (!Passwords.Verify(login, request.CurrentPassword)) return Problems.Invalid("currentPassword", "is not correct.");
+        if (!passwords.Verify(login, request.CurrentPassword)) return Problems.Invalid("currentPassword", "is not correct.");
         await throttle.SucceededAsync(accountKey, addressKey, ct);
 
-        login.PasswordHash = Passwords.Hash(login, request.NewPassword);
+        login.PasswordHash = passwords.Hash(login, request.NewPassword);
         revocation.Revoke(session, login);
         var memberships = await Memberships.LiveAsync(session, login.Id, ct);
         return Results.Ok(sessions.Start(session, login, membership, await Memberships.ViewsAsync(session, vault, memberships, ct)));

@@ -16,7 +16,7 @@ public static class CompletePasswordResetEndpoint
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [WolverinePost("/api/auth/password-reset/complete")]
     public static async Task<IResult> Post(CompletePasswordReset request, HttpContext http, IDocumentStore store, SessionRevocation revocation,
-        LoginThrottle throttle, TimeProvider clock, CancellationToken ct)
+        LoginThrottle throttle, TimeProvider clock, Passwords passwords, CancellationToken ct)
     {
         var validation = new Validation();
         if (string.IsNullOrWhiteSpace(request.Token)) validation.Add("token", "is required.");
@@ -36,7 +36,7 @@ public static class CompletePasswordResetEndpoint
         reset.UsedAt = now;
         session.Store(reset);
         session.DeleteWhere<PasswordReset>(r => r.LoginId == login.Id && r.Id != reset.Id);
-        login.PasswordHash = Passwords.Hash(login, request.NewPassword);
+        login.PasswordHash = passwords.Hash(login, request.NewPassword);
         revocation.Revoke(session, login);
         try
         {

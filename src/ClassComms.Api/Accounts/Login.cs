@@ -30,7 +30,7 @@ public static class LoginEndpoint
     [ProducesProblems(401, 429)]
     [WolverinePost("/api/auth/login")]
     public static async Task<IResult> Post(Login request, HttpContext http, IDocumentSession session, BlindIndex index, SessionIssuer sessions,
-        LoginThrottle throttle, PersonalDataVault vault, CancellationToken ct)
+        LoginThrottle throttle, PersonalDataVault vault, Passwords passwords, CancellationToken ct)
     {
         var validation = new Validation().Require(request.Email, "email", 254);
         if (string.IsNullOrEmpty(request.Password)) validation.Add("password", "is required.");
@@ -45,7 +45,7 @@ public static class LoginEndpoint
         if (await throttle.TryAttemptAsync(accountKey, addressKey, ct) is { } wait) return TooManyAttempts(http, wait);
 
         var login = await session.Query<LoginAccount>().FirstOrDefaultAsync(a => a.EmailIndex.IsOneOf(candidates), ct);
-        if (!Passwords.Verify(login, request.Password)) return WrongCredentials();
+        if (!passwords.Verify(login, request.Password)) return WrongCredentials();
         var memberships = await Memberships.LiveAsync(session, login!.Id, ct);
         if (Memberships.Choose(login, memberships) is not { } membership) return WrongCredentials();
 

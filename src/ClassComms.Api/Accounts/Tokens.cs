@@ -24,6 +24,16 @@ public sealed class AuthOptions
     /// <summary>How long a node trusts its last look at an account's stamp and a session's revocation (other nodes' changes).</summary>
     public TimeSpan SessionCheckCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>ASP.NET Core Identity's PBKDF2-HMAC-SHA512 default: the default here, and the least the Production environment accepts.</summary>
+    public const int DefaultPasswordHashIterations = 100_000;
+
+    /// <summary>
+    /// PBKDF2 iterations of new password hashes (<c>Auth:PasswordHashIterations</c>). Raise it as hardware allows; a value below
+    /// <see cref="DefaultPasswordHashIterations"/> is refused at start in Production (load drivers run their own API with a lower one
+    /// to seed thousands of accounts; a stored hash keeps its own count, so sign-in works across changes).
+    /// </summary>
+    public int PasswordHashIterations { get; set; } = DefaultPasswordHashIterations;
+
     public SymmetricSecurityKey Key()
     {
         var bytes = Encoding.UTF8.GetBytes(SigningKey);

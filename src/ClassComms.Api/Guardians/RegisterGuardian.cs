@@ -47,7 +47,7 @@ public static class RegisterGuardianEndpoint
     [WolverinePost("/api/guardians/register")]
     public static async Task<IResult> Post(RegisterGuardian request, HttpContext http, IDocumentStore store, AccountFactory accounts,
         ParentCodeRedemption redemption, PersonalDataVault vault, BlindIndex index, LoginThrottle throttle, IMessageBus bus,
-        IOptions<RegistrationOptions> options, TimeProvider clock, CancellationToken ct)
+        IOptions<RegistrationOptions> options, TimeProvider clock, Passwords passwords, CancellationToken ct)
     {
         var validation = new Validation();
         if (string.IsNullOrWhiteSpace(request.Code)) validation.Add("code", "is required.");
@@ -66,7 +66,7 @@ public static class RegisterGuardianEndpoint
 
         await using var session = store.LightweightSession(Ids.Tenant(parentCode.SchoolId));
         var login = await accounts.FindLoginAsync(session, request.Email, ct);
-        if (Passwords.Verify(login, request.Password))
+        if (passwords.Verify(login, request.Password))
         {
             await throttle.SucceededAsync(accountKey, addressKey, ct);
             // Only the holder of the login's password gets here: add the school to their login.
@@ -90,7 +90,7 @@ public static class RegisterGuardianEndpoint
             ParentCodeId = parentCode.Id,
             Email = await vault.SealAsync(tenant, membershipId, "registration.email", request.Email.Trim(), ct),
             Name = await vault.SealAsync(tenant, membershipId, "account.name", request.Name.Trim(), ct),
-            PasswordHash = Passwords.Hash(new LoginAccount(), request.Password),
+            PasswordHash = passwords.Hash(new LoginAccount(), request.Password),
             ExpiresAt = clock.GetUtcNow() + options.Value.TokenLifetime,
         };
         session.Store(pending);

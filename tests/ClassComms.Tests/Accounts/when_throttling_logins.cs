@@ -102,14 +102,15 @@ public sealed class when_throttling_logins(AppFixture app) : IntegrationTest(app
     [Fact]
     public void an_erased_or_unknown_account_never_verifies_even_with_an_empty_hash()
     {
-        Assert.False(Passwords.Verify(null, ""));
-        Assert.False(Passwords.Verify(new LoginAccount { PasswordHash = "" }, ""));
+        var passwords = Host.Services.GetRequiredService<Passwords>();
+        Assert.False(passwords.Verify(null, ""));
+        Assert.False(passwords.Verify(new LoginAccount { PasswordHash = "" }, ""));
         var erased = new LoginAccount { ErasedAt = DateTimeOffset.UnixEpoch };
-        erased.PasswordHash = Passwords.Hash(erased, "the password");
-        Assert.False(Passwords.Verify(erased, "the password"));
+        erased.PasswordHash = passwords.Hash(erased, "the password");
+        Assert.False(passwords.Verify(erased, "the password"));
         var live = new LoginAccount();
-        live.PasswordHash = Passwords.Hash(live, "the password");
-        Assert.True(Passwords.Verify(live, "the password"));
+        live.PasswordHash = passwords.Hash(live, "the password");
+        Assert.True(passwords.Verify(live, "the password"));
     }
 
     [Fact]
