@@ -252,6 +252,8 @@ node_environment() {
   export Auth__PasswordReset__OutboxPath="${Auth__PasswordReset__OutboxPath:-$DATA_ROOT/outbox/password-resets.jsonl}"
   export Guardians__Registration__OutboxPath="${Guardians__Registration__OutboxPath:-$DATA_ROOT/outbox/registrations.jsonl}"
   export Staff__Invitation__OutboxPath="${Staff__Invitation__OutboxPath:-$DATA_ROOT/outbox/staff-invitations.jsonl}"
+  export Rectification__Email__OutboxPath="${Rectification__Email__OutboxPath:-$DATA_ROOT/outbox/email-changes.jsonl}"
+  export Rectification__Email__NoticeOutboxPath="${Rectification__Email__NoticeOutboxPath:-$DATA_ROOT/outbox/email-changed-notices.jsonl}"
 }
 
 start_cluster() {

@@ -41,6 +41,9 @@ export Guardians__Registration__OutboxPath="$REPO_ROOT/.data/outbox/registration
 export Staff__Invitation__OutboxPath="$REPO_ROOT/.data/outbox/staff-invitations.jsonl"
 # Development outbox of the incident register's 72-hour reminder mails to the school's DPOs.
 export Incidents__Reminders__OutboxPath="$REPO_ROOT/.data/outbox/incident-reminders.jsonl"
+# Development outboxes of e-mail rectification: the confirmation to the new address, the notice to the old one.
+export Rectification__Email__OutboxPath="$REPO_ROOT/.data/outbox/email-changes.jsonl"
+export Rectification__Email__NoticeOutboxPath="$REPO_ROOT/.data/outbox/email-changed-notices.jsonl"
 
 cat <<MSG
 ClassComms API:  http://127.0.0.1:$PORT

@@ -13,6 +13,7 @@ using ClassComms.Notifications;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
 using ClassComms.Privacy;
+using ClassComms.Rectification;
 using ClassComms.Retention;
 using ClassComms.StudentAccounts;
 using ClassComms.Web;
@@ -39,6 +40,7 @@ builder.Services.AddWolverineHttp();
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddClassCommsAuth();
 builder.Services.AddGuardians(builder.Configuration);
+builder.Services.AddRectification(builder.Configuration);
 builder.Services.AddConversations(builder.Configuration);
 builder.Services.AddMedia(builder.Configuration);
 builder.Services.AddNotifications(builder.Configuration); // the hub and the pushes; Redis backplane when ConnectionStrings:Redis is set

@@ -14,6 +14,7 @@ using ClassComms.Points;
 using ClassComms.Portfolios;
 using ClassComms.Retention;
 using ClassComms.ProcessingRestriction;
+using ClassComms.Rectification;
 using ClassComms.Schools;
 using ClassComms.Stories;
 using ClassComms.Students;
@@ -71,6 +72,7 @@ public static class StorageConfiguration
                 opts.ConfigureExports();
                 opts.ConfigureRetention();
                 opts.ConfigureProcessingRestriction();
+                opts.ConfigureRectification();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()

@@ -63,6 +63,7 @@ public static class ProcessingCatalogue
         new(typeof(Student), Student, "schooling", StudentKey),
         new(typeof(StudentNameRectified), Student, "governance", StudentKey),
         new(typeof(MemberNameRectified), Member, "governance", MemberKey),
+        new(typeof(LoginEmailRectified), "people who sign in", "governance", "the login's own key (previous and new e-mail)"),
 
         // Points.
         new(typeof(PointAwarded), Student, "feedback", StudentKey + " (note, per period); the school's key (skill name)"),
@@ -76,6 +77,8 @@ public static class ProcessingCatalogue
         new(typeof(LoginAccount), "people who sign in", "accounts", "the login's own key (e-mail); found by a keyed blind index"),
         new(typeof(StaffInvitation), "invited staff", "accounts", "the future membership's key"),
         new(typeof(PendingRegistration), "registering guardians", "accounts", "the future membership's key"),
+        new(typeof(EmailChange), "people correcting their login e-mail", "accounts",
+            "the login's own key (new e-mail; the previous one until the notice to it has left); deleted when confirmed and noticed, or at expiry"),
         new(typeof(StudentAccounts.StudentRegistration), "students registering themselves with a class code", "accounts", "the key of the student id reserved for them (destroyed when refused or expired)"),
 
         // Conversations and media.

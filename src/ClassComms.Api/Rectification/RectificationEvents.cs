@@ -14,6 +14,14 @@ public sealed record StudentNameRectified(Guid StudentId, Guid RectifiedBy, Seal
 /// </summary>
 public sealed record MemberNameRectified(Guid MemberId, Guid RectifiedBy, Sealed? Previous, Sealed Name, DateTimeOffset At);
 
+/// <summary>
+/// A login's e-mail was corrected, on the login's own stream (stream id = the login id, tenant <c>platform</c>: a login belongs to
+/// no school). Both values are sealed under the login's own key, as <c>LoginAccount.Email</c> is. <paramref name="RectifiedBy"/> is
+/// the membership that asked (the person or a DPO), in <paramref name="SchoolId"/>; the person confirmed it, signed in, with the
+/// token mailed to the new address (<paramref name="BySelf"/> is false when a DPO asked).
+/// </summary>
+public sealed record LoginEmailRectified(Guid LoginId, Guid RectifiedBy, Guid SchoolId, bool BySelf, Sealed? Previous, Sealed Email, DateTimeOffset At);
+
 public static class RectificationRules
 {
     public const int MaxNameLength = 200;

@@ -26,6 +26,8 @@ public sealed class AppFixture : IAsyncLifetime
     public static readonly string PasswordResetOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-password-resets-{Guid.NewGuid():N}.jsonl");
     public static readonly string RegistrationOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-registrations-{Guid.NewGuid():N}.jsonl");
     public static readonly string StaffInvitationOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-staff-invitations-{Guid.NewGuid():N}.jsonl");
+    public static readonly string EmailChangeOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-email-changes-{Guid.NewGuid():N}.jsonl");
+    public static readonly string EmailChangedNoticeOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-email-notices-{Guid.NewGuid():N}.jsonl");
     public static readonly string IncidentReminderOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-incident-reminders-{Guid.NewGuid():N}.jsonl");
     public const long MaxImageBytes = 2 * 1024 * 1024;
     public const long MaxImagePixels = 1_000_000;
@@ -99,6 +101,8 @@ public sealed class AppFixture : IAsyncLifetime
             ["Guardians:Registration:OutboxPath"] = RegistrationOutbox,
             ["Staff:Invitation:OutboxPath"] = StaffInvitationOutbox,
             ["Incidents:Reminders:OutboxPath"] = IncidentReminderOutbox,
+            ["Rectification:Email:OutboxPath"] = EmailChangeOutbox,
+            ["Rectification:Email:NoticeOutboxPath"] = EmailChangedNoticeOutbox,
             ["Demo:Seed"] = "false",
             // This run's own Redis channels and keys (rate-limit counters outlive a host): the hosts of one run form one deployment.
             ["Redis:Prefix"] = RedisPrefix,
