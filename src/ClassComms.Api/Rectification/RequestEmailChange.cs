@@ -34,7 +34,7 @@ public static class RequestEmailChangeEndpoint
     [ProducesProblems(400, 404, 409, 410, 429)]
     [WolverinePost("/api/members/{memberId}/email")]
     public static async Task<IResult> Post(Guid memberId, RectifyEmail request, Caller caller, HttpContext http, IDocumentStore store,
-        PersonalDataVault vault, BlindIndex index, LoginThrottle throttle, IMessageBus bus, IOptions<EmailChangeOptions> options, TimeProvider clock,
+        PersonalDataVault vault, BlindIndex index, LoginThrottle throttle, Passwords passwords, IMessageBus bus, IOptions<EmailChangeOptions> options, TimeProvider clock,
         CancellationToken ct)
     {
         var validation = new Validation().Email(request.Email, "email");
@@ -60,7 +60,7 @@ public static class RequestEmailChangeEndpoint
         var accountKey = LoginThrottle.AccountKey(own.EmailIndex);
         var addressKey = LoginThrottle.AddressKey(http.Connection.RemoteIpAddress);
         if (await throttle.TryAttemptAsync(accountKey, addressKey, ct) is { } wait) return LoginEndpoint.TooManyAttempts(http, wait);
-        if (!Passwords.Verify(own, request.CurrentPassword!)) return Problems.Invalid("currentPassword", "is not correct.");
+        if (!passwords.Verify(own, request.CurrentPassword!)) return Problems.Invalid("currentPassword", "is not correct.");
         await throttle.SucceededAsync(accountKey, addressKey, ct);
 
         var email = request.Email!.Trim();
