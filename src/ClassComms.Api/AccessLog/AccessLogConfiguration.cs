@@ -1,3 +1,4 @@
+using ClassComms.Retention;
 using Marten;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
@@ -7,11 +8,17 @@ namespace ClassComms.AccessLog;
 /// <summary>The access log's table (part of Marten's schema, so <c>resources setup</c> creates it) and its writer.</summary>
 public static class AccessLogConfiguration
 {
-    public static void ConfigureAccessLog(this StoreOptions opts) => opts.Storage.ExtendedSchemaObjects.Add(LogTable());
+    public static void ConfigureAccessLog(this StoreOptions opts)
+    {
+        opts.Storage.ExtendedSchemaObjects.Add(LogTable());
+        opts.Storage.ExtendedSchemaObjects.Add(AnchorTable());
+    }
 
     public static IServiceCollection AddAccessLog(this IServiceCollection services)
     {
         services.AddSingleton<StaffReads>();
+        services.AddSingleton<AccessLogVerifier>();
+        services.AddSingleton<IRetentionStep, AccessLogRetention>(); // removes entries older than the policy's AccessLogMonths
         return services;
     }
 
@@ -34,6 +41,25 @@ public static class AccessLogConfiguration
         table.AddColumn("hash", "bytea").NotNull();
         table.Indexes.Add(new IndexDefinition("access_log_student") { Columns = ["school_id", "student_id", "seq"] });
         table.Indexes.Add(new IndexDefinition("access_log_reader") { Columns = ["school_id", "reader_id", "seq"] });
+        return table;
+    }
+
+    /// <summary>
+    /// The retention anchors (<see cref="AccessLogAnchor"/>): per removal, the last removed entry's number (<c>seq</c>) and stored hash,
+    /// the time the school signed them (<c>signed_at</c>) with its key (<c>key_id</c>, <c>signature</c>: ES256 over
+    /// <see cref="AccessLogHead.Message"/>), how many entries were removed in all, and the time of the last removed entry. Ids, counts and hashes.
+    /// </summary>
+    public static Table AnchorTable()
+    {
+        var table = new Table(PostgresqlProvider.Instance.Parse(AccessLogChain.AnchorTable)) { PrimaryKeyName = "access_log_anchor_pkey" };
+        table.AddColumn<Guid>("school_id").AsPrimaryKey();
+        table.AddColumn<long>("seq").AsPrimaryKey();
+        table.AddColumn("hash", "bytea").NotNull();
+        table.AddColumn("signed_at", "timestamp with time zone").NotNull();
+        table.AddColumn<string>("key_id").NotNull();
+        table.AddColumn<string>("signature").NotNull();
+        table.AddColumn<long>("removed").NotNull();
+        table.AddColumn("last_removed_at", "timestamp with time zone").NotNull();
         return table;
     }
 }

@@ -22,7 +22,9 @@ public sealed class StaffReads(ClassCommsDatabase database, PersonalDataVault va
     private static readonly string AppendSql = $"""
         with recursive
         input as (select * from unnest($2::uuid[], $3::uuid[], $4::bytea[], $5::bytea[]) with ordinality as i(id, student_id, details, body, n)),
-        head as (select seq, hash from {AccessLogChain.Table} where school_id = $1 order by seq desc limit 1),
+        head as (select seq, hash from (select seq, hash from {AccessLogChain.Table} where school_id = $1
+                                        union all select seq, hash from {AccessLogChain.AnchorTable} where school_id = $1) h
+                 order by seq desc limit 1),
         chain (n, seq, hash) as (
             select 0::bigint, coalesce((select seq from head), 0::bigint), coalesce((select hash from head), $6::bytea)
             union all

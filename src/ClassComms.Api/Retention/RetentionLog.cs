@@ -15,10 +15,14 @@ public sealed record RetentionRunRecorded(Guid RunId, Guid RunBy, string Trigger
 
 /// <summary>
 /// A school's retention policy: feedback points (months; shredded by destroying month keys), student accounts without
-/// activity (months; erased), exports (days; expired). Defaults are the DPIA's.
+/// activity (months; erased), exports (days; expired), access log entries (months; removed behind a signed anchor, AccessLog/AccessLogRetention.cs).
+/// Defaults are the DPIA's; the access log's 36 months is ours (README, "Access log: retention"). A policy recorded before the access log
+/// had a period reads with the default.
 /// </summary>
-public sealed record RetentionPolicy(int PointsMonths, int InactiveStudentMonths, int ExportDays)
+public sealed record RetentionPolicy(int PointsMonths, int InactiveStudentMonths, int ExportDays, int AccessLogMonths = RetentionPolicy.DefaultAccessLogMonths)
 {
+    public const int DefaultAccessLogMonths = 36;
+
     public static readonly RetentionPolicy Default = new(12, 12, 30);
 }
 

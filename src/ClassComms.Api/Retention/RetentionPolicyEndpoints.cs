@@ -7,7 +7,7 @@ using Wolverine.Http;
 namespace ClassComms.Retention;
 
 /// <summary>A change to the school's retention policy; a field left out (null) keeps its current value.</summary>
-public sealed record ChangeRetentionPolicy(int? PointsMonths, int? InactiveStudentMonths, int? ExportDays);
+public sealed record ChangeRetentionPolicy(int? PointsMonths, int? InactiveStudentMonths, int? ExportDays, int? AccessLogMonths = null);
 
 /// <summary>One change of the policy: the policy after it, who made it and when.</summary>
 public sealed record RetentionPolicyChange(RetentionPolicy Policy, Guid ChangedBy, DateTimeOffset At);
@@ -50,12 +50,14 @@ public static class RetentionPolicyEndpoints
         if (request.PointsMonths is < 1 or > MaxMonths) validation.Add("pointsMonths", $"must be between 1 and {MaxMonths}.");
         if (request.InactiveStudentMonths is < 1 or > MaxMonths) validation.Add("inactiveStudentMonths", $"must be between 1 and {MaxMonths}.");
         if (request.ExportDays is < 1 or > MaxExportDays) validation.Add("exportDays", $"must be between 1 and {MaxExportDays}.");
+        if (request.AccessLogMonths is < 1 or > MaxMonths) validation.Add("accessLogMonths", $"must be between 1 and {MaxMonths}.");
         if (!validation.IsValid) return validation.ToResult();
 
         var log = await session.LoadAsync<RetentionLog>(RetentionKeys.LogId(caller.SchoolId), ct);
         var current = log?.PolicyInForce ?? RetentionPolicy.Default;
         var changed = new RetentionPolicy(request.PointsMonths ?? current.PointsMonths,
-            request.InactiveStudentMonths ?? current.InactiveStudentMonths, request.ExportDays ?? current.ExportDays);
+            request.InactiveStudentMonths ?? current.InactiveStudentMonths, request.ExportDays ?? current.ExportDays,
+            request.AccessLogMonths ?? current.AccessLogMonths);
         if (changed != current || log?.Policy is null)
         {
             session.Events.Append(RetentionKeys.LogId(caller.SchoolId),
