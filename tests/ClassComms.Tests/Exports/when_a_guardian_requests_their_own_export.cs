@@ -1,4 +1,5 @@
 using System.Net;
+using ClassComms.Dpo;
 using ClassComms.Exports;
 using ClassComms.Tests.Support;
 using static ClassComms.Tests.Exports.Exports;
@@ -117,5 +118,22 @@ public sealed class when_a_guardian_requests_their_own_export(AppFixture app) : 
 
         Assert.Empty(await Api.Get<List<ExportView>>("/api/guardians/me/exports", family.Guardian));
         Assert.Empty(await Api.Get<List<ExportView>>("/api/exports", family.World.Dpo));
+    }
+    /// <summary>
+    /// webdpo3: GDPR art. 12(3) extends the period to respond; once the export is built the request is answered, so an extension is
+    /// refused (the web test extends one while its build is held instead).
+    /// </summary>
+    [Fact]
+    public async Task an_export_already_built_is_answered_and_its_deadline_cannot_be_extended()
+    {
+        var family = await App.BuildFamily(Api);
+        var dpo = family.World.Dpo;
+        await Api.Post<PrivacyRegimeView>("/api/school/privacy-regime", new SetPrivacyRegime("gdpr"), dpo, HttpStatusCode.OK);
+        var export = await RequestMine(Api, family.Guardian);
+        var done = await Api.ExportCompleted(family.Guardian, export.ExportId);
+        await Api.Problem(HttpStatusCode.Conflict, HttpMethod.Post, $"/api/exports/{export.ExportId}/extension", new ExtendExportDeadline("Late"), dpo);
+        var after = await Api.Get<ExportView>($"/api/exports/{export.ExportId}", dpo);
+        Assert.False(after.Extended);
+        Assert.Equal(done.DueAt, after.DueAt);
     }
 }
