@@ -8,8 +8,11 @@ using Wolverine.Http;
 
 namespace ClassComms.Exports;
 
-/// <summary><c>language</c> of the summary page: fr or en (default: the school's).</summary>
-public sealed record RequestMyExport(string? Language);
+/// <summary>
+/// <c>language</c> of the summary page: fr or en (default: the school's); <c>scope</c>: all (access, the default) or providedBySubject
+/// (portability: only what the parent provided).
+/// </summary>
+public sealed record RequestMyExport(string? Language, string? Scope = null);
 
 /// <summary>
 /// A parent asks for a subject access export of their own data (everything the school holds about them): the same request as the
@@ -29,6 +32,8 @@ public static class RequestMyExportEndpoint
         if (caller.Role != Role.Guardian) return (Problems.Forbidden("Parents request an export of their own data here; the DPO uses /api/exports."), []);
         if (request.Language is not null && !ExportKinds.Languages.Contains(request.Language))
             return (Problems.Invalid("language", $"must be one of {string.Join(", ", ExportKinds.Languages)}."), []);
+        if (request.Scope is not null && !ExportKinds.Scopes.Contains(request.Scope))
+            return (Problems.Invalid("scope", $"must be one of {string.Join(", ", ExportKinds.Scopes)}."), []);
 
         // Serialise a parent's requests, so two at once cannot both find none open.
         await AdvisoryLocks.TakeAsync(session, AdvisoryLocks.Keys("export-request", [caller.UserId]), ct);
@@ -38,7 +43,7 @@ public static class RequestMyExportEndpoint
         var school = await session.LoadAsync<School>(caller.SchoolId, ct);
         var regime = RequestDeadlines.Of(school);
         var now = clock.GetUtcNow();
-        var requested = new ExportRequested(Guid.CreateVersion7(), caller.UserId, caller.UserId, ExportKinds.Guardian, ExportKinds.All,
+        var requested = new ExportRequested(Guid.CreateVersion7(), caller.UserId, caller.UserId, ExportKinds.Guardian, request.Scope ?? ExportKinds.All,
             request.Language ?? RequestExportEndpoint.LanguageOf(school), RequestDeadlines.Code(regime),
             RequestDeadlines.DueAt(regime, now, false, RequestDeadlines.ZoneOf(school)), now);
         session.Events.StartStream<SubjectExport>(requested.ExportId, requested);

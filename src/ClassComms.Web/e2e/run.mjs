@@ -1,7 +1,7 @@
 // Runs browser scenarios against a running API that serves the built app (CLASSCOMMS_WEB_URL), with the demo school seeded.
 //   node e2e/run.mjs <scenario>...     (no argument: all)
 // Prints one JSON line per scenario ({"name","passed","ms","error"}); exit code 1 if any failed.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { anonymous, apiAs, assert, base, demo, demoClass, launch, password, signInPage } from "./lib.mjs";
 import { keySets } from "../scripts/check-i18n.mjs";
@@ -700,6 +700,133 @@ const scenarios = {
     assert(stored.withdrawal?.reasonCode === "duplicate", "the withdrawal is not stored");
   },
 
+  // webdpo3: the DPO assesses an incident's risk of serious injury from the register, in French: the API's 400 names each bad field and
+  // the page shows it beside that field (focus on the first); assessed not serious, the 72-hour clock turns "no notification
+  // required"; reassessed serious, it runs again; the history lists both assessments. Checked back through the API; axe on the form.
+  async the_dpo_assesses_an_incidents_risk_and_sees_the_clock_and_history(browser) {
+    const dpoApi = await apiAs(demo.dpo);
+    const nature = `Misaddressed report cards ${Date.now()}`;
+    const now = new Date(Date.now() - 60_000).toISOString();
+    const recorded = await dpoApi.post("/api/dpo/incidents", {
+      occurredAt: now, discoveredAt: now, nature, dataCategories: ["identity"], subjectIds: [], subjectCount: 3, measures: null });
+    const { page } = await signInPage(browser, demo.dpo, "fr-CA");
+    const row = page.getByTestId(`incident-${recorded.incidentId}`);
+    await row.waitFor({ timeout: 15000 });
+    assert((await row.getByTestId("incident-clock").textContent()) === "autorité pas encore avisée", "the clock is not running");
+    await row.getByTestId("incident-risk-none").waitFor();
+
+    await row.getByTestId("incident-assess-risk").click();
+    const form = row.getByTestId("risk-form");
+    assert(await form.getByTestId("risk-sensitivity").evaluate((e) => e === document.activeElement), "the form does not take the focus");
+    // Sensitivity left unchosen, consequences only spaces, "serious" unanswered: the API refuses those three, and only those.
+    await form.getByLabel("Conséquences appréhendées").fill("   ");
+    await form.getByLabel("Probabilité de ces conséquences").selectOption("possible");
+    await form.getByLabel("Motifs").fill("Sealed envelopes, returned unopened.");
+    await form.getByTestId("save-risk").click();
+    await form.getByTestId("risk-problem").getByText("Certains champs sont à corriger (voir sous chacun).").waitFor({ timeout: 15000 });
+    for (const [field, text] of [["sensitivity", "Choisissez la sensibilité des renseignements."],
+      ["consequences", "Décrivez les conséquences appréhendées : au plus 4000 caractères, sans saut de ligne."], ["serious", "Indiquez si le risque est sérieux."]]) {
+      assert((await form.getByTestId(`risk-error-${field}`).textContent()) === text, `no French error beside ${field}`);
+    }
+    assert(await form.getByTestId("risk-error-likelihood").count() === 0 && await form.getByTestId("risk-error-reasoning").count() === 0,
+      "a valid field is flagged");
+    const sensitivity = form.getByTestId("risk-sensitivity");
+    assert(await sensitivity.evaluate((e) => e === document.activeElement), "the focus is not on the first bad field");
+    assert((await sensitivity.getAttribute("aria-invalid")) === "true" && (await sensitivity.getAttribute("aria-describedby"))?.endsWith("-error"),
+      "the bad field is not marked invalid and described by its error");
+    await axeCheck(page, "incident risk form with field errors (webdpo3)");
+    assert((await dpoApi.get(`/api/dpo/incidents/${recorded.incidentId}`)).risk == null, "a refused assessment was recorded");
+
+    // Corrected with the keyboard for the answer: not serious.
+    await sensitivity.selectOption("medium");
+    await form.getByLabel("Conséquences appréhendées").fill("Names and grades seen by one other family.");
+    await form.getByTestId("risk-serious-no").focus();
+    await page.keyboard.press("Space");
+    await form.getByTestId("save-risk").click();
+    await row.getByTestId("incident-risk-serious").getByText("Risque évalué comme non sérieux").waitFor({ timeout: 15000 });
+    assert((await row.getByTestId("incident-clock").textContent()) === "aucun avis requis", "the clock does not say no notification is required");
+    assert(await row.getByTestId("incident-assess-risk").evaluate((e) => e === document.activeElement), "the focus is lost after saving");
+    assert((await row.getByTestId("incident-risk-consequences").textContent()) === "Names and grades seen by one other family.", "the consequences are not shown");
+
+    await row.getByTestId("incident-history-toggle").click();
+    await row.getByTestId("incident-history-riskAssessed").waitFor({ timeout: 15000 });
+    assert((await row.getByTestId("incident-history-recorded").textContent()).endsWith("Consigné"), "the history does not show the recording");
+
+    // Reassessed as serious: the clock runs again, and the history keeps both assessments.
+    await row.getByTestId("incident-assess-risk").click();
+    await form.getByTestId("risk-serious-yes").check();
+    await form.getByTestId("save-risk").click();
+    await row.getByTestId("incident-risk-serious").getByText("Risque de préjudice sérieux").waitFor({ timeout: 15000 });
+    assert((await row.getByTestId("incident-clock").textContent()) === "autorité pas encore avisée", "the clock does not run again");
+    await page.waitForFunction((id) => document.querySelectorAll(`[data-testid=incident-${id}] [data-testid=incident-history-riskAssessed]`).length === 2,
+      recorded.incidentId, { timeout: 15000 });
+
+    const stored = await dpoApi.get(`/api/dpo/incidents/${recorded.incidentId}`);
+    assert(stored.risk?.serious === true && stored.risk.sensitivity === "medium" && stored.risk.likelihood === "possible"
+      && stored.risk.reasoning === "Sealed envelopes, returned unopened." && stored.authorityClock.state === "running", `stored: ${JSON.stringify(stored.risk)}`);
+    assert(stored.history.filter((c) => c.kind === "riskAssessed").length === 2, "the history does not have both assessments");
+  },
+
+  // webdpo3: the DPO extends an export's deadline while the export is being built. Run from the xunit test, which holds the build with
+  // a real condition (PostgreSQL's lock on the signing keys' table, where the build signs the archive) until this scenario writes the
+  // file CLASSCOMMS_E2E_HANDSHAKE names, then releases it: the export then completes with its extended deadline.
+  async the_dpo_extends_an_exports_deadline_while_it_is_being_built(browser) {
+    const handshake = process.env.CLASSCOMMS_E2E_HANDSHAKE;
+    assert(handshake, "CLASSCOMMS_E2E_HANDSHAKE is not set: run it from when_using_the_web_app_in_a_browser.cs, which holds the build");
+    const teacher = await apiAs(demo.teacher);
+    const { noah } = await demoClass(teacher);
+    const dpoApi = await apiAs(demo.dpo);
+    const { page } = await signInPage(browser, demo.dpo, "en-CA");
+    await page.getByTestId(`export-${noah}`).waitFor({ timeout: 15000 });
+    const known = new Set((await dpoApi.get("/api/exports")).map((e) => e.exportId));
+    const rows = page.locator(`[data-testid=export-row-${noah}]`);
+    const before = await rows.count();
+    await page.getByTestId(`export-${noah}`).click();
+    await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length > n, [`[data-testid=export-row-${noah}]`, before], { timeout: 15000 });
+    const row = rows.first();
+    // Held where it signs the archive: every item collected, "writing", not completed.
+    await row.getByTestId("export-state").getByText("Writing", { exact: true }).waitFor({ timeout: 30000 });
+    const requested = (await dpoApi.get("/api/exports")).find((e) => !known.has(e.exportId) && e.subjectId === noah);
+    assert(requested && !requested.completedAt && !requested.extended, `the export is not open: ${JSON.stringify(requested)}`);
+
+    await row.getByTestId("extend-export").click();
+    await row.getByLabel("Reason for the extension").fill("Many requests at the end of the school year");
+    await row.getByTestId("confirm-extend-export").click();
+    await row.getByTestId("export-extended").waitFor({ timeout: 15000 });
+    const after = await dpoApi.get(`/api/exports/${requested.exportId}`);
+    assert(after.extended && new Date(after.dueAt) > new Date(requested.dueAt) && !after.completedAt,
+      `the deadline did not move, or the export is done: ${requested.dueAt} → ${after.dueAt}`);
+    assert((await row.locator("time").getAttribute("datetime")) === after.dueAt, "the page does not show the new deadline");
+    assert(await row.getByTestId("extend-export").count() === 0, "a second extension is offered");
+
+    writeFileSync(handshake, "extended");
+    await row.getByTestId("download-export").waitFor({ timeout: 90000 });
+    const done = await dpoApi.get(`/api/exports/${requested.exportId}`);
+    assert(done.completedAt && done.extended && done.dueAt === after.dueAt, `after the build: ${JSON.stringify(done)}`);
+  },
+
+  // webdpo3: a parent asks for a copy of only what they provided (Law 25 portability), in English; the request carries the scope and the
+  // page shows it; axe on the page with the choice.
+  async a_parent_asks_for_a_copy_of_only_what_they_provided(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { noah } = await demoClass(teacher);
+    const email = await newParentOf(teacher, noah);
+    const parent = (await signInPage(browser, email, "en-CA")).page;
+    await parent.getByTestId("my-data").click();
+    await parent.getByTestId("my-exports").waitFor();
+    const all = parent.getByLabel("Everything the school holds about me (right of access)");
+    assert(await all.isChecked(), "everything is not the default");
+    await axeCheck(parent, "parent's data with the export scope (webdpo3)");
+    await parent.getByLabel("Only what I provided, in a reusable format (portability)").check();
+    await parent.getByTestId("ask-export").click();
+    await parent.getByText("Your request was sent. It is being prepared.").waitFor();
+    const mine = await (await apiAs(email)).get("/api/guardians/me/exports");
+    assert(mine.length === 1 && mine[0].scope === "providedBySubject", `the request's scope: ${JSON.stringify(mine.map((e) => e.scope))}`);
+    await parent.getByTestId("my-export-completed").waitFor({ timeout: 60000 });
+    assert((await parent.getByTestId("my-export-scope").textContent()) === "(Only what I provided, in a reusable format (portability))",
+      "the list does not show the scope");
+  },
+
   // axe-core on the main pages of each role: no serious or critical violation.
   async the_main_pages_have_no_serious_accessibility_violation(browser) {
     const axe = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -837,3 +964,11 @@ for (const name of wanted) {
 }
 await browser.close();
 process.exit(failed ? 1 : 0);
+
+/** webdpo3: axe-core on the page as it is: no serious or critical violation. */
+async function axeCheck(page, label) {
+  await page.evaluate(readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert(bad.length === 0, `${label}: ${bad.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`).join("; ")}`);
+}

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using ClassComms.Tests.Support;
 
 namespace ClassComms.Tests.Web;
@@ -21,11 +22,15 @@ public sealed class WebAppFixture : IAsyncLifetime
 
     public string? BuildProblem { get; private set; }
 
+    /// <summary>webdpo3: the API process's database (a browser test holds a lock in it: see the export-extension scenario).</summary>
+    public string ConnectionString { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         var dist = Path.Combine(WebDirectory, "dist");
         Directory.CreateDirectory(dist); // served from the start; filled by the build below
         var connection = await DatabaseDump.CreateEmptyAsync(Database);
+        ConnectionString = connection;
         _api = ApiProcess.Serve(connection, new Dictionary<string, string?>
         {
             ["Demo:Seed"] = "true",
@@ -53,8 +58,11 @@ public sealed class WebAppFixture : IAsyncLifetime
     }
 
     /// <summary>Runs browser scenarios (<c>node e2e/run.mjs name...</c>); returns the exit code and what it printed.</summary>
-    public Task<(int ExitCode, string Output)> RunScenarioAsync(params string[] names) =>
-        RunAsync("node", ["e2e/run.mjs", .. names], new Dictionary<string, string>
+    public Task<(int ExitCode, string Output)> RunScenarioAsync(params string[] names) => RunScenarioAsync(names, new Dictionary<string, string>());
+
+    /// <summary>Runs browser scenarios with more environment variables for them (webdpo3: a handshake file).</summary>
+    public Task<(int ExitCode, string Output)> RunScenarioAsync(string[] names, IReadOnlyDictionary<string, string> environment) =>
+        RunAsync("node", ["e2e/run.mjs", .. names], new Dictionary<string, string>(environment)
             {
                 ["CLASSCOMMS_WEB_URL"] = Address.ToString().TrimEnd('/'),
                 ["CLASSCOMMS_REGISTRATION_OUTBOX"] = _outbox,
@@ -87,6 +95,18 @@ public sealed class WebAppFixture : IAsyncLifetime
         }
 
         return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>webdpo3: the demo school's signing key exists (created on first use through the API, as the DPO).</summary>
+    public async Task EnsureSigningKeyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+        var login = await http.PostAsJsonAsync("/api/auth/login", new { email = "dpo@demo.classcomms.test", password = "classcomms-demo" });
+        login.EnsureSuccessStatusCode();
+        var token = (await login.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/school/signing-key");
+        request.Headers.Authorization = new("Bearer", token);
+        (await http.SendAsync(request)).EnsureSuccessStatusCode();
     }
 
     private async Task WaitUntilReadyAsync()

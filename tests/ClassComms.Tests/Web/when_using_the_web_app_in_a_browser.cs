@@ -80,6 +80,48 @@ public sealed class when_using_the_web_app_in_a_browser(WebAppFixture web) : ICl
     [Fact]
     public Task a_reconnecting_thread_and_class_story_catch_up_what_was_sent_meanwhile() => Scenario();
 
+    /// <summary>webdpo3: the DPO assesses an incident's risk (400 field errors beside the fields), the clock and the history follow.</summary>
+    [Fact]
+    public Task the_dpo_assesses_an_incidents_risk_and_sees_the_clock_and_history() => Scenario();
+
+    /// <summary>webdpo3: a parent asks for a copy of only what they provided (portability scope).</summary>
+    [Fact]
+    public Task a_parent_asks_for_a_copy_of_only_what_they_provided() => Scenario();
+
+    /// <summary>
+    /// webdpo3: the DPO extends an export's deadline while it is being built. The build is held by a real condition, not a product switch
+    /// or a sleep: this test holds PostgreSQL's ACCESS EXCLUSIVE lock on the table of the schools' signing keys (as a maintenance
+    /// transaction would), so the build waits at the point where it signs the archive, its state "writing"; the extension reads and writes
+    /// nothing there. The scenario writes a handshake file once it has extended; the test then releases the lock and the scenario sees the
+    /// export completed, its extended deadline kept.
+    /// </summary>
+    [Fact]
+    public async Task the_dpo_extends_an_exports_deadline_while_it_is_being_built()
+    {
+        const string name = nameof(the_dpo_extends_an_exports_deadline_while_it_is_being_built);
+        Assert.True(web.BuildProblem is null, web.BuildProblem);
+        await web.EnsureSigningKeyAsync();
+        var handshake = Path.Combine(Path.GetTempPath(), $"classcomms-web-extended-{Guid.NewGuid():N}");
+        await using var connection = new Npgsql.NpgsqlConnection(web.ConnectionString);
+        await connection.OpenAsync();
+        await using var hold = await connection.BeginTransactionAsync();
+        await using (var lockTable = new Npgsql.NpgsqlCommand("lock table classcomms.mt_doc_schoolsigningkey in access exclusive mode", connection, hold))
+            await lockTable.ExecuteNonQueryAsync();
+
+        var extended = new TaskCompletionSource();
+        using var watcher = new FileSystemWatcher(Path.GetDirectoryName(handshake)!, Path.GetFileName(handshake)) { EnableRaisingEvents = true };
+        watcher.Created += (_, _) => extended.TrySetResult();
+        var scenario = web.RunScenarioAsync([name], new Dictionary<string, string> { ["CLASSCOMMS_E2E_HANDSHAKE"] = handshake });
+        if (File.Exists(handshake)) extended.TrySetResult();
+        await Task.WhenAny(extended.Task, scenario);
+        await hold.RollbackAsync();
+        var (exitCode, output) = await scenario;
+        File.Delete(handshake);
+        Assert.True(extended.Task.IsCompleted, $"the scenario ended before extending:\n{output}");
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"\"name\":\"{name}\",\"passed\":true", output);
+    }
+
     private async Task Scenario([System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
         Assert.True(web.BuildProblem is null, web.BuildProblem);

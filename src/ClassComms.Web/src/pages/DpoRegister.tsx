@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type Schemas } from "../api";
 import { formatDate, t } from "../i18n";
 import type { MessageKey } from "../i18n/en";
@@ -115,7 +115,7 @@ function NewIncident(props: { onDone: () => void }) {
   );
 }
 
-type Action = null | "notify" | "correct" | "measures" | "withdraw";
+type Action = null | "notify" | "correct" | "measures" | "withdraw" | "risk";
 
 function IncidentRow(props: { incident: Schemas["IncidentView"]; onChange: () => void }) {
   const i = props.incident;
@@ -123,6 +123,8 @@ function IncidentRow(props: { incident: Schemas["IncidentView"]; onChange: () =>
   const withdrawn = !!i.withdrawal;
   const done = () => { setAction(null); props.onChange(); };
   const toggle = (a: Action) => setAction(action === a ? null : a);
+  const riskButton = useRef<HTMLButtonElement>(null);
+  const [history, setHistory] = useState(false);
   return (
     <li data-testid={`incident-${i.incidentId}`}>
       <p>
@@ -139,11 +141,14 @@ function IncidentRow(props: { incident: Schemas["IncidentView"]; onChange: () =>
         </p>
       )}
       {i.measures && <p class="muted">{t("dpos.measures")}: {i.measures}</p>}
+      <RiskSummary incident={i} />
       {!withdrawn && (
         <div class="toolbar">
           <button type="button" class="small" aria-expanded={action === "notify"} data-testid="incident-notify" onClick={() => toggle("notify")}>{t("dpos.notify")}</button>
           <button type="button" class="small" aria-expanded={action === "correct"} data-testid="incident-correct" onClick={() => toggle("correct")}>{t("dpos.correct")}</button>
           <button type="button" class="small" aria-expanded={action === "measures"} onClick={() => toggle("measures")}>{t("dpos.addMeasures")}</button>
+          <button type="button" class="small" ref={riskButton} aria-expanded={action === "risk"} data-testid="incident-assess-risk"
+            onClick={() => toggle("risk")}>{t("risk3.assess")}</button>
           <button type="button" class="small danger" aria-expanded={action === "withdraw"} data-testid="incident-withdraw" onClick={() => toggle("withdraw")}>{t("dpos.withdraw")}</button>
         </div>
       )}
@@ -151,6 +156,10 @@ function IncidentRow(props: { incident: Schemas["IncidentView"]; onChange: () =>
       {action === "correct" && <Correct incident={i} onDone={done} />}
       {action === "measures" && <Measures incident={i} onDone={done} />}
       {action === "withdraw" && <Withdraw incident={i} onDone={done} />}
+      {action === "risk" && <AssessRisk incident={i} onDone={() => { done(); riskButton.current?.focus(); }} />}
+      <button type="button" class="small" aria-expanded={history} data-testid="incident-history-toggle" onClick={() => setHistory(!history)}>
+        {t("risk3.history")}</button>
+      {history && <History key={i.updatedAt} incidentId={i.incidentId} />}
     </li>
   );
 }
@@ -284,5 +293,121 @@ function Withdraw(props: { incident: Schemas["IncidentView"]; onDone: () => void
       <button type="submit" class="small danger" data-testid="confirm-withdraw">{t("dpos.withdraw")}</button>
       {p.node}
     </form>
+  );
+}
+
+// webdpo3: the risk of serious injury (Law 25 s. 3.7; POST /api/dpo/incidents/{id}/risk-assessment) and the incident's history
+// (GET /api/dpo/incidents/{id}). The API is the validator: the form sends what was entered and shows each field the 400 names beside it.
+const sensitivities = ["low", "medium", "high"];
+const likelihoods = ["unlikely", "possible", "likely"];
+const riskFields = ["sensitivity", "consequences", "likelihood", "serious", "reasoning"] as const;
+type RiskField = (typeof riskFields)[number];
+const changeKinds = ["recorded", "measuresRecorded", "riskAssessed", "authorityNotified", "peopleNotified", "corrected", "withdrawn",
+  "reminderDueSoon", "reminderOverdue"];
+
+function RiskSummary(props: { incident: Schemas["IncidentView"] }) {
+  const r = props.incident.risk;
+  if (!r) return <p class="muted" data-testid="incident-risk-none">{t("risk3.none")}</p>;
+  return (
+    <div class="muted" data-testid="incident-risk">
+      <p>
+        <strong data-testid="incident-risk-serious">{t(r.serious ? "risk3.isSerious" : "risk3.notSerious")}</strong>
+        {" · "}{t("risk3.assessedAt", { date: formatDate(r.assessedAt) })}
+        {" · "}{t("risk3.sensitivity")}: {t(`risk3.sensitivity.${sensitivities.includes(r.sensitivity) ? r.sensitivity : "high"}` as MessageKey)}
+        {" · "}{t("risk3.likelihood")}: {t(`risk3.likelihood.${likelihoods.includes(r.likelihood) ? r.likelihood : "likely"}` as MessageKey)}
+      </p>
+      {r.consequences && <p>{t("risk3.consequences")}: <span data-testid="incident-risk-consequences">{r.consequences}</span></p>}
+      {r.reasoning && <p>{t("risk3.reasoning")}: <span data-testid="incident-risk-reasoning">{r.reasoning}</span></p>}
+    </div>
+  );
+}
+
+function AssessRisk(props: { incident: Schemas["IncidentView"]; onDone: () => void }) {
+  const id = props.incident.incidentId;
+  const previous = props.incident.risk;
+  const [sensitivity, setSensitivity] = useState(previous?.sensitivity ?? "");
+  const [consequences, setConsequences] = useState(previous?.consequences ?? "");
+  const [likelihood, setLikelihood] = useState(previous?.likelihood ?? "");
+  const [serious, setSerious] = useState<boolean | null>(previous ? previous.serious : null);
+  const [reasoning, setReasoning] = useState(previous?.reasoning ?? "");
+  const [errors, setErrors] = useState<RiskField[]>([]);
+  const [problem, setProblem] = useState<string | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  const fieldId = (f: RiskField) => `risk-${f}-${id}`;
+  useEffect(() => { form.current?.querySelector<HTMLElement>("select, input, textarea")?.focus(); }, []);
+  useEffect(() => {
+    if (errors.length > 0) document.getElementById(errors[0] === "serious" ? `${fieldId("serious")}-yes` : fieldId(errors[0]))?.focus();
+  }, [errors]);
+  const invalid = (f: RiskField) => errors.includes(f);
+  const described = (f: RiskField) => (invalid(f) ? `${fieldId(f)}-error` : undefined);
+  const error = (f: RiskField) => invalid(f) && (
+    <p id={`${fieldId(f)}-error`} class="problem" data-testid={`risk-error-${f}`}>{t(`risk3.bad.${f}` as MessageKey)}</p>
+  );
+  return (
+    <form class="panel" ref={form} noValidate data-testid="risk-form" onSubmit={async (e) => {
+      e.preventDefault();
+      setProblem(null);
+      const { data, error: body, response } = await api.POST("/api/dpo/incidents/{incidentId}/risk-assessment", {
+        params: { path: { incidentId: id } },
+        body: { sensitivity: sensitivity || null, consequences, likelihood: likelihood || null, serious, reasoning },
+      });
+      if (data) { setErrors([]); props.onDone(); return; }
+      const named = Object.keys((body as { errors?: Record<string, string[]> } | undefined)?.errors ?? {});
+      const fields = riskFields.filter((f) => named.includes(f));
+      setErrors(response.status === 400 ? fields : []);
+      setProblem(response.status === 400 ? t("risk3.invalid") : response.status === 409 ? t("dpos.incidentWithdrawn") : t("app.error"));
+    }}>
+      <h3>{t("risk3.heading")}</h3>
+      <label for={fieldId("sensitivity")}>{t("risk3.sensitivity")}</label>
+      <select id={fieldId("sensitivity")} data-testid="risk-sensitivity" value={sensitivity} aria-invalid={invalid("sensitivity")}
+        aria-describedby={described("sensitivity")} onChange={(e) => setSensitivity(e.currentTarget.value)}>
+        <option value="">{t("risk3.choose")}</option>
+        {sensitivities.map((v) => <option key={v} value={v}>{t(`risk3.sensitivity.${v}` as MessageKey)}</option>)}
+      </select>
+      {error("sensitivity")}
+      <label for={fieldId("consequences")}>{t("risk3.consequences")}</label>
+      <textarea id={fieldId("consequences")} data-testid="risk-consequences" rows={2} maxLength={4000} value={consequences}
+        aria-invalid={invalid("consequences")} aria-describedby={described("consequences")} onInput={(e) => setConsequences(e.currentTarget.value)} />
+      {error("consequences")}
+      <label for={fieldId("likelihood")}>{t("risk3.likelihood")}</label>
+      <select id={fieldId("likelihood")} data-testid="risk-likelihood" value={likelihood} aria-invalid={invalid("likelihood")}
+        aria-describedby={described("likelihood")} onChange={(e) => setLikelihood(e.currentTarget.value)}>
+        <option value="">{t("risk3.choose")}</option>
+        {likelihoods.map((v) => <option key={v} value={v}>{t(`risk3.likelihood.${v}` as MessageKey)}</option>)}
+      </select>
+      {error("likelihood")}
+      <fieldset role="radiogroup" aria-invalid={invalid("serious")} aria-describedby={described("serious")}>
+        <legend>{t("risk3.serious")}</legend>
+        <label class="check">
+          <input type="radio" id={`${fieldId("serious")}-yes`} name={fieldId("serious")} data-testid="risk-serious-yes" checked={serious === true}
+            onChange={() => setSerious(true)} /> {t("risk3.serious.yes")}
+        </label>
+        <label class="check">
+          <input type="radio" name={fieldId("serious")} data-testid="risk-serious-no" checked={serious === false}
+            onChange={() => setSerious(false)} /> {t("risk3.serious.no")}
+        </label>
+      </fieldset>
+      {error("serious")}
+      <label for={fieldId("reasoning")}>{t("risk3.reasoning")}</label>
+      <textarea id={fieldId("reasoning")} data-testid="risk-reasoning" rows={2} maxLength={4000} value={reasoning}
+        aria-invalid={invalid("reasoning")} aria-describedby={described("reasoning")} onInput={(e) => setReasoning(e.currentTarget.value)} />
+      {error("reasoning")}
+      <button type="submit" class="small" data-testid="save-risk">{t("dpos.save")}</button>
+      {problem && <p role="alert" class="problem" data-testid="risk-problem">{problem}</p>}
+    </form>
+  );
+}
+
+function History(props: { incidentId: string }) {
+  const incident = useLoad(() => api.GET("/api/dpo/incidents/{incidentId}", { params: { path: { incidentId: props.incidentId } } }), [props.incidentId]);
+  if (!incident.data) return <Status load={incident} />;
+  return (
+    <ol class="muted" data-testid="incident-history">
+      {(incident.data.history ?? []).map((c, n) => (
+        <li key={n} data-testid={`incident-history-${c.kind}`}>
+          <time dateTime={c.at}>{formatDate(c.at)}</time>: {t(`risk3.change.${changeKinds.includes(c.kind) ? c.kind : "corrected"}` as MessageKey)}
+        </li>
+      ))}
+    </ol>
   );
 }

@@ -136,6 +136,8 @@ function MyExports() {
   const exports = useLoad(() => api.GET("/api/guardians/me/exports"), [], (name) => name === "ExportProgressed");
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  // webdpo3: Law 25's portability right covers what the person provided: everything (access) or only that.
+  const [scope, setScope] = useState<"all" | "providedBySubject">("all");
   return (
     <div data-testid="my-exports">
       <h2>{t("mydata.export")}</h2>
@@ -146,6 +148,7 @@ function MyExports() {
           {exports.data.map((e) => (
             <li key={e.exportId} data-testid={`my-export-${e.state}`}>
               <time dateTime={e.requestedAt}>{formatDate(e.requestedAt)}</time>: <strong>{t(exportStateKey(e.state))}</strong>
+              {" "}<span class="muted" data-testid="my-export-scope">({t(e.scope === "providedBySubject" ? "myexport3.scope.provided" : "myexport3.scope.all")})</span>
               {!e.completedAt && !e.deletedAt && <> — <time dateTime={e.dueAt}>{t("dpo.due", { date: formatDate(e.dueAt) })}</time></>}
               {e.state === "completed" && e.expiresAt && <>{" "}
                 <button type="button" class="small" data-testid="my-export-download" onClick={async () => {
@@ -158,9 +161,18 @@ function MyExports() {
         </ul>
       )}
       {message && <p role={message.ok ? "status" : "alert"} class={message.ok ? "" : "problem"}>{message.text}</p>}
+      <fieldset>
+        <legend>{t("myexport3.scope")}</legend>
+        {(["all", "providedBySubject"] as const).map((s) => (
+          <label key={s} class="check">
+            <input type="radio" name="my-export-scope" value={s} checked={scope === s} data-testid={`my-export-scope-${s}`}
+              onChange={() => setScope(s)} /> {t(s === "all" ? "myexport3.scope.all" : "myexport3.scope.provided")}
+          </label>
+        ))}
+      </fieldset>
       <button type="button" disabled={busy} data-testid="ask-export" onClick={async () => {
         setBusy(true);
-        const { data, response } = await api.POST("/api/guardians/me/exports", { body: { language: lang.value } });
+        const { data, response } = await api.POST("/api/guardians/me/exports", { body: { language: lang.value, scope } });
         setBusy(false);
         if (data) { setMessage({ ok: true, text: t("myexport.requested") }); exports.reload(); }
         else setMessage({ ok: false, text: response.status === 409 ? t("myexport.alreadyOpen") : t("app.error") });
