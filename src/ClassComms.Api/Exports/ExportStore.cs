@@ -20,9 +20,6 @@ public sealed class ExportStore(BlobServiceClient blobs, PersonalDataVault vault
     private const string KeyField = "export.content-key";
     private const int BlockSize = 4 * 1024 * 1024;
 
-    /// <summary>How long a built export can be downloaded before it is deleted.</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
-
     public BlobContainerClient Exports => blobs.GetBlobContainerClient(Container);
 
     /// <summary>Every blob of an export (one per build attempt) lives under this prefix.</summary>
