@@ -4,6 +4,7 @@ using ClassComms.Media;
 using ClassComms.Notifications;
 using ClassComms.PersonalData;
 using ClassComms.Platform;
+using ClassComms.Retention;
 using JasperFx;
 using Marten;
 using Microsoft.AspNetCore.SignalR;
@@ -39,7 +40,10 @@ public static class RunExportHandler
     }
 }
 
-/// <summary>The durable scheduled deletion of an export at its expiry (early: scheduled again; repeated: nothing to do).</summary>
+/// <summary>
+/// The durable scheduled deletion of an export at its expiry, under the retention policy in force when it fires (<see cref="ExportExpiry"/>;
+/// early: scheduled again; repeated: nothing to do). The school's retention run deletes the same exports (<see cref="ExportRetentionStep"/>).
+/// </summary>
 public static class ExpireExportHandler
 {
     public static async Task<OutgoingMessages> Handle(ExpireExport command, IDocumentStore store, ExportStore exports, TimeProvider clock,
@@ -52,7 +56,15 @@ public static class ExpireExportHandler
         }
 
         var messages = new OutgoingMessages();
-        if (export is not { DeletedAt: null, ExpiresAt: { } expiresAt }) return messages;
+        if (export is not { DeletedAt: null, CompletedAt: not null }) return messages;
+        RetentionPolicy policy;
+        await using (var query = store.QuerySession(Ids.Tenant(command.SchoolId)))
+        {
+            policy = await ExportExpiry.PolicyAsync(query, command.SchoolId, ct);
+        }
+
+        // The policy in force now decides (ExportExpiry): lengthened since the build, this is early and waits again.
+        var expiresAt = ExportExpiry.ExpiresAt(export, policy)!.Value;
         if (clock.GetUtcNow() < expiresAt)
         {
             messages.Schedule(command, expiresAt);
@@ -94,6 +106,12 @@ public sealed class ExportBuilder(IDocumentStore store, ExportCollector collecto
 
         await ProgressAsync(tenant, export, ExportStates.Writing, content.ItemCount, ct);
         var now = clock.GetUtcNow();
+        RetentionPolicy policy;
+        await using (var query = store.QuerySession(tenant))
+        {
+            policy = await ExportExpiry.PolicyAsync(query, schoolId, ct);
+        }
+
         int fileCount;
         string blobName, contentKey;
         long size;
@@ -127,7 +145,7 @@ public sealed class ExportBuilder(IDocumentStore store, ExportCollector collecto
             var stream = await session.Events.FetchForWriting<SubjectExport>(exportId, ct);
             if (stream.Aggregate is { CompletedAt: null, DeletedAt: null })
             {
-                stream.AppendOne(new ExportCompleted(exportId, blobName, contentKey, size, fileCount, content.ItemCount, now + ExportStore.Lifetime,
+                stream.AppendOne(new ExportCompleted(exportId, blobName, contentKey, size, fileCount, content.ItemCount, now.AddDays(policy.ExportDays),
                     clock.GetUtcNow()));
                 await session.SaveChangesAsync(ct);
             }

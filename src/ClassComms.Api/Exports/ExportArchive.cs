@@ -111,8 +111,9 @@ public sealed class ExportArchive : IAsyncDisposable
 public static class ExportSchema
 {
     /// <summary>Bumped on any change a reader would notice (a field removed or its meaning changed); added fields bump the minor part.</summary>
-    /// <remarks>1.1: a student's export gains <c>access-log.json</c> (who on the staff read their data).</remarks>
-    public const string Version = "1.1";
+    /// <remarks>1.1: a student's export gains <c>access-log.json</c> (who on the staff read their data). 1.2: a staff member's export gains
+    /// <c>story-contributions.json</c>, <c>portfolio-actions.json</c> and <c>access-log.json</c> (their own reads).</remarks>
+    public const string Version = "1.2";
 
     public static object Document => new
     {
@@ -143,8 +144,9 @@ public static class ExportSchema
             [ExportCollector.PortfolioKind] = "PortfolioExportItem {itemId, kind, provenance, author, addedAt, approved, text, file, comments[{commentId, provenance, author, at, text}]}",
             [ExportCollector.ConsentsKind] = "ConsentItem {purpose, given, source, recordedBy, provenance, at, studentId (a guardian's export: the child), evidence}",
             [ExportCollector.LinksKind] = "LinkItem {role, studentId (a guardian's export: the child), provenance, linkedAt, restricted}",
-            [ExportCollector.ContributionsKind] = "StoryContributionItem {postId, kind (comment, pendingComment, like), commentId, provenance, at, text, hidden}",
-            [ExportCollector.AccessLogKind] = "AccessLogExportItem {entryId, provenance (createdByStaff), readBy (the reader's role: teacher, leader, dpo; never who), at, kind (record, points, consents, birthDate, parentCodes, messages, portfolio, mediaDownload, export), itemId (the conversation or file read, when there is one), shredded (true: what was read is no longer readable)}: a student's export only, since schema 1.1",
+            [ExportCollector.ContributionsKind] = "StoryContributionItem {postId, kind (comment, pendingComment, like), commentId, provenance, at, text, hidden}: a guardian's export; a staff member's since 1.2",
+            [ExportCollector.AccessLogKind] = "AccessLogExportItem {entryId, provenance (createdByStaff), readBy (the reader's role: teacher, leader, dpo; never who), at, kind (record, points, consents, birthDate, parentCodes, messages, portfolio, mediaDownload, export), itemId (the conversation or file read, when there is one), shredded (true: what was read is no longer readable)}: a student's export (every staff read of their data, since 1.1); a staff member's export (their own reads, since 1.2: readBy 'you', itemId always null, the student never named: each entry counts one read)",
+            [ExportCollector.PortfolioActionsKind] = "PortfolioActionItem {itemId, action (comment, approved, rejected), commentId, provenance, at, text (a comment's text; null for approvals and rejections)}: a staff member's export, since 1.2; the student is not named",
         },
         otherFiles = new Dictionary<string, string>
         {
@@ -157,7 +159,8 @@ public static class ExportSchema
         {
             ["1.0"] = "first version",
             ["1.1"] = "access-log.json added to a student's export",
+            ["1.2"] = "story-contributions.json, portfolio-actions.json and access-log.json (their own reads) added to a staff member's export",
         },
-        notIncluded = "a guardian's or staff member's export has no access log (the log records staff reads of students' data; a staff member's own reads name other students)",
+        notIncluded = "a guardian's export has no access log: the log records staff reads of students' data, never of a guardian's; what staff read about their child is in the child's export and their 'who looked at my child's data' view. A staff member's export has no rejection reasons (written about a student's item)",
     };
 }

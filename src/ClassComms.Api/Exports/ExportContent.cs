@@ -47,6 +47,9 @@ public sealed record LinkItem(string Role, Guid? StudentId, string Provenance, D
 /// <summary>A staff read of the student's data (AccessLog/): the reader by role only; what kind and which item, unless shredded.</summary>
 public sealed record AccessLogExportItem(Guid EntryId, string Provenance, string ReadBy, DateTimeOffset At, string? Kind, Guid? ItemId, bool Shredded);
 
+/// <summary>What a member of staff did on a student's portfolio item: a comment they wrote, an approval or a rejection (the student not named).</summary>
+public sealed record PortfolioActionItem(Guid ItemId, string Action, Guid? CommentId, string Provenance, DateTimeOffset At, string? Text);
+
 public sealed record StoryContributionItem(Guid PostId, string Kind, Guid? CommentId, string Provenance, DateTimeOffset At, string? Text, bool Hidden);
 
 /// <summary>One JSON file of the export: every file carries the schema version and its kind.</summary>
@@ -109,13 +112,14 @@ public sealed class ExportCollector(PersonalDataVault vault, MessageReader messa
     public const string LinksKind = "guardian-links";
     public const string ContributionsKind = "story-contributions";
     public const string AccessLogKind = "access-log";
+    public const string PortfolioActionsKind = "portfolio-actions";
 
     /// <summary>Every kind a file is written for (an empty one too, so a reader knows it was looked at).</summary>
     public static IReadOnlyList<string> KindsFor(string subjectKind) => subjectKind switch
     {
         ExportKinds.Student => [ProfileKind, PointsKind, MessagesKind, StoriesKind, PortfolioKind, ConsentsKind, LinksKind, AccessLogKind],
         ExportKinds.Guardian => [ProfileKind, MessagesKind, ConsentsKind, LinksKind, ContributionsKind],
-        _ => [ProfileKind, PointsKind, MessagesKind, StoriesKind],
+        _ => [ProfileKind, PointsKind, MessagesKind, StoriesKind, ContributionsKind, PortfolioActionsKind, AccessLogKind],
     };
 
     public async Task<ExportContent> CollectAsync(IQuerySession session, Guid schoolId, SubjectExport export, Func<int, Task> progress, CancellationToken ct)
@@ -156,6 +160,10 @@ public sealed class ExportCollector(PersonalDataVault vault, MessageReader messa
             else
             {
                 await StaffItemsAsync(session, subject, content, ct);
+                await progress(content.ItemCount);
+                await StoryContributionsAsync(session, subject, content, ct);
+                await PortfolioActionsAsync(session, subject, content, ct);
+                await OwnReadsAsync(session, subject, content, ct);
             }
         }
 
@@ -196,6 +204,7 @@ public sealed class ExportCollector(PersonalDataVault vault, MessageReader messa
         LinkItem x => x.Provenance,
         StoryContributionItem x => x.Provenance,
         AccessLogExportItem x => x.Provenance,
+        PortfolioActionItem x => x.Provenance,
         _ => Provenance.CreatedByStaff,
     };
 
@@ -427,6 +436,45 @@ public sealed class ExportCollector(PersonalDataVault vault, MessageReader messa
         foreach (var p in await session.Query<PointEntry>().Where(p => p.AwardedBy == staffId).OrderBy(p => p.AwardedAt).ToListAsync(ct))
         {
             content.Add(PointsKind, new PointItem(p.Id, Provenance.ProvidedBySubject, "you", p.AwardedAt, null, p.Positive, p.Value, null, p.RemovedAt));
+        }
+    }
+
+    /// <summary>
+    /// A member of staff's comments on portfolio items (as they read now; deleted ones are gone), and the items they approved or rejected
+    /// (the act and its time; a rejection's reason is not included). Item ids only: the student is not named.
+    /// </summary>
+    private async Task PortfolioActionsAsync(IQuerySession session, Guid staffId, ExportContent content, CancellationToken ct)
+    {
+        var commented = await session.Events.QueryRawEventDataOnly<PortfolioCommentAdded>().Where(e => e.AuthorId == staffId).Select(e => e.ItemId)
+            .ToListAsync(ct);
+        var actions = new List<PortfolioActionItem>();
+        foreach (var item in await session.LoadManyAsync<PortfolioItem>(ct, commented.Distinct()))
+        {
+            foreach (var c in item.Comments.Where(c => c.AuthorId == staffId))
+            {
+                actions.Add(new PortfolioActionItem(item.Id, "comment", c.CommentId, Provenance.ProvidedBySubject, c.At,
+                    await vault.UnsealAsync(c.Text, c.CommentId.ToString(), ct)));
+            }
+        }
+
+        foreach (var a in await session.Events.QueryRawEventDataOnly<PortfolioItemApproved>().Where(e => e.ApprovedBy == staffId).ToListAsync(ct))
+            actions.Add(new PortfolioActionItem(a.ItemId, "approved", null, Provenance.ProvidedBySubject, a.At, null));
+        foreach (var r in await session.Events.QueryRawEventDataOnly<PortfolioItemRejected>().Where(e => e.RejectedBy == staffId).ToListAsync(ct))
+            actions.Add(new PortfolioActionItem(r.ItemId, "rejected", null, Provenance.ProvidedBySubject, r.At, null));
+        foreach (var a in actions.OrderBy(a => a.At)) content.Add(PortfolioActionsKind, a);
+    }
+
+    /// <summary>
+    /// A member of staff's own reads of students' data (the access log, <see cref="AccessLogQueries.PageAsync"/> by reader), oldest first: when
+    /// and what kind. Which student (and which item of theirs) is another person's data, so it is left out: each entry counts one read.
+    /// </summary>
+    private async Task OwnReadsAsync(IQuerySession session, Guid staffId, ExportContent content, CancellationToken ct)
+    {
+        var (entries, _) = await AccessLogQueries.PageAsync(session, vault, new AccessLogFilter(ReaderId: staffId), null, int.MaxValue - 1,
+            newestFirst: false, ct);
+        foreach (var e in entries)
+        {
+            content.Add(AccessLogKind, new AccessLogExportItem(e.EntryId, Provenance.CreatedByStaff, "you", e.At, e.Shredded ? null : e.Kind, null, e.Shredded));
         }
     }
 

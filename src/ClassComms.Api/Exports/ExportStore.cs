@@ -20,9 +20,6 @@ public sealed class ExportStore(BlobServiceClient blobs, PersonalDataVault vault
     private const string KeyField = "export.content-key";
     private const int BlockSize = 4 * 1024 * 1024;
 
-    /// <summary>How long a built export can be downloaded before it is deleted.</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
-
     public BlobContainerClient Exports => blobs.GetBlobContainerClient(Container);
 
     /// <summary>Every blob of an export (one per build attempt) lives under this prefix.</summary>
@@ -99,6 +96,36 @@ public sealed class ExportStore(BlobServiceClient blobs, PersonalDataVault vault
         await using (var query = store.QuerySession(tenant))
         {
             exports = await query.Query<SubjectExport>().Where(e => e.SubjectId == subjectId).ToListAsync(ct);
+        }
+
+        foreach (var export in exports) await DeleteAsync(schoolId, export.Id, ExportStates.Shredded, ct);
+        return exports.Count;
+    }
+
+    /// <summary>
+    /// A step of a guardian's erasure (Privacy/ErasureWorkflow.cs): the exports that may quote them are deleted and marked shredded, as
+    /// their own are. Those are the exports of the people of every thread they took part in (a guardian of it, or a sender in it): its
+    /// students (a student's export holds every message of the threads about them) and its other guardians (a guardian's export holds the
+    /// others' messages in their threads). Found from the conversations, which an erasure keeps (ids only), so a re-application after a
+    /// restore finds them again; blobs are deleted again even of exports already deleted (Blob Storage may have been restored). Idempotent.
+    /// </summary>
+    public async Task<int> ShredQuotingAsync(string tenant, Guid schoolId, Guid guardianId, CancellationToken ct)
+    {
+        IReadOnlyList<SubjectExport> exports;
+        await using (var query = store.QuerySession(tenant))
+        {
+            var sentIn = await query.Query<Conversations.MessageView>().Where(m => m.SenderId == guardianId).Select(m => m.ConversationId)
+                .ToListAsync(ct);
+            var conversations = (await query.Query<Conversations.Conversation>().Where(c => c.GuardianIds.Contains(guardianId)).ToListAsync(ct))
+                .Concat(await query.LoadManyAsync<Conversations.Conversation>(ct, sentIn.Distinct()))
+                .DistinctBy(c => c.Id).ToList();
+            var students = conversations.SelectMany(c => c.SubjectStudents).Distinct().ToList();
+            var guardians = conversations.SelectMany(c => c.GuardianIds).Where(g => g != guardianId).Distinct().ToList();
+            if (students.Count == 0 && guardians.Count == 0) return 0;
+            exports = await query.Query<SubjectExport>()
+                .Where(e => (e.SubjectKind == ExportKinds.Student && e.SubjectId.IsOneOf(students)) ||
+                            (e.SubjectKind == ExportKinds.Guardian && e.SubjectId.IsOneOf(guardians)))
+                .ToListAsync(ct);
         }
 
         foreach (var export in exports) await DeleteAsync(schoolId, export.Id, ExportStates.Shredded, ct);

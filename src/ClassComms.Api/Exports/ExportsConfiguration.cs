@@ -17,6 +17,7 @@ public static class ExportsConfiguration
         services.AddSingleton<ExportStore>();
         services.AddSingleton<ExportCollector>();
         services.AddSingleton<ExportBuilder>();
+        services.AddSingleton<Retention.IRetentionStep, ExportRetentionStep>(); // exports in the school's retention run (ExpireExports.cs)
         return services;
     }
 }

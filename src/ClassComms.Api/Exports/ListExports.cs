@@ -13,9 +13,10 @@ public sealed record ExportView(Guid ExportId, string SubjectKind, Guid SubjectI
     Guid RequestedBy, DateTimeOffset RequestedAt, string Regime, DateTimeOffset DueAt, bool Extended, bool Overdue, DateTimeOffset? CompletedAt,
     long Size, int Files, DateTimeOffset? ExpiresAt, DateTimeOffset? DeletedAt)
 {
-    public static ExportView Of(SubjectExport e, DateTimeOffset now) => new(e.Id, e.SubjectKind, e.SubjectId, e.Scope, e.Language, e.State,
-        e.ItemsDone, e.RequestedBy, e.RequestedAt, e.Regime, e.DueAt, e.Extended, !e.Answered && now > e.DueAt, e.CompletedAt, e.Size, e.Files,
-        e.ExpiresAt, e.DeletedAt);
+    /// <summary>With <paramref name="policy"/> (the school's retention policy in force), <c>expiresAt</c> is the expiry it gives (<see cref="ExportExpiry"/>).</summary>
+    public static ExportView Of(SubjectExport e, DateTimeOffset now, Retention.RetentionPolicy? policy = null) => new(e.Id, e.SubjectKind, e.SubjectId,
+        e.Scope, e.Language, e.State, e.ItemsDone, e.RequestedBy, e.RequestedAt, e.Regime, e.DueAt, e.Extended, !e.Answered && now > e.DueAt,
+        e.CompletedAt, e.Size, e.Files, policy is null ? e.ExpiresAt : ExportExpiry.ExpiresAt(e, policy), e.DeletedAt);
 }
 
 public static class ListExportsEndpoint
@@ -31,7 +32,8 @@ public static class ListExportsEndpoint
         if (open == true) query = query.Where(e => e.CompletedAt == null && e.DeletedAt == null);
         var exports = await query.OrderByDescending(e => e.RequestedAt).Take(500).ToListAsync(ct);
         var now = clock.GetUtcNow();
-        return Results.Ok(exports.Select(e => ExportView.Of(e, now)).ToList());
+        var policy = await ExportExpiry.PolicyAsync(session, caller.SchoolId, ct);
+        return Results.Ok(exports.Select(e => ExportView.Of(e, now, policy)).ToList());
     }
 
     /// <summary>One export's status and progress (DPO; a parent for an export of their own data they requested).</summary>
@@ -42,6 +44,6 @@ public static class ListExportsEndpoint
     {
         if (caller.Role is not (Role.Dpo or Role.Guardian)) return Problems.NotFound("export");
         var export = await session.LoadAsync<SubjectExport>(exportId, ct);
-        return export is null || !ExportAccess.MayRead(caller, export) ? Problems.NotFound("export") : Results.Ok(ExportView.Of(export, clock.GetUtcNow()));
+        return export is null || !ExportAccess.MayRead(caller, export) ? Problems.NotFound("export") : Results.Ok(ExportView.Of(export, clock.GetUtcNow(), await ExportExpiry.PolicyAsync(session, caller.SchoolId, ct)));
     }
 }

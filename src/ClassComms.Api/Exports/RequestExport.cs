@@ -39,10 +39,8 @@ public static class RequestExportEndpoint
         var subjectId = request.SubjectId!.Value;
         if (!await IsSubjectOfSchoolAsync(session, caller.SchoolId, request.SubjectKind!, subjectId, ct)) return (Problems.NotFound("subject"), []);
         var school = await session.LoadAsync<School>(caller.SchoolId, ct);
-        var regime = RequestDeadlines.Of(school);
         var now = clock.GetUtcNow();
-        var requested = new ExportRequested(Guid.CreateVersion7(), caller.UserId, subjectId, request.SubjectKind!, request.Scope ?? ExportKinds.All,
-            request.Language ?? LanguageOf(school), RequestDeadlines.Code(regime), RequestDeadlines.DueAt(regime, now, false, RequestDeadlines.ZoneOf(school)), now);
+        var requested = ExportRequests.New(school, caller.UserId, subjectId, request.SubjectKind!, request.Scope, request.Language, now);
         session.Events.StartStream<SubjectExport>(requested.ExportId, requested);
         var export = SubjectExport.Create(requested);
         return (Results.Accepted($"/api/exports/{export.Id}", ExportView.Of(export, now)), [new RunExport(caller.SchoolId, export.Id)]);
@@ -60,4 +58,21 @@ public static class RequestExportEndpoint
     /// <summary>French for a school whose jurisdiction is Quebec or a French-speaking European state, else English.</summary>
     public static string LanguageOf(School? school) =>
         school?.ConsentJurisdiction?.ToUpperInvariant() is "CA-QC" or "FR" or "BE" or "LU" or "MC" ? "fr" : "en";
+}
+
+/// <summary>The one way an export request is made (the DPO's and a person's own): the school's regime and its due date, the language.</summary>
+public static class ExportRequests
+{
+    /// <summary>
+    /// A new request at <paramref name="now"/>: <paramref name="scope"/> defaults to all, <paramref name="language"/> to the school's
+    /// (<see cref="RequestExportEndpoint.LanguageOf"/>); the regime is the school's and the due date its deadline, not extended.
+    /// </summary>
+    public static ExportRequested New(School? school, Guid requestedBy, Guid subjectId, string subjectKind, string? scope, string? language,
+        DateTimeOffset now)
+    {
+        var regime = RequestDeadlines.Of(school);
+        return new ExportRequested(Guid.CreateVersion7(), requestedBy, subjectId, subjectKind, scope ?? ExportKinds.All,
+            language ?? RequestExportEndpoint.LanguageOf(school), RequestDeadlines.Code(regime),
+            RequestDeadlines.DueAt(regime, now, false, RequestDeadlines.ZoneOf(school)), now);
+    }
 }

@@ -1,4 +1,3 @@
-using ClassComms.Dpo;
 using ClassComms.Platform;
 using ClassComms.Schools;
 using Marten;
@@ -41,11 +40,8 @@ public static class RequestMyExportEndpoint
             return (Problems.Conflict("An export you requested is still being prepared; wait for it before asking again."), []);
 
         var school = await session.LoadAsync<School>(caller.SchoolId, ct);
-        var regime = RequestDeadlines.Of(school);
         var now = clock.GetUtcNow();
-        var requested = new ExportRequested(Guid.CreateVersion7(), caller.UserId, caller.UserId, ExportKinds.Guardian, request.Scope ?? ExportKinds.All,
-            request.Language ?? RequestExportEndpoint.LanguageOf(school), RequestDeadlines.Code(regime),
-            RequestDeadlines.DueAt(regime, now, false, RequestDeadlines.ZoneOf(school)), now);
+        var requested = ExportRequests.New(school, caller.UserId, caller.UserId, ExportKinds.Guardian, request.Scope, request.Language, now);
         session.Events.StartStream<SubjectExport>(requested.ExportId, requested);
         var export = SubjectExport.Create(requested);
         return (Results.Accepted($"/api/exports/{export.Id}", ExportView.Of(export, now)), [new RunExport(caller.SchoolId, export.Id)]);
@@ -61,7 +57,8 @@ public static class RequestMyExportEndpoint
         var mine = await session.Query<SubjectExport>().Where(e => e.RequestedBy == caller.UserId && e.SubjectId == caller.UserId)
             .OrderByDescending(e => e.RequestedAt).Take(20).ToListAsync(ct);
         var now = clock.GetUtcNow();
-        return Results.Ok(mine.Select(e => ExportView.Of(e, now)).ToList());
+        var policy = await ExportExpiry.PolicyAsync(session, caller.SchoolId, ct);
+        return Results.Ok(mine.Select(e => ExportView.Of(e, now, policy)).ToList());
     }
 }
 

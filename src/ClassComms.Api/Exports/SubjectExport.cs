@@ -59,7 +59,7 @@ public sealed record ExportProgressed(Guid ExportId, string State, int ItemsDone
 public sealed record ExportCompleted(Guid ExportId, string BlobName, string ContentKey, long Size, int Files, int Items, DateTimeOffset ExpiresAt,
     DateTimeOffset At);
 
-/// <summary>The stored ZIP was deleted: <c>expired</c> (30 days) or <c>shredded</c> (the subject was erased).</summary>
+/// <summary>The stored ZIP was deleted: <c>expired</c> (the retention policy's exports period) or <c>shredded</c> (the subject, or a guardian it may quote, was erased).</summary>
 public sealed record ExportDeleted(Guid ExportId, string Reason, DateTimeOffset At);
 
 /// <summary>Not an event: the durable command that builds (or builds again) the export. Ids only.</summary>

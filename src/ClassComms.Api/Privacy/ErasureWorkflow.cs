@@ -94,6 +94,8 @@ public sealed class ErasureSteps(IDocumentStore store, ErasureLedger ledger, Per
 
         // 3a. Their subject access exports: blobs deleted (the key is already gone) and marked shredded (Exports/ExportStore.cs).
         await exports.ShredForSubjectAsync(tenant, schoolId, subjectId, ct);
+        // A guardian's words are also in the exports of their children and of the other guardians of their threads: shredded too.
+        if (erasure.SubjectKind == SubjectKinds.Guardian) await exports.ShredQuotingAsync(tenant, schoolId, subjectId, ct);
 
         // 3b. A person's login (e-mail, password) goes with their last membership: disabled, its own key destroyed. Memberships in
         // other schools, and so the login, stay: the school is the controller of its membership only.
