@@ -26,7 +26,7 @@ public static class ListStaffEndpoint
 
         // Memberships and invitations are global documents: always filtered by the caller's school.
         var batch = session.CreateBatchQuery();
-        var members = batch.Query<UserAccount>().Where(m => m.SchoolId == caller.SchoolId && m.ErasedAt == null
+        var members = batch.Query<UserAccount>().Where(m => m.SchoolId == caller.SchoolId && m.ErasedAt == null && m.RemovedAt == null
             && (m.Role == Role.Teacher || m.Role == Role.Leader || m.Role == Role.Dpo)).ToList();
         var invitations = batch.Query<StaffInvitation>().Where(i => i.SchoolId == caller.SchoolId).ToList();
         await batch.Execute(ct);

@@ -97,7 +97,7 @@ public static class StoryAccess
         {
             audience.UnionWith(await AudienceAccess.OfSchoolAsync(session, ct));
             var staff = await session.Query<UserAccount>()
-                .Where(a => a.SchoolId == schoolId && a.ErasedAt == null && a.Role != Role.Guardian && a.Role != Role.Student).Select(a => a.Id).ToListAsync(ct);
+                .Where(a => a.SchoolId == schoolId && a.ErasedAt == null && a.RemovedAt == null && a.Role != Role.Guardian && a.Role != Role.Student).Select(a => a.Id).ToListAsync(ct);
             audience.UnionWith(staff);
             return audience;
         }
@@ -108,7 +108,7 @@ public static class StoryAccess
         audience.UnionWith((await AudienceAccess.OfClassAsync(session, storyId, ct)).Select(x => x.Id));
         // Leaders and the DPO read every Class Story (ReadableAsync), so they are told of its items too.
         var overseers = await session.Query<UserAccount>()
-            .Where(a => a.SchoolId == schoolId && a.ErasedAt == null && (a.Role == Role.Leader || a.Role == Role.Dpo)).Select(a => a.Id).ToListAsync(ct);
+            .Where(a => a.SchoolId == schoolId && a.ErasedAt == null && a.RemovedAt == null && (a.Role == Role.Leader || a.Role == Role.Dpo)).Select(a => a.Id).ToListAsync(ct);
         audience.UnionWith(overseers);
         return audience;
     }
@@ -119,7 +119,7 @@ public static class StoryAccess
     public static async Task<HashSet<Guid>> ApproversAsync(IQuerySession session, Guid schoolId, Guid storyId, string kind, CancellationToken ct)
     {
         var approvers = (await session.Query<UserAccount>()
-            .Where(a => a.SchoolId == schoolId && a.ErasedAt == null && a.Role == Role.Leader).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
+            .Where(a => a.SchoolId == schoolId && a.ErasedAt == null && a.RemovedAt == null && a.Role == Role.Leader).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
         if (kind == StoryKinds.Class && await session.LoadAsync<SchoolClass>(storyId, ct) is { } schoolClass) approvers.Add(schoolClass.TeacherId);
         return approvers;
     }
