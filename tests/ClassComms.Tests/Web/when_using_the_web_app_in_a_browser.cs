@@ -80,6 +80,10 @@ public sealed class when_using_the_web_app_in_a_browser(WebAppFixture web) : ICl
     [Fact]
     public Task a_reconnecting_thread_and_class_story_catch_up_what_was_sent_meanwhile() => Scenario();
 
+    /// <summary>webstaff3: the leader revokes a pending invitation and removes a member from the staff list, each after a confirmation.</summary>
+    [Fact]
+    public Task the_leader_revokes_an_invitation_and_removes_a_member_of_staff() => Scenario();
+
     private async Task Scenario([System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
         Assert.True(web.BuildProblem is null, web.BuildProblem);
