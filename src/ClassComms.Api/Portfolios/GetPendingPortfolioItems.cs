@@ -37,8 +37,8 @@ public static class GetPendingPortfolioItemsEndpoint
         if (schoolClass is null || !ClassAccess.CanTeach(caller, schoolClass)) return Problems.NotFound("class");
 
         var batch = session.CreateBatchQuery();
-        var rosterLoad = batch.LoadMany<Student>().ById(schoolClass.StudentIds);
-        var restrictionsLoad = batch.LoadMany<SubjectRestriction>().ById(schoolClass.StudentIds);
+        var rosterLoad = batch.LoadMany<Student>().ById(schoolClass.StudentIds.ToArray());
+        var restrictionsLoad = batch.LoadMany<SubjectRestriction>().ById(schoolClass.StudentIds.ToArray());
         await batch.Execute(ct);
         var frozen = (await restrictionsLoad).Select(r => r.Id).ToHashSet();
         var students = PortfolioAccess.StaffViewable(caller, schoolClass, await rosterLoad, frozen);
