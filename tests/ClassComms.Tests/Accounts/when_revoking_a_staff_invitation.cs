@@ -2,7 +2,9 @@ using System.Net;
 using ClassComms.Accounts;
 using ClassComms.Platform;
 using ClassComms.Tests.Support;
+using ClassComms.PersonalData;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClassComms.Tests.Accounts;
 
@@ -45,6 +47,14 @@ public sealed class when_revoking_a_staff_invitation(AppFixture app) : Integrati
         var revoked = Assert.IsType<StaffInvitationRevoked>(Assert.Single(await query.Events.FetchStreamAsync(pending.MembershipId)).Data);
         Assert.Equal((pending.MembershipId, leader.UserId, "teacher"), (revoked.MembershipId, revoked.RevokedBy, revoked.Role));
         Assert.InRange(revoked.At, before, Clock.GetUtcNow());
+
+        // Then, as at its expiry, the invitation is deleted and the key sealing the invitee's name and e-mail destroyed (bounded wait:
+        // a message handled after the commit).
+        var vault = Host.Services.GetRequiredService<PersonalDataVault>();
+        for (var i = 0; i < 200 && !await vault.IsErasedAsync(pending.MembershipId); i++) await Task.Delay(50);
+        Assert.True(await vault.IsErasedAsync(pending.MembershipId), "the revoked invitation's key was not destroyed");
+        await using var documents = Store.QuerySession();
+        Assert.False(await documents.Query<StaffInvitation>().AnyAsync(x => x.MembershipId == pending.MembershipId));
     }
 
     [Fact]
