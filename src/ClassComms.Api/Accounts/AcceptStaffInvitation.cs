@@ -92,5 +92,5 @@ public static class AcceptStaffInvitationEndpoint
         });
     }
 
-    private static IResult InvalidToken() => Problems.Invalid("token", "is not valid or has expired.");
+    private static IResult InvalidToken() => Problems.Invalid("token", "is not valid, has expired or was revoked.");
 }

@@ -87,7 +87,7 @@ public sealed class AccountFactory(PersonalDataVault vault, BlindIndex index, Ti
         CancellationToken ct, Guid? membershipId = null, Sealed? sealedName = null)
     {
         var existing = await session.Query<UserAccount>()
-            .FirstOrDefaultAsync(m => m.LoginId == login.Id && m.SchoolId == schoolId && m.Role == role && m.ErasedAt == null, ct);
+            .FirstOrDefaultAsync(m => m.LoginId == login.Id && m.SchoolId == schoolId && m.Role == role && m.ErasedAt == null && m.RemovedAt == null, ct);
         if (existing is not null) return existing;
 
         var id = membershipId ?? Guid.CreateVersion7();

@@ -17,12 +17,12 @@ public static class AccountsConfiguration
         opts.Schema.For<UserAccount>().SingleTenanted().Index(a => a.SchoolId).Index(a => a.LoginId)
             // One live membership per login, school and role: two simultaneous confirmations or links into one school
             // cannot both add one (the loser retries and finds the winner's, see AccountFactory.RetryOnDuplicateAsync).
-            // Erased memberships are left out, so a person erased in a school can join it again.
+            // Erased and removed memberships are left out, so a person erased in or removed from a school can join it again.
             .Index([a => a.LoginId, a => a.SchoolId, a => a.Role], index =>
             {
                 index.Name = LiveMembershipIndex;
                 index.IsUnique = true;
-                index.Predicate = "(data ->> 'ErasedAt') is null";
+                index.Predicate = "(data ->> 'ErasedAt') is null and (data ->> 'RemovedAt') is null";
             });
         opts.Schema.For<School>().SingleTenanted();
         opts.Schema.For<AuthSession>().SingleTenanted().Index(s => s.UserId).Index(s => s.LoginId);

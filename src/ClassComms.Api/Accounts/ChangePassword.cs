@@ -28,7 +28,7 @@ public static class ChangePasswordEndpoint
         validation.Password(request.NewPassword, "newPassword");
         if (!validation.IsValid) return validation.ToResult();
         var membership = await session.LoadAsync<UserAccount>(caller.UserId, ct);
-        if (membership is not { ErasedAt: null }) return Problems.Unauthorized();
+        if (membership is not { IsLive: true }) return Problems.Unauthorized();
         var login = await session.LoadAsync<LoginAccount>(membership.LoginId, ct);
         if (login is not { ErasedAt: null }) return Problems.Unauthorized();
 

@@ -16,7 +16,7 @@ public sealed record StaffMember(Guid MembershipId, string? Name, string Role, b
 public static class ListStaffEndpoint
 {
     /// <summary>List the school's staff — teachers, leaders and DPOs, with the invitations still pending (a leader or the DPO).</summary>
-    /// <remarks>Only the caller's school; erased memberships and expired invitations are left out. Sorted by name.</remarks>
+    /// <remarks>Only the caller's school; erased and removed memberships and expired or revoked invitations are left out. Sorted by name.</remarks>
     [ProducesResponseType<IReadOnlyList<StaffMember>>(StatusCodes.Status200OK)]
     [ProducesProblems(403)]
     [WolverineGet("/api/staff")]
@@ -26,7 +26,7 @@ public static class ListStaffEndpoint
 
         // Memberships and invitations are global documents: always filtered by the caller's school.
         var batch = session.CreateBatchQuery();
-        var members = batch.Query<UserAccount>().Where(m => m.SchoolId == caller.SchoolId && m.ErasedAt == null
+        var members = batch.Query<UserAccount>().Where(m => m.SchoolId == caller.SchoolId && m.ErasedAt == null && m.RemovedAt == null
             && (m.Role == Role.Teacher || m.Role == Role.Leader || m.Role == Role.Dpo)).ToList();
         var invitations = batch.Query<StaffInvitation>().Where(i => i.SchoolId == caller.SchoolId).ToList();
         await batch.Execute(ct);

@@ -12,7 +12,7 @@ public sealed record MembershipView(Guid UserId, Guid SchoolId, string? SchoolNa
 public static class Memberships
 {
     public static async Task<IReadOnlyList<UserAccount>> LiveAsync(IQuerySession session, Guid loginId, CancellationToken ct) =>
-        (await session.Query<UserAccount>().Where(m => m.LoginId == loginId && m.ErasedAt == null).ToListAsync(ct))
+        (await session.Query<UserAccount>().Where(m => m.LoginId == loginId && m.ErasedAt == null && m.RemovedAt == null).ToListAsync(ct))
         .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToList();
 
     /// <summary>The views of <paramref name="memberships"/>, with the school names opened (null once a school is shredded).</summary>

@@ -48,7 +48,7 @@ public static class RefreshSessionEndpoint
         var membership = await loadMembership;
         var login = await loadLogin;
         var now = clock.GetUtcNow();
-        if (auth is not { RevokedAt: null } || membership is not { ErasedAt: null } || login is not { ErasedAt: null }
+        if (auth is not { RevokedAt: null } || membership is not { IsLive: true } || login is not { ErasedAt: null }
             || membership.LoginId != login.Id || login.SecurityStamp != auth.Stamp
             || membership.SecurityStamp != auth.MembershipStamp || token.ExpiresAt <= now)
         {

@@ -67,7 +67,7 @@ public sealed class SessionBroadcast(ClassCommsDatabase database, SessionValidat
                 if (!connections.HasAny(membershipId)) return;
                 await using var query = store.QuerySession();
                 var membership = await query.LoadAsync<UserAccount>(membershipId, _stopping.Token);
-                connections.AbortUser(membershipId, membership is { ErasedAt: null } ? membership.SecurityStamp : null);
+                connections.AbortUser(membershipId, membership is { IsLive: true } ? membership.SecurityStamp : null);
             }
             else if (parts is ["l", var changedLogin] && Guid.TryParse(changedLogin, out var loginId))
             {

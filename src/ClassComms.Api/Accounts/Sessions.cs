@@ -132,7 +132,7 @@ public sealed class SessionValidator(IOptions<AuthOptions> options) : IDisposabl
             var loadedLogin = await loadLogin;
             var loadedSession = await loadSession;
             membership = new MembershipState(loadedMembership?.LoginId ?? Guid.Empty, loadedMembership?.SecurityStamp ?? "",
-                loadedMembership is { ErasedAt: null });
+                loadedMembership is { IsLive: true });
             login = new LoginState(loadedLogin?.SecurityStamp ?? "", loadedLogin is { ErasedAt: null });
             auth = new SessionState(loadedSession?.UserId ?? Guid.Empty, loadedSession is { RevokedAt: null });
             Cache(MembershipKey(userId), membership);
@@ -246,7 +246,7 @@ public sealed class SessionChanges(SessionValidator validator, SessionConnection
             {
                 case UserAccount membership:
                     validator.EvictMembership(membership.Id);
-                    connections.AbortUser(membership.Id, membership.ErasedAt is null ? membership.SecurityStamp : null);
+                    connections.AbortUser(membership.Id, membership.IsLive ? membership.SecurityStamp : null);
                     break;
                 case LoginAccount login:
                     validator.EvictLogin(login.Id);

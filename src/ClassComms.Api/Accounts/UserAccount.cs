@@ -30,6 +30,18 @@ public sealed class UserAccount
     public string SecurityStamp { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ErasedAt { get; set; }
+
+    /// <summary>
+    /// A leader removed this staff membership from the school (<see cref="StaffMemberRemoved"/>): from then on it fails every session
+    /// check, signs in nowhere and counts as no one's colleague, like an erased one — but nothing is erased: its name and what it wrote
+    /// stay (erasure is the DPO's separate workflow, which still applies to it).
+    /// </summary>
+    public DateTimeOffset? RemovedAt { get; set; }
+
+    public Guid? RemovedBy { get; set; }
+
+    /// <summary>Neither erased nor removed: the membership signs in and acts.</summary>
+    public bool IsLive => ErasedAt is null && RemovedAt is null;
 }
 
 /// <summary>

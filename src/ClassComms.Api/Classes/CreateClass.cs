@@ -32,7 +32,7 @@ public static class CreateClassEndpoint
             else
             {
                 var teacher = await session.LoadAsync<UserAccount>(requested, ct);
-                if (teacher is null || teacher.SchoolId != caller.SchoolId || teacher.Role is not (Role.Teacher or Role.Leader) || teacher.ErasedAt is not null)
+                if (teacher is null || teacher.SchoolId != caller.SchoolId || teacher.Role is not (Role.Teacher or Role.Leader) || !teacher.IsLive)
                 {
                     validation.Add("teacherId", "is not a teacher of this school.");
                 }

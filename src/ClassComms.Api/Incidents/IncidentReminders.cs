@@ -68,7 +68,7 @@ public static class RemindIncidentClockHandler
             var dueAt = IncidentRules.AuthorityDueAt(incident);
             stream.AppendOne(new IncidentReminderSent(incident.Id, command.Kind, dueAt, now));
             dpos = await session.Query<UserAccount>()
-                .Where(a => a.SchoolId == command.SchoolId && a.Role == Role.Dpo && a.ErasedAt == null).Select(a => a.Id).ToListAsync(ct);
+                .Where(a => a.SchoolId == command.SchoolId && a.Role == Role.Dpo && a.ErasedAt == null && a.RemovedAt == null).Select(a => a.Id).ToListAsync(ct);
             // The mails are committed with the event (one per DPO) and leave after the commit; a redelivery finds the kind sent.
             await mails.CommitAsync(session, dpos.Select(dpo => new MailIncidentReminder(command.SchoolId, incident.Id, command.Kind, dueAt, dpo)).ToList(), ct);
             notice = new IncidentReminderNotice(incident.Id, command.Kind, dueAt, now);

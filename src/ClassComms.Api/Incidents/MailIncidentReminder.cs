@@ -36,7 +36,7 @@ public static class MailIncidentReminderHandler
         IMailSender<IncidentReminderMail> sender, CancellationToken ct)
     {
         var dpo = await session.LoadAsync<UserAccount>(message.DpoId, ct);
-        if (dpo is not { ErasedAt: null, Role: Role.Dpo } || dpo.SchoolId != message.SchoolId) return;
+        if (dpo is not { IsLive: true, Role: Role.Dpo } || dpo.SchoolId != message.SchoolId) return;
         var login = await session.LoadAsync<LoginAccount>(dpo.LoginId, ct);
         if (login is not { ErasedAt: null } || await vault.UnsealAsync(login.Email, ct) is not { } email) return;
         await sender.SendAsync(new IncidentReminderMail(email, message.SchoolId, message.IncidentId, message.Kind, message.DueAt), ct);

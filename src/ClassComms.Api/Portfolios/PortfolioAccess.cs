@@ -81,6 +81,14 @@ public static class PortfolioAccess
         return (viewer, access);
     }
 
+    /// <summary>
+    /// The students of <paramref name="students"/> (all of <paramref name="schoolClass"/>) whose portfolio the caller sees as staff: the
+    /// decision <see cref="ViewerAsync"/> takes one student at a time (<see cref="Decide"/>, then frozen students left out for staff), for a
+    /// class-wide read with the class's restrictions (<see cref="ProcessingRestriction.SubjectRestriction"/>) read in one batch.
+    /// </summary>
+    public static IReadOnlyList<Student> StaffViewable(Caller caller, SchoolClass schoolClass, IEnumerable<Student> students, IReadOnlySet<Guid> frozen) =>
+        students.Where(s => Decide(caller, s, schoolClass, null) == PortfolioViewer.Staff && (caller.Role == Role.Dpo || !frozen.Contains(s.Id))).ToList();
+
     /// <summary>Whether the caller may see the item now (a portfolio attachment's download).</summary>
     public static async Task<bool> CanSeeItemAsync(IQuerySession session, Caller caller, Guid itemId, CancellationToken ct)
     {

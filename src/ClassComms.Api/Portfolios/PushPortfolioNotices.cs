@@ -73,7 +73,7 @@ public static class PushPortfolioNoticesHandler
             recipients.Add(schoolClass.TeacherId);
         }
 
-        recipients.UnionWith(await session.Query<UserAccount>().Where(a => a.SchoolId == schoolId && a.Role == Role.Leader && a.ErasedAt == null)
+        recipients.UnionWith(await session.Query<UserAccount>().Where(a => a.SchoolId == schoolId && a.Role == Role.Leader && a.ErasedAt == null && a.RemovedAt == null)
             .Select(a => a.Id).ToListAsync(ct));
         var audienceItem = AudienceItem.PortfolioItem(item.StudentId, item.ClassId, item.Approved, item.AddedAt);
         foreach (var access in await AudienceAccess.HoldingAnyAsync(session, [student.Id], ct))

@@ -16,11 +16,11 @@ public static class SchoolControllers
     /// <summary>The 409 refusing <paramref name="membership"/>'s erasure, or null when someone else keeps its role.</summary>
     public static async Task<IResult?> RefusalAsync(IQuerySession session, UserAccount membership, CancellationToken ct)
     {
-        if (membership.Role is not (Role.Leader or Role.Dpo) || membership.ErasedAt is not null) return null;
+        if (membership.Role is not (Role.Leader or Role.Dpo) || !membership.IsLive) return null;
         var role = membership.Role;
         var schoolId = membership.SchoolId;
         var others = await session.Query<UserAccount>()
-            .CountAsync(a => a.SchoolId == schoolId && a.Role == role && a.ErasedAt == null && a.Id != membership.Id, ct);
+            .CountAsync(a => a.SchoolId == schoolId && a.Role == role && a.ErasedAt == null && a.RemovedAt == null && a.Id != membership.Id, ct);
         if (others > 0) return null;
         return Problems.Conflict(role == Role.Leader
             ? "This is the school's last leader: invite another leader before erasing this one (a school must keep someone who can act for it)."

@@ -128,7 +128,7 @@ public static class StoryAccess
         return approvers;
     }
 
-    /// <summary>The ids of the school's members (not erased) whose role <paramref name="roles"/> accepts, added to a batch.</summary>
+    /// <summary>The ids of the school's members (not erased, not removed) whose role <paramref name="roles"/> accepts, added to a batch.</summary>
     private static Task<IReadOnlyList<Guid>> LiveStaffInBatch(IBatchedQuery read, Guid schoolId, Expression<Func<UserAccount, bool>> roles) =>
-        read.Query<UserAccount>().Where(a => a.SchoolId == schoolId && a.ErasedAt == null).Where(roles).Select(a => a.Id).ToList();
+        read.Query<UserAccount>().Where(a => a.SchoolId == schoolId && a.ErasedAt == null && a.RemovedAt == null).Where(roles).Select(a => a.Id).ToList();
 }

@@ -827,6 +827,82 @@ const scenarios = {
       "the list does not show the scope");
   },
 
+  // webstaff3: the leader revokes a pending invitation (its mailed token is then refused) and removes a member of staff (their token is
+  // refused at once), each after a confirmation reached by keyboard; removing the school's only DPO is refused with the reason; axe on
+  // the page with a confirmation open.
+  async the_leader_revokes_an_invitation_and_removes_a_member_of_staff(browser) {
+    const outbox = process.env.CLASSCOMMS_STAFF_INVITATION_OUTBOX;
+    assert(outbox, "CLASSCOMMS_STAFF_INVITATION_OUTBOX is not set");
+    const tokenFor = async (email) => {
+      for (let i = 0; i < 200; i++) {
+        const mail = (existsSync(outbox) ? readFileSync(outbox, "utf8") : "").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.email === email);
+        if (mail) return mail.token;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no invitation mail for ${email} in ${outbox}`);
+    };
+    const leader = await apiAs(demo.leader);
+    const dpo = await apiAs(demo.dpo);
+    const stamp = Date.now();
+    const member = { name: `Rita Remove ${stamp}`, email: `rita-${stamp}@demo.classcomms.test` };
+    const invitee = { name: `Ivy Invite ${stamp}`, email: `ivy-${stamp}@demo.classcomms.test` };
+    await leader.post("/api/staff", { role: "teacher", name: member.name, email: member.email });
+    await anonymous("POST", "/api/staff/invitations/accept", { token: await tokenFor(member.email), password });
+    const rita = await apiAs(member.email);
+    await rita.get("/api/classes");
+    await leader.post("/api/staff", { role: "teacher", name: invitee.name, email: invitee.email });
+    const ivysToken = await tokenFor(invitee.email);
+
+    const { page } = await signInPage(browser, demo.leader, "en-CA");
+    await page.getByRole("link", { name: "Staff", exact: true }).click();
+    const list = page.getByTestId("staff-list");
+    const ivysRow = list.locator("tr", { hasText: invitee.name });
+    await ivysRow.getByTestId("staff-pending").waitFor({ timeout: 15000 });
+    assert(!(await list.locator(`[data-testid=staff-${leader.login.userId}] button`).count()), "the leader is offered to remove themselves");
+
+    // Revoke, by keyboard: the confirmation takes the focus; Escape cancels; Enter on "Yes, revoke" revokes.
+    await page.getByRole("button", { name: `Revoke the invitation of ${invitee.name}` }).focus();
+    await page.keyboard.press("Enter");
+    const ivysId = (await ivysRow.getAttribute("data-testid")).replace("staff-", "");
+    await page.getByTestId(`confirm-${ivysId}`).waitFor();
+    assert(await page.evaluate((id) => document.activeElement?.dataset.testid === `confirm-yes-${id}`, ivysId), "the confirmation does not take the focus");
+    await page.keyboard.press("Escape");
+    await page.getByTestId(`confirm-${ivysId}`).waitFor({ state: "detached" });
+    await page.getByRole("button", { name: `Revoke the invitation of ${invitee.name}` }).click();
+    await page.getByTestId(`confirm-yes-${ivysId}`).waitFor();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("staff-action-result").getByText(`The invitation of ${invitee.name} was revoked.`).waitFor({ timeout: 15000 });
+    await ivysRow.waitFor({ state: "detached", timeout: 15000 });
+    const refused = await anonymous("POST", "/api/staff/invitations/accept", { token: ivysToken, password }).then(() => null, (e) => String(e));
+    assert(refused?.includes("answered 400"), `the revoked invitation's token was not refused with 400: ${refused}`);
+
+    // Remove a member: the confirmation says their data is kept; axe on the page with it open.
+    const ritasRow = list.locator(`[data-testid=staff-${rita.login.userId}]`);
+    await ritasRow.getByRole("button", { name: `Remove ${member.name} from the school` }).click();
+    const confirmation = page.getByTestId(`confirm-${rita.login.userId}`);
+    await confirmation.getByText("Their data is kept").waitFor();
+    const axe = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+    await page.evaluate(axe);
+    const violations = (await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }))).violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length})`);
+    assert(violations.length === 0, `serious violations on the staff page with a confirmation open: ${violations.join("; ")}`);
+    await confirmation.getByRole("button", { name: "Yes, remove" }).click();
+    await page.getByTestId("staff-action-result").getByText(`${member.name} was removed from the school.`).waitFor({ timeout: 15000 });
+    await ritasRow.waitFor({ state: "detached", timeout: 15000 });
+    const afterRemoval = await rita.get("/api/classes").then(() => null, (e) => String(e));
+    assert(afterRemoval?.includes("answered 401"), `the removed member's token still works: ${afterRemoval}`);
+    const staff = await leader.get("/api/staff");
+    assert(!staff.some((m) => m.membershipId === rita.login.userId || m.name === invitee.name), "the API still lists the removed member or the revoked invitation");
+
+    // The school's only DPO: refused, with the reason, and still listed.
+    const dposRow = list.locator(`[data-testid=staff-${dpo.login.userId}]`);
+    await dposRow.getByRole("button", { name: /^Remove / }).click();
+    await page.getByTestId(`confirm-yes-${dpo.login.userId}`).click();
+    await page.getByTestId("staff-action-result").getByText("the school must keep a leader and a data protection officer").waitFor({ timeout: 15000 });
+    await dposRow.waitFor();
+    await dpo.get("/api/staff");
+  },
+
   // axe-core on the main pages of each role: no serious or critical violation.
   async the_main_pages_have_no_serious_accessibility_violation(browser) {
     const axe = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");

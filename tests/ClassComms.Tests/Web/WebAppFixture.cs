@@ -14,6 +14,7 @@ public sealed class WebAppFixture : IAsyncLifetime
 {
     private const string Database = "classcomms_tests_web";
     private readonly string _outbox = Path.Combine(Path.GetTempPath(), $"classcomms-web-registrations-{Guid.NewGuid():N}.jsonl");
+    private readonly string _staffOutbox = Path.Combine(Path.GetTempPath(), $"classcomms-web-staff-invitations-{Guid.NewGuid():N}.jsonl"); // webstaff3
     private ApiProcess? _api;
 
     public string WebDirectory { get; } = Path.Combine(RepositoryRoot(), "src", "ClassComms.Web");
@@ -35,6 +36,7 @@ public sealed class WebAppFixture : IAsyncLifetime
         {
             ["Demo:Seed"] = "true",
             ["Guardians:Registration:OutboxPath"] = _outbox,
+            ["Staff:Invitation:OutboxPath"] = _staffOutbox, // webstaff3
             ["Web:Root"] = dist,
             // The browser scenarios sign in many times from one address.
             ["Auth:Throttle:AccountAttempts"] = "1000",
@@ -66,6 +68,7 @@ public sealed class WebAppFixture : IAsyncLifetime
             {
                 ["CLASSCOMMS_WEB_URL"] = Address.ToString().TrimEnd('/'),
                 ["CLASSCOMMS_REGISTRATION_OUTBOX"] = _outbox,
+                ["CLASSCOMMS_STAFF_INVITATION_OUTBOX"] = _staffOutbox, // webstaff3
             },
             TimeSpan.FromMinutes(4));
 

@@ -122,6 +122,10 @@ public sealed class when_using_the_web_app_in_a_browser(WebAppFixture web) : ICl
         Assert.Contains($"\"name\":\"{name}\",\"passed\":true", output);
     }
 
+    /// <summary>webstaff3: the leader revokes a pending invitation and removes a member from the staff list, each after a confirmation.</summary>
+    [Fact]
+    public Task the_leader_revokes_an_invitation_and_removes_a_member_of_staff() => Scenario();
+
     private async Task Scenario([System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
         Assert.True(web.BuildProblem is null, web.BuildProblem);

@@ -444,6 +444,22 @@ export const en = {
   "risk3.change.withdrawn": "Withdrawn",
   "risk3.change.reminderDueSoon": "Reminder: 24 hours left to notify",
   "risk3.change.reminderOverdue": "Reminder: the 72 hours have passed",
+  // webstaff3: revoking a staff invitation and removing a member of staff (leader).
+  "staffx.actions": "Actions",
+  "staffx.revoke": "Revoke",
+  "staffx.remove": "Remove",
+  "staffx.revokeLabel": "Revoke the invitation of {name}",
+  "staffx.removeLabel": "Remove {name} from the school",
+  "staffx.confirmRevoke": "Revoke the invitation of {name}? The link in their e-mail will no longer work.",
+  "staffx.confirmRemove": "Remove {name} from the school? They are signed out at once and can no longer sign in here. Their data is kept: erasing it is the data protection officer's decision.",
+  "staffx.yesRevoke": "Yes, revoke",
+  "staffx.yesRemove": "Yes, remove",
+  "staffx.cancel": "Cancel",
+  "staffx.revoked": "The invitation of {name} was revoked.",
+  "staffx.removed": "{name} was removed from the school.",
+  "staffx.classesStay": "The classes they taught ({count}) stay, with their history; the school's leaders run them.",
+  "staffx.lastController": "Not possible: the school must keep a leader and a data protection officer. Invite another one first.",
+  "staffx.gone": "This person is no longer on the list (already removed, or the invitation was accepted or expired).",
 } as const;
 
 export type MessageKey = keyof typeof en;

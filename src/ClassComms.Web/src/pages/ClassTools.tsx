@@ -55,18 +55,17 @@ export function ApprovalsPage(props: { classId: string }) {
   const [pending, setPending] = useState<Pending[] | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [reasons, setReasons] = useState<Record<string, string>>({});
-  const students = view.data?.students.filter((s) => !s.erased) ?? [];
-  const key = students.map((s) => s.studentId).join(",");
+  const names = new Map((view.data?.students ?? []).map((s) => [s.studentId, s.name ?? ""]));
   useEffect(() => {
     if (!view.data) return;
     let cancelled = false;
-    // One read per student (there is no class-wide portfolio query); each is a recorded staff read, as on any portfolio page.
-    void Promise.all(students.map(async (s) => {
-      const { data } = await api.GET("/api/students/{studentId}/portfolio", { params: { path: { studentId: s.studentId }, query: { limit: 100 } } });
-      return (data?.items ?? []).filter((i) => !i.approved && !i.rejected && !i.deleted).map((i) => ({ ...i, studentName: s.name ?? "" }));
-    })).then((lists) => { if (!cancelled) setPending(lists.flat().sort((a, b) => a.addedAt.localeCompare(b.addedAt))); });
+    // webstaff3: one class-wide read of the items waiting for approval (GET /api/classes/{id}/portfolio/pending), oldest first; the
+    // API records one staff read per student whose items it returns.
+    void api.GET("/api/classes/{classId}/portfolio/pending", { params: { path: { classId }, query: { limit: 200 } } }).then(({ data }) => {
+      if (!cancelled) setPending((data?.items ?? []).map((i) => ({ ...i, studentName: names.get(i.studentId) ?? "" })));
+    });
     return () => { cancelled = true; };
-  }, [key]);
+  }, [view.data]);
   if (view.status !== "ok" || !view.data) return <Status load={view} />;
 
   const decide = async (item: Pending, approve: boolean) => {

@@ -1,5 +1,5 @@
-import { useState } from "preact/hooks";
-import { api, type Schemas } from "../api";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, roleOf, session, type Schemas } from "../api";
 import { formatDate, t } from "../i18n";
 import { Link, Status, useLoad, type Load } from "../ui";
 
@@ -44,9 +44,37 @@ export function StaffPage() {
 
 const roleLabel = (role: string) => t(role === "leader" ? "staff.leader" : role === "dpo" ? "staff.dpo" : "staff.teacher");
 
-/** webstaff: the school's staff (GET /api/staff): name, role, and the invitations not yet accepted with their expiry. */
+/**
+ * webstaff: the school's staff (GET /api/staff): name, role, and the invitations not yet accepted with their expiry.
+ * webstaff3: a leader revokes a pending invitation (DELETE /api/staff/invitations/{id}) or removes a member (DELETE /api/staff/{id}),
+ * each after a confirmation in the row (focus moves to it, Escape or Cancel goes back); not offered for the leader themselves.
+ */
 function StaffList(props: { staff: Load<Schemas["StaffMember"][]> }) {
   const staff = props.staff;
+  const leader = roleOf(session.value) === "leader";
+  const me = session.value?.userId;
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const act = async (m: Schemas["StaffMember"]) => {
+    const name = m.name ?? t("staff.unknownName");
+    const path = { membershipId: m.membershipId };
+    let ok = false, status = 0, classes = 0;
+    if (m.pending) {
+      const { response } = await api.DELETE("/api/staff/invitations/{membershipId}", { params: { path } });
+      ok = response.ok; status = response.status;
+    } else {
+      const { data, response } = await api.DELETE("/api/staff/{membershipId}", { params: { path } });
+      ok = response.ok; status = response.status; classes = data?.classesTaught ?? 0;
+    }
+    setConfirming(null);
+    if (ok) {
+      const done = t(m.pending ? "staffx.revoked" : "staffx.removed", { name });
+      setNote({ ok: true, text: classes > 0 ? `${done} ${t("staffx.classesStay", { count: classes })}` : done });
+      staff.reload();
+    } else if (status === 409) setNote({ ok: false, text: t("staffx.lastController") });
+    else if (status === 404) { setNote({ ok: false, text: t("staffx.gone") }); staff.reload(); }
+    else setNote({ ok: false, text: t("app.error") });
+  };
   return (
     <div data-testid="staff-list">
       <h2>{t("staff.listHeading")}</h2>
@@ -54,7 +82,8 @@ function StaffList(props: { staff: Load<Schemas["StaffMember"][]> }) {
       {staff.data && (
         <table class="staff">
           <caption class="visually-hidden">{t("staff.listHeading")}</caption>
-          <thead><tr><th scope="col">{t("staff.name")}</th><th scope="col">{t("staff.role")}</th><th scope="col">{t("staff.state")}</th></tr></thead>
+          <thead><tr><th scope="col">{t("staff.name")}</th><th scope="col">{t("staff.role")}</th><th scope="col">{t("staff.state")}</th>
+            {leader && <th scope="col">{t("staffx.actions")}</th>}</tr></thead>
           <tbody>
             {staff.data.map((m) => (
               <tr key={m.membershipId} data-testid={`staff-${m.membershipId}`}>
@@ -63,11 +92,40 @@ function StaffList(props: { staff: Load<Schemas["StaffMember"][]> }) {
                 <td>{m.pending
                   ? <span class="muted" data-testid="staff-pending">{t("staff.pending", { date: formatDate(m.invitationExpiresAt ?? "") })}</span>
                   : t("staff.active")}</td>
+                {leader && <td>{m.membershipId === me ? null : confirming === m.membershipId
+                  ? <ConfirmStaffAction member={m} onConfirm={() => void act(m)} onCancel={() => setConfirming(null)} />
+                  : (
+                    <button type="button" class="small secondary" data-testid={`${m.pending ? "revoke" : "remove"}-${m.membershipId}`}
+                      aria-label={t(m.pending ? "staffx.revokeLabel" : "staffx.removeLabel", { name: m.name ?? t("staff.unknownName") })}
+                      onClick={() => { setNote(null); setConfirming(m.membershipId); }}>
+                      {t(m.pending ? "staffx.revoke" : "staffx.remove")}
+                    </button>
+                  )}</td>}
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      <div aria-live="polite">{note && <p role={note.ok ? "status" : "alert"} class={note.ok ? "good" : "problem"} data-testid="staff-action-result">{note.text}</p>}</div>
+    </div>
+  );
+}
+
+/** webstaff3: the confirmation of a revocation or removal, in the member's row; focus moves to its first button. */
+function ConfirmStaffAction(props: { member: Schemas["StaffMember"]; onConfirm: () => void; onCancel: () => void }) {
+  const m = props.member;
+  const name = m.name ?? t("staff.unknownName");
+  const first = useRef<HTMLButtonElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  const id = `confirm-${m.membershipId}`;
+  return (
+    <div role="group" aria-labelledby={id} class="warning" data-testid={`confirm-${m.membershipId}`}
+      onKeyDown={(e) => { if (e.key === "Escape") props.onCancel(); }}>
+      <p id={id}>{t(m.pending ? "staffx.confirmRevoke" : "staffx.confirmRemove", { name })}</p>
+      <button type="button" ref={first} class="small danger" data-testid={`confirm-yes-${m.membershipId}`} onClick={props.onConfirm}>
+        {t(m.pending ? "staffx.yesRevoke" : "staffx.yesRemove")}
+      </button>
+      <button type="button" class="small secondary" onClick={props.onCancel}>{t("staffx.cancel")}</button>
     </div>
   );
 }
