@@ -46,7 +46,7 @@ public static class RequestEmailChangeEndpoint
 
         await using var session = store.LightweightSession();
         var member = await session.LoadAsync<UserAccount>(memberId, ct);
-        if (member is null || member.SchoolId != caller.SchoolId) return Problems.NotFound("member");
+        if (member is null || member.SchoolId != caller.SchoolId || member.RemovedAt is not null) return Problems.NotFound("member");
         if (member.Role == Role.Student) return Problems.Invalid("memberId", "is a student account, which has no e-mail (it signs in with a login code).");
         if (member.ErasedAt is not null) return Problems.Gone("The member has been erased.");
         var login = await session.LoadAsync<LoginAccount>(member.LoginId, ct);
