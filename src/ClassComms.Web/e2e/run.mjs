@@ -239,10 +239,14 @@ const scenarios = {
     await page.locator(`[data-testid=points-${noah}]`).waitFor();
     const link = await holdReconnects(context, page);
     await page.locator(`[data-testid=points-${noah}]`).waitFor();
+    // The page marks the teacher's messages read when it shows them: wait for that write, so the teacher's writes below do not
+    // race it on the conversation's stream.
+    const markedRead = page.waitForResponse((r) => r.url().endsWith(`/api/conversations/${mine.conversationId}/read`), { timeout: 15000 });
     await page.evaluate((to) => { history.pushState(null, "", to); dispatchEvent(new PopStateEvent("popstate")); }, `/messages/${mine.conversationId}`);
     const thread = page.getByTestId("thread");
     await thread.getByText(`Question ${stamp}`).waitFor();
     await thread.getByText(`Oops ${stamp}`).waitFor();
+    await markedRead;
     const asked = thread.locator("li", { hasText: `Question ${stamp}` });
     assert(await asked.getByText("Read", { exact: true }).count() === 0, "the parent's message shows as read before the teacher read it");
     const shown = await thread.locator("li").count();
