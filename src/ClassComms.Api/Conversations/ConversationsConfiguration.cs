@@ -11,7 +11,8 @@ public static class ConversationsConfiguration
         opts.Projections.Snapshot<Conversation>(SnapshotLifecycle.Inline);
         // Composite indexes for the cursor queries: a thread page is one conversation's messages by PostedAt, an inbox page one
         // user's entries by Sequence; the leading column also serves the plain lookups by conversation or user.
-        opts.Schema.For<MessageView>().MultiTenanted().Index([m => m.ConversationId, m => m.PostedAt]);
+        opts.Schema.For<MessageView>().MultiTenanted().Index([m => m.ConversationId, m => m.PostedAt])
+            .Index([m => m.ConversationId, m => m.Sequence]); // webcursor3: a thread's changes after its cursor
         opts.Projections.Add(new MessageViewProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<InboxEntry>().MultiTenanted().Index([x => x.UserId, x => x.Sequence]).Index(x => x.Sequence);
         opts.Projections.Add(new InboxProjection(), ProjectionLifecycle.Inline);

@@ -3,12 +3,18 @@ using ClassComms.PersonalData;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
+using ClassComms.Notifications;
 
 namespace ClassComms.Conversations;
 
 public sealed record ReadReceipt(Guid ReaderId, DateTimeOffset At);
 
-/// <summary>One message, inline so a sender reads their own write. Withdrawal drops the sealed content from the read side.</summary>
+/// <summary>
+/// One message, inline so a sender reads their own write. Withdrawal drops the sealed content from the read side.
+/// <c>Sequence</c> (webcursor3) is the thread's change cursor: each change of the message (posted, withdrawn, read) moves it to
+/// the conversation's next position, taken at commit on the conversation's head row (<see cref="Notifications.ReadPositions"/>),
+/// so two transactions of one conversation take turns and a page reading "changed after X" never misses a later commit.
+/// </summary>
 public sealed record MessageView(
     Guid Id,
     Guid ConversationId,
@@ -18,7 +24,8 @@ public sealed record MessageView(
     bool Urgent,
     DateTimeOffset PostedAt,
     DateTimeOffset? WithdrawnAt,
-    IReadOnlyList<ReadReceipt> ReadBy)
+    IReadOnlyList<ReadReceipt> ReadBy,
+    long Sequence = 0)
 {
     public bool Withdrawn => WithdrawnAt is not null;
 }
@@ -63,14 +70,17 @@ public sealed class MessageViewProjection : IProjection
                 case MessagesRead r:
                     foreach (var id in r.MessageIds)
                     {
-                        if (views.TryGetValue(id, out var read)) Put(Apply(read, r));
+                        if (views.TryGetValue(id, out var read) && Apply(read, r) is var receipted && !ReferenceEquals(receipted, read)) Put(receipted);
                     }
 
                     break;
             }
         }
 
-        foreach (var id in changed) operations.Store(views[id]);
+        // One statement: each changed view takes its conversation's next position (replaced when it exists).
+        if (changed.Count == 0) return;
+        var tenant = events[0].TenantId;
+        ReadPositions.Replace(operations, tenant, changed.Select(id => views[id]).Select(v => (v.ConversationId, v.Id.ToString(), v)).ToList());
     }
 
     public static MessageView Create(MessagePosted e) =>

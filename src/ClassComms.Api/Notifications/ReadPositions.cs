@@ -119,6 +119,8 @@ public static class ReadPositions
         var serializer = operations.DocumentStore.Options.Serializer();
         // Marten's table for the document type and the columns it reads.
         var documents = DocumentTable<T>();
+        // webcursor3: documents with a Guid id (a thread's message views) have a uuid id column.
+        var idType = typeof(T).GetProperty("Id")?.PropertyType == typeof(Guid) ? "uuid" : "text";
         operations.QueueSqlCommand($$"""
             with e as (select * from unnest(?::uuid[], ?::text[], ?::text[]) with ordinality as e(owner_id, id, data, ord)),
             ranked as (select id, owner_id, data, row_number() over (partition by owner_id order by ord) as k,
@@ -128,7 +130,7 @@ public static class ReadPositions
                      on conflict (tenant_id, owner_id) do update set position = h.position + excluded.position
                      returning h.owner_id, h.base + h.position as position)
             insert into {{documents}} (tenant_id, id, data, mt_dotnet_type)
-            select ?, ranked.id, jsonb_set(ranked.data::jsonb, '{Sequence}', to_jsonb(head.position - ranked.n + ranked.k)), ?
+            select ?, ranked.id::{{idType}}, jsonb_set(ranked.data::jsonb, '{Sequence}', to_jsonb(head.position - ranked.n + ranked.k)), ?
             from ranked join head on head.owner_id = ranked.owner_id
             on conflict (tenant_id, id) {{onConflict}}
             """,

@@ -72,3 +72,31 @@ export async function demoClass(teacher) {
   const byName = (name) => view.students.find((s) => s.name === name).studentId;
   return { classId, view, ava: byName("Ava Martin"), noah: byName("Noah Roy"), skill: view.skills.find((s) => s.positive).id };
 }
+
+/**
+ * webcursor3: makes a signed-in page's SignalR connection droppable, its reconnection held at negotiation. Keeps the page's
+ * WebSockets reachable (an init script that runs before the app; the page is loaded again with it) and routes the hub's
+ * negotiation through a gate. `drop()` shuts the gate, closes the page's WebSockets and waits until the page shows it is
+ * offline (pushes sent meanwhile go nowhere); `release()` opens the gate, and the page reconnects on its own.
+ */
+export async function holdReconnects(context, page) {
+  await context.addInitScript(() => {
+    const Native = window.WebSocket;
+    window.__sockets = [];
+    window.WebSocket = class extends Native { constructor(...args) { super(...args); window.__sockets.push(this); } };
+  });
+  await page.reload();
+  let gate = Promise.resolve();
+  let open = () => undefined;
+  await page.route("**/hubs/notifications/negotiate**", async (route) => { await gate; await route.continue(); });
+  return {
+    async drop() {
+      gate = new Promise((resolve) => { open = resolve; });
+      await page.locator("[data-testid=live].on").waitFor({ timeout: 15000 });
+      assert(await page.evaluate(() => window.__sockets.length) > 0, "no WebSocket to drop");
+      await page.evaluate(() => window.__sockets.forEach((s) => s.close(4000, "dropped by the test")));
+      await page.locator("[data-testid=live]:not(.on)").waitFor({ timeout: 15000 });
+    },
+    release() { open(); },
+  };
+}

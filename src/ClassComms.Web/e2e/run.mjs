@@ -3,7 +3,7 @@
 // Prints one JSON line per scenario ({"name","passed","ms","error"}); exit code 1 if any failed.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { anonymous, apiAs, assert, base, demo, demoClass, launch, password, signInPage } from "./lib.mjs";
+import { anonymous, apiAs, assert, base, demo, demoClass, holdReconnects, launch, password, signInPage } from "./lib.mjs";
 import { keySets } from "../scripts/check-i18n.mjs";
 import qrcode from "qrcode-generator";
 
@@ -36,13 +36,8 @@ const scenarios = {
     const email = await newParentOf(teacher, noah);
     const { context, page } = await signInPage(browser, email, "en-CA");
     await page.locator(`[data-testid=points-${noah}]`).waitFor();
-    // Keep the page's WebSockets reachable (the init script runs before the app), then load the app again with it.
-    await context.addInitScript(() => {
-      const Native = window.WebSocket;
-      window.__sockets = [];
-      window.WebSocket = class extends Native { constructor(...args) { super(...args); window.__sockets.push(this); } };
-    });
-    await page.reload();
+    // The page's connection can be dropped with its reconnection held at negotiation (lib.mjs `holdReconnects`).
+    const link = await holdReconnects(context, page);
     await page.locator(`[data-testid=points-${noah}]`).waitFor();
     await page.evaluate((p) => { history.pushState(null, "", p); dispatchEvent(new PopStateEvent("popstate")); }, `/parent/children/${noah}`);
     await page.getByTestId("child-name").waitFor();
@@ -55,21 +50,14 @@ const scenarios = {
     const feedReads = [];
     page.on("request", (r) => { if (r.url().includes("/api/guardians/me/feed")) feedReads.push(new URL(r.url()).searchParams.get("after")); });
 
-    // The connection drops; its reconnection is held at negotiation (while `gate` is shut) until both points are awarded.
-    let gate = Promise.resolve();
-    let open = () => undefined;
-    const shut = () => { gate = new Promise((resolve) => { open = resolve; }); };
-    await page.route("**/hubs/notifications/negotiate**", async (route) => { await gate; await route.continue(); });
-    shut();
-    assert(await page.evaluate(() => window.__sockets.length) > 0, "no WebSocket to drop");
-    await page.evaluate(() => window.__sockets.forEach((s) => s.close(4000, "dropped by the test")));
-    await page.locator("[data-testid=live]:not(.on)").waitFor({ timeout: 15000 });
+    // The connection drops; its reconnection is held at negotiation until both points are awarded.
+    await link.drop();
     const stamp = Date.now();
     await teacher.post(`/api/classes/${classId}/points`, { skillId: skill, studentIds: [noah], wholeClass: false, note: `First ${stamp}` });
     await teacher.post(`/api/classes/${classId}/points`, { skillId: skill, studentIds: [noah], wholeClass: false, note: `Second ${stamp}` });
     assert(await page.getByText(`First ${stamp}`).count() === 0, "a point arrived while the page was offline");
 
-    open();
+    link.release();
     await page.locator("[data-testid=live].on").waitFor({ timeout: 30000 });
     await page.getByText(`Second ${stamp}`).waitFor({ timeout: 15000 });
     await page.getByText(`First ${stamp}`).waitFor({ timeout: 15000 });
@@ -90,11 +78,9 @@ const scenarios = {
     const shownAt = await row.locator("time").getAttribute("datetime");
     const inboxReads = [];
     page.on("request", (r) => { if (r.url().includes("/api/inbox")) inboxReads.push(new URL(r.url()).searchParams.get("after")); });
-    shut();
-    await page.evaluate(() => window.__sockets.forEach((s) => s.close(4000, "dropped by the test")));
-    await page.locator("[data-testid=live]:not(.on)").waitFor({ timeout: 15000 });
+    await link.drop();
     await teacher.post(`/api/conversations/${mine.conversationId}/messages`, { text: `Again ${stamp}`, attachmentIds: [], urgent: false });
-    open();
+    link.release();
     await page.locator("[data-testid=live].on").waitFor({ timeout: 30000 });
     await page.waitForFunction(([id, at]) => document.querySelector(`[data-testid=conversation-${id}] time`)?.getAttribute("datetime") !== at,
       [mine.conversationId, shownAt], { timeout: 15000 });
@@ -176,7 +162,7 @@ const scenarios = {
   },
 
   // webparent: an open thread and an open class story lose their SignalR connection; the messages and the post sent meanwhile (their
-  // pushes go nowhere) arrive once each when the page reconnects, read after the page's cursor (`after=`), without a reload.
+  // pushes go nowhere) arrive once each when the page reconnects, read after the page's cursor (the thread's `since=`, the story's `after=`), without a reload.
   async a_reconnecting_thread_and_class_story_catch_up_what_was_sent_meanwhile(browser) {
     const teacher = await apiAs(demo.teacher);
     const { classId, noah } = await demoClass(teacher);
@@ -187,23 +173,11 @@ const scenarios = {
     assert(mine && started, "no conversation for the new parent");
     const { context, page } = await signInPage(browser, email, "en-CA");
     await page.locator(`[data-testid=points-${noah}]`).waitFor();
-    await context.addInitScript(() => {
-      const Native = window.WebSocket;
-      window.__sockets = [];
-      window.WebSocket = class extends Native { constructor(...args) { super(...args); window.__sockets.push(this); } };
-    });
-    await page.reload();
+    const link = await holdReconnects(context, page);
     await page.locator(`[data-testid=points-${noah}]`).waitFor();
     const go = (p) => page.evaluate((to) => { history.pushState(null, "", to); dispatchEvent(new PopStateEvent("popstate")); }, p);
-    let gate = Promise.resolve();
-    let open = () => undefined;
-    const shut = () => { gate = new Promise((resolve) => { open = resolve; }); };
-    await page.route("**/hubs/notifications/negotiate**", async (route) => { await gate; await route.continue(); });
-    const drop = async () => {
-      shut();
-      await page.evaluate(() => window.__sockets.forEach((s) => s.close(4000, "dropped by the test")));
-      await page.locator("[data-testid=live]:not(.on)").waitFor({ timeout: 15000 });
-    };
+    const drop = () => link.drop();
+    const open = () => link.release();
     const reads = [];
     page.on("request", (r) => { const u = new URL(r.url()); if (u.pathname.startsWith("/api/")) reads.push(u); });
 
@@ -224,7 +198,7 @@ const scenarios = {
       assert(await thread.locator("li", { hasText: text }).count() === 1, `"${text}" is not shown exactly once`);
     }
     const threadReads = reads.filter((u) => u.pathname === `/api/conversations/${mine.conversationId}/messages`);
-    assert(threadReads.length > 0 && threadReads.every((u) => u.searchParams.get("after")),
+    assert(threadReads.length > 0 && threadReads.every((u) => Number(u.searchParams.get("since")) > 0),
       `the thread was re-read instead of read after its cursor (${threadReads.map((u) => u.search).join(" ")})`);
     assert(await page.evaluate(() => window.__notReloaded === true), "the page reloaded");
 
@@ -244,6 +218,57 @@ const scenarios = {
     const storyReads = reads.filter((u) => u.pathname === `/api/stories/${classId}/posts`);
     assert(storyReads.length > 0 && storyReads.every((u) => Number(u.searchParams.get("after")) > 0),
       `the story was re-read instead of read after its cursor (${storyReads.map((u) => u.search).join(" ")})`);
+    assert(await page.evaluate(() => window.__notReloaded === true), "the page reloaded");
+  },
+
+  // webcursor3: the parent's open thread loses its SignalR connection; meanwhile the teacher withdraws a message and reads the
+  // parent's (their pushes go nowhere). On reconnecting the page shows the message withdrawn and the parent's as read, each
+  // message once, read only after the thread's change cursor (`since=`), without a reload or reopening the thread.
+  async a_reconnecting_thread_shows_the_withdrawal_and_the_read_receipt_made_meanwhile(browser) {
+    const teacher = await apiAs(demo.teacher);
+    const { noah } = await demoClass(teacher);
+    const email = await newParentOf(teacher, noah);
+    const parent = await apiAs(email);
+    const stamp = Date.now();
+    await teacher.post("/api/conversations", { studentId: noah, mode: "private", text: `Start ${stamp}`, urgent: false });
+    const mine = (await parent.get("/api/conversations")).find((c) => c.kind !== "announcement" && c.kind !== "schoolAnnouncement");
+    assert(mine, "no conversation for the new parent");
+    const oops = await teacher.post(`/api/conversations/${mine.conversationId}/messages`, { text: `Oops ${stamp}`, attachmentIds: [], urgent: false });
+    const question = await parent.post(`/api/conversations/${mine.conversationId}/messages`, { text: `Question ${stamp}`, attachmentIds: [], urgent: false });
+    const { context, page } = await signInPage(browser, email, "en-CA");
+    await page.locator(`[data-testid=points-${noah}]`).waitFor();
+    const link = await holdReconnects(context, page);
+    await page.locator(`[data-testid=points-${noah}]`).waitFor();
+    // The page marks the teacher's messages read when it shows them: wait for that write, so the teacher's writes below do not
+    // race it on the conversation's stream.
+    const markedRead = page.waitForResponse((r) => r.url().endsWith(`/api/conversations/${mine.conversationId}/read`), { timeout: 15000 });
+    await page.evaluate((to) => { history.pushState(null, "", to); dispatchEvent(new PopStateEvent("popstate")); }, `/messages/${mine.conversationId}`);
+    const thread = page.getByTestId("thread");
+    await thread.getByText(`Question ${stamp}`).waitFor();
+    await thread.getByText(`Oops ${stamp}`).waitFor();
+    await markedRead;
+    const asked = thread.locator("li", { hasText: `Question ${stamp}` });
+    assert(await asked.getByText("Read", { exact: true }).count() === 0, "the parent's message shows as read before the teacher read it");
+    const shown = await thread.locator("li").count();
+    await page.evaluate(() => { window.__notReloaded = true; });
+    const reads = [];
+    page.on("request", (r) => { const u = new URL(r.url()); if (u.pathname === `/api/conversations/${mine.conversationId}/messages` && r.method() === "GET") reads.push(u); });
+
+    await link.drop();
+    await teacher.delete(`/api/conversations/${mine.conversationId}/messages/${oops.messageId}`);
+    await teacher.post(`/api/conversations/${mine.conversationId}/read`, { messageIds: [question.messageId] });
+    assert(await thread.getByText(`Oops ${stamp}`).count() === 1, "the withdrawal showed while the page was offline");
+    link.release();
+    await page.locator("[data-testid=live].on").waitFor({ timeout: 30000 });
+    await thread.getByText(`Oops ${stamp}`).waitFor({ state: "detached", timeout: 15000 });
+    await asked.getByText("Read", { exact: true }).waitFor({ timeout: 15000 });
+    assert(await thread.getByText("Message withdrawn").count() === 1, "the withdrawn message is not shown as withdrawn once");
+    assert(await thread.locator("li").count() === shown, "a message is shown twice or lost");
+    for (const text of [`Start ${stamp}`, `Question ${stamp}`]) {
+      assert(await thread.locator("li", { hasText: text }).count() === 1, `"${text}" is not shown exactly once`);
+    }
+    assert(reads.length > 0 && reads.every((u) => Number(u.searchParams.get("since")) > 0),
+      `the thread was re-read instead of read after its change cursor (${reads.map((u) => u.search).join(" ")})`);
     assert(await page.evaluate(() => window.__notReloaded === true), "the page reloaded");
   },
 

@@ -126,6 +126,10 @@ public sealed class when_using_the_web_app_in_a_browser(WebAppFixture web) : ICl
     [Fact]
     public Task the_leader_revokes_an_invitation_and_removes_a_member_of_staff() => Scenario();
 
+    /// <summary>webcursor3: an open thread catches up by its change cursor a withdrawal and a read receipt made while its connection was down.</summary>
+    [Fact]
+    public Task a_reconnecting_thread_shows_the_withdrawal_and_the_read_receipt_made_meanwhile() => Scenario();
+
     private async Task Scenario([System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
         Assert.True(web.BuildProblem is null, web.BuildProblem);

@@ -77,14 +77,15 @@ export function MessagesPage() {
 }
 
 type Message = Schemas["MessageItem"];
-type ThreadHead = Omit<Schemas["ThreadPage"], "messages" | "next">;
+type ThreadHead = Omit<Schemas["ThreadPage"], "messages" | "next" | "cursor">;
 const threadPage = 100;
 
 /**
- * webparent: a thread, kept up to date by cursor (`GET /api/conversations/{id}/messages?after=<newest message id>`): the newest
- * page is read once, then on a `MessageReceived` push about it, after one's own reply and on a SignalR reconnect only the messages
- * after the newest one held (oldest first, page after page). A withdrawal or a read receipt (`MessageWithdrawn`, `MessagesRead`
- * pushes) re-reads the newest page. Messages are kept by id, so nothing is shown twice; what it shows unread is marked read.
+ * webcursor3: a thread, kept up to date by its change cursor (`GET /api/conversations/{id}/messages?since=<cursor>`): the newest
+ * page is read once (with the cursor of the latest change it covers), then on a push about the thread (`MessageReceived`,
+ * `MessageWithdrawn`, `MessagesRead`), after one's own reply and on a SignalR reconnect only the messages changed after the
+ * cursor — new ones, withdrawn ones (whole again, shown as withdrawn) and ones with a new read receipt — page after page.
+ * Messages are kept by id, so nothing is shown twice; what it shows unread is marked read.
  */
 function useThread(conversationId: string) {
   const [state, setState] = useState<{ status: "loading" | "ok" | "notfound" | "error"; head?: ThreadHead; messages: Message[] }>(
@@ -92,48 +93,42 @@ function useThread(conversationId: string) {
   const [pull, setPull] = useState<() => void>(() => () => undefined);
   useEffect(() => {
     let alive = true;
-    let newest: string | null = null;
-    let refresh = true;
+    let cursor: number | null = null;
     let head: ThreadHead | undefined;
     const messages = new Map<string, Message>();
     setState({ status: "loading", messages: [] });
     const merge = (read: Message[]) => {
       for (const m of read) messages.set(m.messageId, m);
       // Reading the thread marks what it shows as read.
-      const unread = read.filter((m) => !m.readByMe && m.senderId !== session.value?.userId).map((m) => m.messageId);
+      const unread = read.filter((m) => !m.withdrawn && !m.readByMe && m.senderId !== session.value?.userId).map((m) => m.messageId);
       if (unread.length) void api.POST("/api/conversations/{conversationId}/read", { params: { path: { conversationId } }, body: { messageIds: unread } as never });
     };
     const stop = follow(async () => {
-      if (refresh || newest === null) {
-        refresh = false;
+      if (cursor === null) {
         const { data, response } = await api.GET("/api/conversations/{conversationId}/messages", { params: { path: { conversationId } } });
         if (!alive) return false;
         if (!data) {
-          setState((s) => ({ ...s, status: response.status === 404 || response.status === 403 ? "notfound" : s.status === "ok" ? "ok" : "error" }));
+          setState((s) => ({ ...s, status: response.status === 404 || response.status === 403 ? "notfound" : "error" }));
           return false;
         }
-        const { messages: read, next: _, ...rest } = data;
+        const { messages: read, next: _, cursor: latest, ...rest } = data;
         head = rest;
         merge(read);
-        const first = newest === null;
-        if (first) newest = read[0]?.messageId ?? null;
+        cursor = latest ?? 0;
         setState({ status: "ok", head, messages: [...messages.values()] });
-        return !first; // a re-read after a withdrawal or receipt: then catch up after the cursor too
-      } else {
-        const { data } = await api.GET("/api/conversations/{conversationId}/messages",
-          { params: { path: { conversationId }, query: { after: newest, limit: threadPage } } });
-        if (!alive) return false;
-        if (!data) throw new Error("thread");
-        merge(data.messages);
-        if (data.messages.length) newest = data.messages[data.messages.length - 1].messageId;
-        setState({ status: "ok", head, messages: [...messages.values()] });
-        return data.next != null;
+        return false;
       }
-    }, (name, notice) => {
-      if (notice.conversationId !== conversationId) return false;
-      if (name === "MessageWithdrawn" || name === "MessagesRead") refresh = true;
-      return name === "MessageReceived" || refresh;
-    }, () => setState((s) => (s.status === "loading" ? { ...s, status: "error" } : s)));
+      const { data } = await api.GET("/api/conversations/{conversationId}/messages",
+        { params: { path: { conversationId }, query: { since: cursor, limit: threadPage } } });
+      if (!alive) return false;
+      if (!data) throw new Error("thread");
+      merge(data.messages);
+      cursor = data.cursor ?? cursor;
+      setState({ status: "ok", head, messages: [...messages.values()] });
+      return data.next != null;
+    }, (name, notice) => notice.conversationId === conversationId
+      && (name === "MessageReceived" || name === "MessageWithdrawn" || name === "MessagesRead"),
+    () => setState((s) => (s.status === "loading" ? { ...s, status: "error" } : s)));
     setPull(() => stop.pull);
     return () => { alive = false; stop(); };
   }, [conversationId]);
