@@ -1,3 +1,4 @@
+using ClassComms.PersonalData;
 using ClassComms.Platform;
 using System.Net;
 using Microsoft.Extensions.Options;
@@ -31,7 +32,7 @@ public sealed class LoginThrottleOptions
 /// guesses cannot slip past the limit) and given back when it succeeds. The account key is the e-mail's blind index, never
 /// the e-mail; unknown e-mails are counted exactly like known ones, so the answer tells nothing about existence.
 /// </summary>
-public sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, TimeProvider clock, LoginThrottleStore store)
+public sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, TimeProvider clock, LoginThrottleStore store, BlindIndex index)
 {
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
     private long _nextPrune;
@@ -42,9 +43,20 @@ public sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, TimePr
 
     public static string AddressKey(IPAddress? address) => $"address:{address?.ToString() ?? "unknown"}";
 
+    /// <summary>Purpose of the keyed index under which a client address is stored (an IP address is personal data).</summary>
+    public const string AddressPurpose = "login-throttle-address";
+
+    /// <summary>
+    /// The key as stored: a client address becomes its keyed blind index (<see cref="BlindIndex"/>), so the table never holds an
+    /// address in plaintext; the account key is already the e-mail's blind index.
+    /// </summary>
+    private string Stored(string key) =>
+        key.StartsWith("address:", StringComparison.Ordinal) ? "address:" + index.Of(AddressPurpose, key["address:".Length..]) : key;
+
     /// <summary>Reserves an attempt for both keys, or says how long to wait (nothing is counted then).</summary>
     public async Task<TimeSpan?> TryAttemptAsync(string accountKey, string addressKey, CancellationToken ct)
     {
+        (accountKey, addressKey) = (Stored(accountKey), Stored(addressKey));
         var now = Now();
         await PruneIfDueAsync(now, ct);
         var keys = new[] { accountKey, addressKey }.Distinct().Order(StringComparer.Ordinal).ToArray();
@@ -86,6 +98,7 @@ public sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, TimePr
     /// <summary>The password was right: the account's counter is cleared and the address gets its attempt back.</summary>
     public async Task SucceededAsync(string accountKey, string addressKey, CancellationToken ct)
     {
+        (accountKey, addressKey) = (Stored(accountKey), Stored(addressKey));
         await using var connection = await store.OpenAsync(ct);
         await using var cmd = new NpgsqlCommand($"""
             delete from {LoginThrottleStore.Table} where key = @account;

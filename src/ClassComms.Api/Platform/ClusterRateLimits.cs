@@ -1,3 +1,4 @@
+using ClassComms.PersonalData;
 using System.Threading.RateLimiting;
 using StackExchange.Redis;
 
@@ -10,14 +11,20 @@ namespace ClassComms.Platform;
 /// </summary>
 public static class ClusterRateLimits
 {
+    /// <summary>Purpose of the keyed index naming a partition's counter in Redis.</summary>
+    public const string PartitionPurpose = "rate-limit-partition";
+
     public static RateLimitPartition<string> FixedWindow(HttpContext http, string policy, string partition, int permits, TimeSpan window)
     {
         var redis = http.RequestServices.GetRequiredService<ClusterRedis>();
         var local = new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 };
         if (!redis.Configured) return RateLimitPartition.GetFixedWindowLimiter(partition, _ => local);
         var logger = http.RequestServices.GetRequiredService<ILogger<ClusterFixedWindowLimiter>>();
+        // The partition may be a client address or a user id: Redis holds its keyed blind index, never the address itself.
+        var index = http.RequestServices.GetRequiredService<BlindIndex>();
         return RateLimitPartition.Get(partition,
-            key => new ClusterFixedWindowLimiter(redis, $"{redis.Prefix}:rate:{policy}:{key}", permits, window, new FixedWindowRateLimiter(local), logger));
+            key => new ClusterFixedWindowLimiter(redis, $"{redis.Prefix}:rate:{policy}:{index.Of(PartitionPurpose, key)}", permits, window,
+                new FixedWindowRateLimiter(local), logger));
     }
 }
 

@@ -138,6 +138,28 @@ public static class ProcessingCatalogue
     /// </summary>
     public static readonly IReadOnlyList<Type> NotStored = [typeof(ConsentContext), typeof(AwardTarget), typeof(StoryRef), typeof(Stories.StoryProjection.Batch)];
 
+    /// <summary>
+    /// Tables outside Marten's documents and event store (<c>mt_*</c>, described above by type) and Wolverine's message tables
+    /// (<c>wolverine_*</c>, ids only): written by the code that names them. A test compares this list with the database's tables,
+    /// so a new table cannot be left out of the record.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Table, string What, string Subjects, string Key, string Retention)> Tables =
+    [
+        ("classcomms.access_log", "every staff read of a student's data: the reader's membership id, role, what and which item, when; the details sealed; hash-chained per school",
+            "students whose data was read; staff who read it (by membership id)", StudentKey + " (details)",
+            "the school's access-log period (36 months by default), then removed behind a signed anchor; details unreadable once the student is erased"),
+        ("classcomms.access_log_anchor", "where a school's access-log chain starts after a retention run: entry number, hash, count removed, the school's signature",
+            "none (no personal data)", "none", "replaced by the next retention run"),
+        ("classcomms.feed_heads", "one lock row per reader of a feed: ids and a counter", "none (no personal data)", "none", "kept"),
+        ("classcomms.read_heads", "cursor counters per reader or conversation: ids and numbers", "none (no personal data)", "none", "kept"),
+        ("classcomms.login_throttle", "failed sign-in counters, keyed by the e-mail's blind index and the client address's blind index (no address or e-mail in plaintext)",
+            "people signing in", "keyed blind indexes (HMAC), nothing to open", "forgotten once idle for the throttle's window (15 minutes)"),
+        ("classcomms.media_upload_reservations", "upload sessions in progress: ids, sizes and expiry (the bytes are in Blob Storage, encrypted)",
+            "none (ids only)", "none", "swept with their blob after the upload reservation's lifetime (1 hour)"),
+        ("personal_data.subject_keys", "every data subject's keys (per subject and period), wrapped by the master key", "every data subject, by id",
+            "the master key (wrapping)", "destroyed at erasure, or at retention for a period's points key"),
+    ];
+
     /// <summary>Blob containers holding personal data (not types: written by the code that names them).</summary>
     public static readonly IReadOnlyList<(string Container, string What, string Key, string Retention)> Containers =
     [

@@ -129,6 +129,9 @@ public static class ProcessingRecordGenerator
                 .Append($"{codes.GetValueOrDefault(e.Purpose, e.Purpose)} | `{e.StoredIn}` | {Cell(e.Key)} |\n");
         }
 
+        md.Append("\n## Other tables\n\nMarten's own tables (`mt_*`) hold the records above; Wolverine's (`wolverine_*`) hold messages naming ids only.\n\n");
+        md.Append("| Table | What | Subjects | Key | Kept |\n| --- | --- | --- | --- | --- |\n");
+        foreach (var t in ProcessingCatalogue.Tables) md.Append($"| `{t.Table}` | {Cell(t.What)} | {Cell(t.Subjects)} | {Cell(t.Key)} | {Cell(t.Retention)} |\n");
         md.Append("\n## Blob containers\n\n| Container | What | Key | Kept |\n| --- | --- | --- | --- |\n");
         foreach (var c in record.BlobContainers) md.Append($"| `{c.Container}` | {Cell(c.What)} | {Cell(c.Key)} | {Cell(c.Retention)} |\n");
         if (record.Undescribed.Count > 0)

@@ -33,6 +33,25 @@ public sealed class when_throttling_logins(AppFixture app) : IntegrationTest(app
     }
 
     [Fact]
+    public async Task the_counters_hold_a_keyed_index_of_the_client_address_never_the_address()
+    {
+        var leader = await Api.CreateSchool();
+        var address = new IPAddress([10, 77, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(1, 255)]);
+        var (status, _, _) = await Api.Send(HttpMethod.Post, "/api/auth/login", new Login(leader.Email, "a wrong password"), null,
+            s => s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = address));
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+
+        var index = Host.Services.GetRequiredService<ClassComms.PersonalData.BlindIndex>();
+        await using var connection = await Host.Services.GetRequiredService<LoginThrottleStore>().OpenAsync(CancellationToken.None);
+        await using var read = new Npgsql.NpgsqlCommand($"select key from {LoginThrottleStore.Table}", connection);
+        var keys = new List<string>();
+        await using (var reader = await read.ExecuteReaderAsync()) while (await reader.ReadAsync()) keys.Add(reader.GetString(0));
+
+        Assert.DoesNotContain(keys, k => k.Contains(address.ToString(), StringComparison.Ordinal));
+        Assert.Contains("address:" + index.Of(LoginThrottle.AddressPurpose, address.ToString()), keys);
+    }
+
+    [Fact]
     public async Task an_unknown_email_is_throttled_like_a_known_one()
     {
         var unknown = Support.Api.NewEmail("nobody");
@@ -122,7 +141,7 @@ public sealed class when_throttling_logins(AppFixture app) : IntegrationTest(app
         {
             AccountAttempts = 3, AddressAttempts = 1000, FirstBackoff = TimeSpan.FromSeconds(30), MaxBackoff = TimeSpan.FromMinutes(4),
             Window = TimeSpan.FromMinutes(15),
-        }), clock, store);
+        }), clock, store, Host.Services.GetRequiredService<ClassComms.PersonalData.BlindIndex>());
         string account = $"account:{Guid.NewGuid():N}", address = $"address:{Guid.NewGuid():N}";
         Task<TimeSpan?> Attempt() => throttle.TryAttemptAsync(account, address, CancellationToken.None);
 

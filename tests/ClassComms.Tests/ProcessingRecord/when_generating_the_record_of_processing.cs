@@ -49,6 +49,21 @@ public sealed class when_generating_the_record_of_processing(AppFixture app) : I
     }
 
     [Fact]
+    public async Task every_table_outside_marten_and_wolverine_is_in_the_record()
+    {
+        await using var connection = await Host.Services.GetRequiredService<ClassComms.Accounts.LoginThrottleStore>().OpenAsync(CancellationToken.None);
+        await using var read = new Npgsql.NpgsqlCommand("""
+            select table_schema || '.' || table_name from information_schema.tables
+            where table_schema not in ('pg_catalog', 'information_schema') and table_type = 'BASE TABLE'
+              and table_name not like 'mt\_%' and table_name not like 'wolverine\_%'
+            """, connection);
+        var tables = new List<string>();
+        await using (var reader = await read.ExecuteReaderAsync()) while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+
+        Assert.Equal(ProcessingCatalogue.Tables.Select(t => t.Table).Order(StringComparer.Ordinal), tables.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task the_checked_in_copy_is_the_generated_record()
     {
         var generated = ProcessingRecordGenerator.Markdown(Generate());
