@@ -82,8 +82,10 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
             new AwardPoints(helping, [students.StudentIds[0]], false, "Ava helped a new classmate find her way today."), ct);
 
         http.DefaultRequestHeaders.Authorization = null;
+        // Mails to the demo parent already in the outbox (an earlier seeding of a database since reset) hold tokens that no longer exist.
+        var earlierMails = ParentMails().Count;
         await Post(http, "/api/guardians/register", new RegisterGuardian(code.Code, "Paul Parent", Parent, Password), ct);
-        var confirmed = await ConfirmParentAsync(http, ct);
+        var confirmed = await ConfirmParentAsync(http, earlierMails, ct);
         if (confirmed)
         {
             // Ava's parent gives all three consents; Emma and Liam and Zoé have none.
@@ -134,8 +136,20 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
         await session.SaveChangesAsync(ct);
     }
 
+    /// <summary>The registration mails to the demo parent in the development outbox, oldest first (none when it is not set).</summary>
+    private List<RegistrationMail> ParentMails()
+    {
+        if (string.IsNullOrWhiteSpace(registration.Value.OutboxPath)) return [];
+        var path = Path.GetFullPath(registration.Value.OutboxPath, environment.ContentRootPath);
+        return File.Exists(path)
+            ? File.ReadAllLines(path).Where(l => l.Length > 0)
+                .Select(l => System.Text.Json.JsonSerializer.Deserialize<RegistrationMail>(l, System.Text.Json.JsonSerializerOptions.Web)!)
+                .Where(m => string.Equals(m.Email, Parent, StringComparison.OrdinalIgnoreCase)).ToList()
+            : [];
+    }
+
     /// <summary>Confirms the demo parent's registration with the token from the development outbox, as the parent would from their mail.</summary>
-    private async Task<bool> ConfirmParentAsync(HttpClient http, CancellationToken ct)
+    private async Task<bool> ConfirmParentAsync(HttpClient http, int earlierMails, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(registration.Value.OutboxPath))
         {
@@ -143,14 +157,10 @@ public sealed class DemoSeeder(IServer server, IHostApplicationLifetime lifetime
             return false;
         }
 
-        var path = Path.GetFullPath(registration.Value.OutboxPath, environment.ContentRootPath);
         for (var i = 0; i < 200; i++)
         {
-            var mail = File.Exists(path)
-                ? File.ReadAllLines(path).Where(l => l.Length > 0)
-                    .Select(l => System.Text.Json.JsonSerializer.Deserialize<RegistrationMail>(l, System.Text.Json.JsonSerializerOptions.Web)!)
-                    .LastOrDefault(m => string.Equals(m.Email, Parent, StringComparison.OrdinalIgnoreCase))
-                : null;
+            var mails = ParentMails();
+            var mail = mails.Count > earlierMails ? mails[^1] : null;
             if (mail is not null)
             {
                 await Post(http, "/api/guardians/register/confirm", new ConfirmGuardianRegistration(mail.Token), ct);
