@@ -139,15 +139,27 @@ public sealed record AudienceAccess(
         OfPeopleInBatch(batch, tenant,
             $"select cast(c.data ->> 'PersonId' as uuid) from {LinkTable} c where c.tenant_id = ? and cast(c.data ->> 'StudentId' as uuid) = ?", studentId);
 
+    /// <summary>
+    /// <see cref="HoldingAnyAsync"/> for the students of some points, added to a batch (no round trip of its own): the people
+    /// holding the students the point entries name, selected in SQL from the entries (the students' indexed link lookup as a
+    /// subquery), so a point push reads its points and their audience in one round trip. Read it after the batch executed.
+    /// </summary>
+    public static Func<Task<IReadOnlyList<AudienceAccess>>> HoldingStudentsOfPointsInBatch(IBatchedQuery batch, string tenant, Guid[] pointIds) =>
+        OfPeopleInBatch(batch, tenant,
+            $"select cast(c.data ->> 'PersonId' as uuid) from {LinkTable} c where c.tenant_id = ? and cast(c.data ->> 'StudentId' as uuid) in " +
+            $"(select cast(p.data ->> 'StudentId' as uuid) from {Notifications.ReadPositions.DocumentTable<Points.PointEntry>()} p where p.tenant_id = ? and p.id = any(?))",
+            tenant, pointIds);
+
     private static readonly string LinkTable = $"classcomms.mt_doc_{nameof(AudienceLink).ToLowerInvariant()}";
     private static readonly string MuteTable = $"classcomms.mt_doc_{nameof(AudienceMutes).ToLowerInvariant()}";
 
-    /// <summary>Links and mutes of the people <paramref name="people"/> (a select of person ids taking the tenant and <paramref name="key"/>) names.</summary>
-    private static Func<Task<IReadOnlyList<AudienceAccess>>> OfPeopleInBatch(IBatchedQuery batch, string tenant, string people, Guid key)
+    /// <summary>Links and mutes of the people <paramref name="people"/> (a select of person ids taking the tenant and then <paramref name="keys"/>) names.</summary>
+    private static Func<Task<IReadOnlyList<AudienceAccess>>> OfPeopleInBatch(IBatchedQuery batch, string tenant, string people, params object[] keys)
     {
+        object[] Arguments() => [tenant, tenant, .. keys];
         var linksLoad = batch.Query<AudienceLink>(
-            $"select data from {LinkTable} where tenant_id = ? and cast(data ->> 'PersonId' as uuid) in ({people})", tenant, tenant, key);
-        var mutesLoad = batch.Query<AudienceMutes>($"select data from {MuteTable} where tenant_id = ? and id in ({people})", tenant, tenant, key);
+            $"select data from {LinkTable} where tenant_id = ? and cast(data ->> 'PersonId' as uuid) in ({people})", Arguments());
+        var mutesLoad = batch.Query<AudienceMutes>($"select data from {MuteTable} where tenant_id = ? and id in ({people})", Arguments());
         return async () =>
         {
             var mutes = (await mutesLoad).ToDictionary(m => m.Id);

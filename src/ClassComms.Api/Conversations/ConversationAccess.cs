@@ -1,6 +1,7 @@
 using ClassComms.Audience;
 using ClassComms.Platform;
 using Marten;
+using Marten.Services.BatchQuerying;
 
 namespace ClassComms.Conversations;
 
@@ -68,6 +69,27 @@ public static class ConversationAccess
     /// <summary>Guardians who may see a message posted in the conversation now.</summary>
     public static async Task<HashSet<Guid>> GuardianRecipientsAsync(IQuerySession session, Conversation conversation, CancellationToken ct) =>
         (await GuardianAudienceAsync(session, conversation, DateTimeOffset.MaxValue, ct)).Select(a => a.Id).ToHashSet();
+
+    /// <summary>
+    /// <see cref="RecipientsAsync"/> added to a batch (no round trip of its own) for a thread or a class announcement; null for a
+    /// school-wide announcement, whose audience is read by <see cref="RecipientsAsync"/>. Read it after the batch executed.
+    /// </summary>
+    public static Func<Task<HashSet<Guid>>>? RecipientsInBatch(IBatchedQuery batch, string tenant, Conversation conversation)
+    {
+        var candidates = conversation.Kind switch
+        {
+            ConversationKinds.Announcement => AudienceAccess.OfClassInBatch(batch, tenant, conversation.ClassId),
+            ConversationKinds.SchoolAnnouncement => null,
+            _ => AudienceAccess.HoldingInBatch(batch, tenant, conversation.StudentId!.Value),
+        };
+        if (candidates is null) return null;
+        return async () =>
+        {
+            var recipients = GuardianAudience(conversation, await candidates(), DateTimeOffset.MaxValue).Select(a => a.Id).ToHashSet();
+            recipients.UnionWith(conversation.StaffIds);
+            return recipients;
+        };
+    }
 
     /// <summary>Everyone who should hear of a new message now: staff participants and visible guardians (announcements: staff write only).</summary>
     public static async Task<HashSet<Guid>> RecipientsAsync(IQuerySession session, Conversation conversation, CancellationToken ct)

@@ -28,8 +28,14 @@ public static class PostMessageEndpoint
 
         var conversation = await ConversationAccess.ParticipantAsync(session, caller, conversationId, ct);
         if (conversation is null) return (Problems.NotFound("conversation"), []);
+        // One round trip: the DPO's restrictions and the people who should hear of the message (a school-wide announcement's
+        // audience is read later, by itself).
+        var reads = session.CreateBatchQuery();
+        var refusalLoad = ProcessingRestriction.Restrictions.WriteRefusalInBatch(reads, caller, [conversation.StudentId]);
+        var recipientsLoad = ConversationAccess.RecipientsInBatch(reads, session.TenantId, conversation);
+        await reads.Execute(ct);
         // A frozen guardian, or a thread about a frozen student: nothing new is written (ProcessingRestriction/).
-        if (await ProcessingRestriction.Restrictions.WriteRefusalAsync(session, caller, [conversation.StudentId], ct) is { } frozen) return (frozen, []);
+        if (await refusalLoad() is { } frozen) return (frozen, []);
         if (caller.Role == Role.Guardian && ConversationKinds.IsAnnouncement(conversation.Kind))
         {
             return (Problems.Forbidden("Announcements cannot be answered; write to the teacher in your child's thread."), []);
@@ -39,7 +45,7 @@ public static class PostMessageEndpoint
         var (body, attachments, problem) = await MessageDraft.SealAsync(session, vault, caller, conversation, request.Text, request.AttachmentIds, messageId, ct);
         if (problem is not null) return (problem, []);
 
-        var recipients = await ConversationAccess.RecipientsAsync(session, conversation, ct);
+        var recipients = recipientsLoad is null ? await ConversationAccess.RecipientsAsync(session, conversation, ct) : await recipientsLoad();
         recipients.Remove(caller.UserId);
         session.Events.Append(conversationId, new MessagePosted(conversationId, caller.UserId, messageId, body, attachments, request.Urgent, recipients.ToList(), clock.GetUtcNow()));
         return (Results.Created($"/api/conversations/{conversationId}/messages/{messageId}", new MessageAccepted(conversationId, messageId)),

@@ -23,7 +23,8 @@ public static class PushPointNoticesHandler
         IHubContext<NotificationHub, INotificationClient> hub, BusinessMetrics metrics, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ids.Tenant(message.SchoolId));
-        // One round trip: the points, their students and the feed entries of either kind (award or removal).
+        // One round trip: the points, their students, the feed entries of either kind (award or removal) and the students' audience
+        // (the family access documents holding them, found from the points in SQL).
         var pointIds = message.PointIds.ToArray();
         var batch = session.CreateBatchQuery();
         var entriesLoad = batch.LoadMany<PointEntry>().ById(pointIds);
@@ -31,6 +32,7 @@ public static class PushPointNoticesHandler
             $"where tenant_id = ? and id in (select (p.data ->> 'StudentId')::uuid from {ReadPositions.DocumentTable<PointEntry>()} p where p.tenant_id = ? and p.id = any(?))",
             session.TenantId, session.TenantId, pointIds);
         var feedLoad = batch.LoadMany<FeedEntry>().ById(pointIds.SelectMany(p => new[] { FeedEntry.AwardedId(p), FeedEntry.RemovedId(p) }).ToArray());
+        var audienceLoad = AudienceAccess.HoldingStudentsOfPointsInBatch(batch, session.TenantId, pointIds);
         await batch.Execute(ct);
         var entries = await entriesLoad;
         if (entries.Count == 0) return;
@@ -42,8 +44,8 @@ public static class PushPointNoticesHandler
             throw new PushNotReadableYet(nameof(FeedEntry));
         }
 
-        // The family audience: the access documents holding these students (indexed), asked the one decision per entry.
-        var audience = await AudienceAccess.HoldingAnyAsync(session, entries.Select(e => e.StudentId).Distinct().ToList(), ct);
+        // The family audience (read in the batch above), asked the one decision per entry.
+        var audience = await audienceLoad();
         foreach (var entry in entries)
         {
             var notice = new PointNotice(entry.Id, entry.AwardId, entry.StudentId, entry.ClassId, entry.SkillId,

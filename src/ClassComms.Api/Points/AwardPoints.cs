@@ -41,8 +41,16 @@ public static class AwardPointsEndpoint
     {
         if (RequestProblem(request) is { } invalid) return (invalid, []);
         // One round trip: the class and the DPO's restrictions of the students named, or of the class's students (read from the
-        // class document in the same statement).
+        // class document in the same statement); for students named, also their streams, locked and loaded (below), so that an
+        // award to named students makes one round trip before its commit. A refusal then rolls back: nothing is staged, and the
+        // locks taken meanwhile go with the transaction.
         var reads = session.CreateBatchQuery();
+        // Each student's stream is locked for this transaction (FetchForExclusiveWriting, in id order so two awards never
+        // wait on each other in a cycle) rather than checked optimistically at commit: two teachers awarding the same
+        // student at the same moment, or a double tap, are independent points, so the second waits a few milliseconds
+        // and succeeds on the fresh version instead of failing with 409. Still one transaction per request.
+        var named = request.WholeClass ? [] : (request.StudentIds ?? []).Order().ToList();
+        var namedFetches = named.Select(studentId => reads.Events.FetchForExclusiveWriting<Student>(studentId)).ToList();
         var classLoad = reads.Load<SchoolClass>(classId);
         var frozenLoad = request.WholeClass
             ? reads.Query<ProcessingRestriction.SubjectRestriction>(
@@ -63,15 +71,17 @@ public static class AwardPointsEndpoint
         var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
         // The month's points key of the school: retention destroys it once the month is older than the school's policy.
         var retentionKey = RetentionKeys.PointsKey(caller.SchoolId, now);
-        // Each student's stream is locked for this transaction (FetchForExclusiveWriting, in id order so two awards never
-        // wait on each other in a cycle) rather than checked optimistically at commit: two teachers awarding the same
-        // student at the same moment, or a double tap, are independent points, so the second waits a few milliseconds
-        // and succeeds on the fresh version instead of failing with 409. Still one transaction per request, and one round
-        // trip for all the students (a batch of lock-and-load statements), then one for all their keys when there is a note.
+        // The whole class: its students are known from the class read above, so their streams are locked and loaded in a second
+        // round trip (one batch of lock-and-load statements for all of them). Then one for all their keys when there is a note.
         var ordered = targets.Order().ToList();
-        var fetch = session.CreateBatchQuery();
-        var fetches = ordered.Select(studentId => fetch.Events.FetchForExclusiveWriting<Student>(studentId)).ToList();
-        await fetch.Execute(ct);
+        var fetches = namedFetches;
+        if (request.WholeClass)
+        {
+            var fetch = session.CreateBatchQuery();
+            fetches = ordered.Select(studentId => fetch.Events.FetchForExclusiveWriting<Student>(studentId)).ToList();
+            await fetch.Execute(ct);
+        }
+
         if (note is not null) await vault.PreloadAsync([.. ordered, retentionKey], ct);
         foreach (var pending in fetches)
         {

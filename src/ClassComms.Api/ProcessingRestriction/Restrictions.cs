@@ -1,5 +1,6 @@
 using ClassComms.Platform;
 using Marten;
+using Marten.Services.BatchQuerying;
 
 namespace ClassComms.ProcessingRestriction;
 
@@ -53,6 +54,15 @@ public static class Restrictions
         if (caller.Role == Role.Dpo) return null;
         var ids = subjectIds.Where(id => id is not null && id != Guid.Empty).Select(id => id!.Value).Append(caller.UserId).Distinct().ToList();
         return (await FrozenAsync(session, ids, ct)).Count > 0 ? Locked() : null;
+    }
+
+    /// <summary><see cref="WriteRefusalAsync"/> added to a batch (no round trip of its own). Read it after the batch executed.</summary>
+    public static Func<Task<IResult?>> WriteRefusalInBatch(IBatchedQuery batch, Caller caller, IEnumerable<Guid?> subjectIds)
+    {
+        if (caller.Role == Role.Dpo) return () => Task.FromResult<IResult?>(null);
+        var ids = subjectIds.Where(id => id is not null && id != Guid.Empty).Select(id => id!.Value).Append(caller.UserId).Distinct().ToArray();
+        var frozen = batch.LoadMany<SubjectRestriction>().ById(ids);
+        return async () => (await frozen).Count > 0 ? Locked() : null;
     }
 
     /// <summary>The read decision for staff other than the DPO: a frozen subject is not there (404).</summary>
