@@ -33,6 +33,7 @@ builder.Services.AddPersonalData(builder.Configuration);
 // Events, documents, projections (Marten) and messaging with a durable outbox (Wolverine).
 builder.Services.AddClassCommsStorage(builder.Configuration);
 builder.Host.UseWolverine(opts => opts.UseClassCommsMessaging());
+builder.Services.AddSingleton<SessionOutbox>(); // commits a session opened by hand together with its messages (Platform/SessionOutbox.cs)
 builder.Services.AddSingleton<ClusterRedis>(); // what the nodes share in Redis when ConnectionStrings:Redis is set (rate limits)
 builder.Services.AddWolverineHttp();
 

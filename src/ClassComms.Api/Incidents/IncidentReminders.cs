@@ -47,7 +47,7 @@ public static class IncidentReminders
 
 public static class RemindIncidentClockHandler
 {
-    public static async Task<OutgoingMessages> Handle(RemindIncidentClock command, IDocumentStore store, IncidentReminderOutbox mails,
+    public static async Task<OutgoingMessages> Handle(RemindIncidentClock command, IDocumentStore store, SessionOutbox mails,
         IHubContext<NotificationHub, INotificationClient> hub, TimeProvider clock, CancellationToken ct)
     {
         var messages = new OutgoingMessages();

@@ -21,7 +21,6 @@ public static class IncidentsConfiguration
         services.AddOptions<IncidentReminderOptions>().Bind(configuration.GetSection(IncidentReminderOptions.Section));
         services.AddMailSender<IncidentReminderMail, SmtpIncidentReminderSender>(
             sp => sp.GetRequiredService<IOptions<IncidentReminderOptions>>().Value.OutboxPath, "Incidents:Reminders:OutboxPath");
-        services.AddSingleton<IncidentReminderOutbox>();
         return services;
     }
 }

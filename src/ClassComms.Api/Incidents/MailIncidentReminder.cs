@@ -43,19 +43,6 @@ public static class MailIncidentReminderHandler
     }
 }
 
-/// <summary>Commits a reminder's session together with its mail messages (Wolverine's outbox enrolled in it): sent after the commit, never without it.</summary>
-public sealed class IncidentReminderOutbox(IServiceProvider services)
-{
-    public async Task CommitAsync(IDocumentSession session, IReadOnlyList<MailIncidentReminder> mails, CancellationToken ct)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
-        outbox.Enroll(session);
-        foreach (var mail in mails) await outbox.SendAsync(mail);
-        await session.SaveChangesAsync(ct);
-    }
-}
-
 /// <summary>Incident reminder mails by SMTP (<c>Email:Smtp:*</c>); selected whenever it is configured. Logs ids only.</summary>
 public sealed class SmtpIncidentReminderSender(IOptions<SmtpOptions> options, ILogger<SmtpIncidentReminderSender> logger) : IMailSender<IncidentReminderMail>
 {

@@ -3,7 +3,6 @@ using ClassComms.PersonalData;
 using ClassComms.Platform;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
 using Wolverine.Http;
 
 namespace ClassComms.Rectification;
@@ -26,7 +25,7 @@ public static class ConfirmEmailChangeEndpoint
     [ProducesProblems(400, 409)]
     [WolverinePost("/api/rectifications/email/confirm")]
     public static async Task<IResult> Post(ConfirmEmailChange request, Caller caller, IDocumentStore store, PersonalDataVault vault,
-        BlindIndex index, AccountFactory accounts, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+        BlindIndex index, AccountFactory accounts, SessionOutbox outbox, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Token)) return Problems.Invalid("token", "is required.");
         if (request.Token.Length > 200) return InvalidToken();
@@ -55,7 +54,9 @@ public static class ConfirmEmailChangeEndpoint
             new LoginEmailRectified(login.Id, change.RequestedBy, change.SchoolId, change.BySelf, previous, change.NewEmail, now));
         try
         {
-            await session.SaveChangesAsync(ct);
+            // The notice to the old address is committed with the change (Wolverine's outbox) and leaves after the commit: never
+            // without it, and not lost if the node stops between the two.
+            await outbox.CommitAsync(session, [new EmailChangeConfirmed(change.Id)], ct);
         }
         catch (Exception e) when (ProblemExceptionHandler.IsUniqueViolation(e))
         {
@@ -67,7 +68,6 @@ public static class ConfirmEmailChangeEndpoint
             return InvalidToken();
         }
 
-        await bus.PublishAsync(new EmailChangeConfirmed(change.Id));
         return Results.Ok(new EmailRectified(login.Id, now));
     }
 

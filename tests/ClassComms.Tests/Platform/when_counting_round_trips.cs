@@ -40,6 +40,55 @@ public sealed class when_counting_round_trips(AppFixture app, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task an_award_to_one_student_and_its_push_make_a_fixed_number_of_round_trips()
+    {
+        var world = await Api.CreateWorld();
+        var parent = await Api.GuardianOf(world.Teacher, world.Students[0]);
+        await using var phone = await HubClient.Connect(App, parent);
+        var first = await Api.Award(world.Teacher, world.ClassId, world.Positive.Id, [world.Students[0]], "Warm-up");
+        await phone.WaitFor<PointNotice>(nameof(INotificationClient.PointAwarded), n => n.PointId == first.Points[0].PointId);
+
+        App.Spans.Clear();
+        var award = await Api.Award(world.Teacher, world.ClassId, world.Positive.Id, [world.Students[0]], "Great teamwork");
+        await phone.WaitFor<PointNotice>(nameof(INotificationClient.PointAwarded), n => n.PointId == award.Points[0].PointId);
+        var request = await App.Spans.WaitFor(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("http.route"), AwardRoute), "for the award");
+        var handler = await App.Spans.WaitFor(s => s.Source.Name == "Wolverine" && s.DisplayName.Contains("PointsChanged", StringComparison.Ordinal),
+            "for the push");
+        var all = App.Spans.All();
+        var awardTrips = RoundTrips.UnderRequest(all, request);
+        var pushTrips = RoundTrips.UnderHandler(all, handler);
+        output.WriteLine(RoundTrips.Describe(awardTrips));
+        output.WriteLine(RoundTrips.Describe(pushTrips));
+        output.WriteLine($"award to one student with a note: {awardTrips.Count} round trips; its push: {pushTrips.Count}");
+        // The award: the class, the student's restriction and the student's stream locked and loaded (one batch), then the commit
+        // (warm key cache). Before: 3 (the class and restriction, then the stream). The push: the point, its student, its feed
+        // entry and the family audience (one batch), and Wolverine marking the envelope handled. Before: 3 (the audience after).
+        Assert.True(awardTrips.Count <= 2, $"{awardTrips.Count} round trips for the award (at most 2 expected)");
+        Assert.True(pushTrips.Count <= 2, $"{pushTrips.Count} round trips for the push (at most 2 expected)");
+    }
+
+    [Fact]
+    public async Task a_reply_in_a_thread_makes_a_fixed_number_of_round_trips()
+    {
+        var world = await Api.CreateWorld();
+        await Api.GuardianOf(world.Teacher, world.Students[0]);
+        var conversation = (await Api.StartConversation(world.Teacher, world.Students[0], "First")).Threads.Single();
+        await Api.Reply(world.Teacher, conversation.ConversationId, "Warm-up");
+
+        App.Spans.Clear();
+        await Api.Reply(world.Teacher, conversation.ConversationId, "Second");
+        var request = await App.Spans.WaitFor(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("http.route"), "/api/conversations/{conversationId}/messages"),
+            "for the reply");
+        var trips = RoundTrips.UnderRequest(App.Spans.All(), request);
+        output.WriteLine(RoundTrips.Describe(trips));
+        output.WriteLine($"reply in a thread: {trips.Count} round trips");
+        // The conversation, then the restrictions with the thread student's families (one batch), then the commit (Marten reads
+        // the conversation's projected document and writes the events, documents and envelope). Before: one more (the
+        // restrictions, then the families, one after the other).
+        Assert.True(trips.Count <= 4, $"{trips.Count} round trips (at most 4 expected)");
+    }
+
+    [Fact]
     public async Task pushing_a_message_to_a_family_makes_a_fixed_number_of_round_trips()
     {
         var world = await Api.CreateWorld();
