@@ -150,6 +150,16 @@ public sealed record AudienceAccess(
             $"(select cast(p.data ->> 'StudentId' as uuid) from {Notifications.ReadPositions.DocumentTable<Points.PointEntry>()} p where p.tenant_id = ? and p.id = any(?))",
             tenant, pointIds);
 
+    /// <summary>
+    /// <see cref="HoldingInBatch"/> for the student of a conversation (a thread), found from the conversation in SQL, so that it
+    /// is read in the same round trip as the conversation; nobody for an announcement (no student). Read it after the batch executed.
+    /// </summary>
+    public static Func<Task<IReadOnlyList<AudienceAccess>>> HoldingStudentOfConversationInBatch(IBatchedQuery batch, string tenant, Guid conversationId) =>
+        OfPeopleInBatch(batch, tenant,
+            $"select cast(c.data ->> 'PersonId' as uuid) from {LinkTable} c where c.tenant_id = ? and cast(c.data ->> 'StudentId' as uuid) = " +
+            $"(select cast(v.data ->> 'StudentId' as uuid) from {Notifications.ReadPositions.DocumentTable<Conversations.Conversation>()} v where v.tenant_id = ? and v.id = ?)",
+            tenant, conversationId);
+
     private static readonly string LinkTable = $"classcomms.mt_doc_{nameof(AudienceLink).ToLowerInvariant()}";
     private static readonly string MuteTable = $"classcomms.mt_doc_{nameof(AudienceMutes).ToLowerInvariant()}";
 

@@ -18,21 +18,38 @@ public sealed record Participation(Conversation Conversation, DateTimeOffset Vis
 /// </summary>
 public static class ConversationAccess
 {
-    /// <summary>The conversation and from when on its messages are the caller's, if the caller currently takes part in it.</summary>
+    /// <summary>The conversation and from when on its messages are the caller's, if the caller currently takes part in it (one round trip).</summary>
     public static async Task<Participation?> ParticipationAsync(IQuerySession session, Caller caller, Guid conversationId, CancellationToken ct)
     {
-        if (caller.IsTeacherOrLeader)
-        {
-            var conversation = await session.LoadAsync<Conversation>(conversationId, ct);
-            return conversation is not null && conversation.StaffIds.Contains(caller.UserId) ? new Participation(conversation, DateTimeOffset.MinValue) : null;
-        }
-
-        if (caller.Role is not (Role.Guardian or Role.Student)) return null;
         var batch = session.CreateBatchQuery();
-        var conversationLoad = batch.Load<Conversation>(conversationId);
-        var accessLoad = AudienceAccess.InBatch(batch, caller.UserId);
+        var participation = ParticipationInBatch(batch, caller, conversationId);
         await batch.Execute(ct);
-        return await conversationLoad is { } found && Of(await accessLoad(), found) is { } from ? new Participation(found, from) : null;
+        return await participation();
+    }
+
+    /// <summary>
+    /// <see cref="ParticipationAsync"/> added to a batch (no round trip of its own): the conversation, and a family member's
+    /// access document. Read it after the batch executed.
+    /// </summary>
+    public static Func<Task<Participation?>> ParticipationInBatch(IBatchedQuery batch, Caller caller, Guid conversationId) =>
+        ParticipationInBatch(batch, caller, () => batch.Load<Conversation>(conversationId));
+
+    /// <summary>
+    /// <see cref="ParticipationInBatch(IBatchedQuery, Caller, Guid)"/> with the conversation read by <paramref name="read"/> (e.g. its
+    /// stream locked and loaded for a write), called only when the caller's role may take part at all.
+    /// </summary>
+    public static Func<Task<Participation?>> ParticipationInBatch(IBatchedQuery batch, Caller caller, Func<Task<Conversation?>> read)
+    {
+        if (!caller.IsTeacherOrLeader && caller.Role is not (Role.Guardian or Role.Student)) return () => Task.FromResult<Participation?>(null);
+        var conversationLoad = read();
+        var accessLoad = caller.IsTeacherOrLeader ? null : AudienceAccess.InBatch(batch, caller.UserId);
+        return async () =>
+        {
+            if (await conversationLoad is not { } conversation) return null;
+            // Staff who take part see all of it; families by the one audience decision on their access document.
+            if (accessLoad is null) return conversation.StaffIds.Contains(caller.UserId) ? new Participation(conversation, DateTimeOffset.MinValue) : null;
+            return Of(await accessLoad(), conversation) is { } from ? new Participation(conversation, from) : null;
+        };
     }
 
     /// <summary>The conversation if the caller currently takes part in it.</summary>
@@ -89,6 +106,26 @@ public static class ConversationAccess
             recipients.UnionWith(conversation.StaffIds);
             return recipients;
         };
+    }
+
+    /// <summary>
+    /// The thread student's families for a message about to be posted in <paramref name="conversationId"/>, added to a batch before
+    /// the conversation is read (the student is found from the conversation in SQL; none for an announcement, which has no
+    /// student). With the conversation read, <see cref="Recipients"/> decides who hears of the message.
+    /// </summary>
+    public static Func<Task<IReadOnlyList<AudienceAccess>>> ThreadCandidatesInBatch(IBatchedQuery batch, string tenant, Guid conversationId) =>
+        AudienceAccess.HoldingStudentOfConversationInBatch(batch, tenant, conversationId);
+
+    /// <summary>
+    /// Everyone who should hear of a new message in a thread, from the thread student's families read in the same batch as the
+    /// conversation (<see cref="ThreadCandidatesInBatch"/>); null for an announcement, whose audience is read by class or school.
+    /// </summary>
+    public static HashSet<Guid>? Recipients(Conversation conversation, IReadOnlyList<AudienceAccess> threadCandidates)
+    {
+        if (ConversationKinds.IsAnnouncement(conversation.Kind) || conversation.StudentId is null) return null;
+        var recipients = GuardianAudience(conversation, threadCandidates, DateTimeOffset.MaxValue).Select(a => a.Id).ToHashSet();
+        recipients.UnionWith(conversation.StaffIds);
+        return recipients;
     }
 
     /// <summary>Everyone who should hear of a new message now: staff participants and visible guardians (announcements: staff write only).</summary>

@@ -65,6 +65,20 @@ public static class Restrictions
         return async () => (await frozen).Count > 0 ? Locked() : null;
     }
 
+    /// <summary>
+    /// <see cref="WriteRefusalAsync"/> for a message in <paramref name="conversationId"/> (the caller and the thread's student, found from
+    /// the conversation in SQL), added to a batch that reads the conversation too. Read it after the batch executed and the
+    /// caller's access was decided.
+    /// </summary>
+    public static Func<Task<IResult?>> WriteRefusalOfConversationInBatch(IBatchedQuery batch, Caller caller, Guid conversationId)
+    {
+        if (caller.Role == Role.Dpo) return () => Task.FromResult<IResult?>(null);
+        var frozen = batch.Query<SubjectRestriction>(
+            $"where tenant_id = ? and (id = ? or id = (select cast(c.data ->> 'StudentId' as uuid) from {Notifications.ReadPositions.DocumentTable<Conversations.Conversation>()} c where c.tenant_id = ? and c.id = ?))",
+            caller.Tenant, caller.UserId, caller.Tenant, conversationId);
+        return async () => (await frozen).Count > 0 ? Locked() : null;
+    }
+
     /// <summary>The read decision for staff other than the DPO: a frozen subject is not there (404).</summary>
     public static async Task<bool> HiddenFromAsync(IQuerySession session, Caller caller, Guid subjectId, CancellationToken ct) =>
         caller.Role != Role.Dpo && await session.LoadAsync<SubjectRestriction>(subjectId, ct) is not null;
