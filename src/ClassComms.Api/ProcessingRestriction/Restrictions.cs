@@ -56,15 +56,6 @@ public static class Restrictions
         return (await FrozenAsync(session, ids, ct)).Count > 0 ? Locked() : null;
     }
 
-    /// <summary><see cref="WriteRefusalAsync"/> added to a batch (no round trip of its own). Read it after the batch executed.</summary>
-    public static Func<Task<IResult?>> WriteRefusalInBatch(IBatchedQuery batch, Caller caller, IEnumerable<Guid?> subjectIds)
-    {
-        if (caller.Role == Role.Dpo) return () => Task.FromResult<IResult?>(null);
-        var ids = subjectIds.Where(id => id is not null && id != Guid.Empty).Select(id => id!.Value).Append(caller.UserId).Distinct().ToArray();
-        var frozen = batch.LoadMany<SubjectRestriction>().ById(ids);
-        return async () => (await frozen).Count > 0 ? Locked() : null;
-    }
-
     /// <summary>
     /// <see cref="WriteRefusalAsync"/> for a message in <paramref name="conversationId"/> (the caller and the thread's student, found from
     /// the conversation in SQL), added to a batch that reads the conversation too. Read it after the batch executed and the
