@@ -88,42 +88,29 @@ public static class ConversationAccess
         (await GuardianAudienceAsync(session, conversation, DateTimeOffset.MaxValue, ct)).Select(a => a.Id).ToHashSet();
 
     /// <summary>
-    /// <see cref="RecipientsAsync"/> added to a batch (no round trip of its own) for a thread or a class announcement; null for a
-    /// school-wide announcement, whose audience is read by <see cref="RecipientsAsync"/>. Read it after the batch executed.
+    /// <see cref="RecipientsAsync"/> for a class announcement, added to a batch (no round trip of its own); null for any other
+    /// conversation (a thread's families are read with the conversation, <see cref="Recipients"/>; a school-wide announcement's
+    /// by <see cref="RecipientsAsync"/>). Read it after the batch executed.
     /// </summary>
-    public static Func<Task<HashSet<Guid>>>? RecipientsInBatch(IBatchedQuery batch, string tenant, Conversation conversation)
+    public static Func<Task<HashSet<Guid>>>? ClassAnnouncementRecipientsInBatch(IBatchedQuery batch, string tenant, Conversation conversation)
     {
-        var candidates = conversation.Kind switch
-        {
-            ConversationKinds.Announcement => AudienceAccess.OfClassInBatch(batch, tenant, conversation.ClassId),
-            ConversationKinds.SchoolAnnouncement => null,
-            _ => AudienceAccess.HoldingInBatch(batch, tenant, conversation.StudentId!.Value),
-        };
-        if (candidates is null) return null;
-        return async () =>
-        {
-            var recipients = GuardianAudience(conversation, await candidates(), DateTimeOffset.MaxValue).Select(a => a.Id).ToHashSet();
-            recipients.UnionWith(conversation.StaffIds);
-            return recipients;
-        };
+        if (conversation.Kind != ConversationKinds.Announcement) return null;
+        var candidates = AudienceAccess.OfClassInBatch(batch, tenant, conversation.ClassId);
+        return async () => RecipientsFrom(conversation, await candidates());
     }
 
     /// <summary>
-    /// The thread student's families for a message about to be posted in <paramref name="conversationId"/>, added to a batch before
-    /// the conversation is read (the student is found from the conversation in SQL; none for an announcement, which has no
-    /// student). With the conversation read, <see cref="Recipients"/> decides who hears of the message.
-    /// </summary>
-    public static Func<Task<IReadOnlyList<AudienceAccess>>> ThreadCandidatesInBatch(IBatchedQuery batch, string tenant, Guid conversationId) =>
-        AudienceAccess.HoldingStudentOfConversationInBatch(batch, tenant, conversationId);
-
-    /// <summary>
     /// Everyone who should hear of a new message in a thread, from the thread student's families read in the same batch as the
-    /// conversation (<see cref="ThreadCandidatesInBatch"/>); null for an announcement, whose audience is read by class or school.
+    /// conversation (<see cref="AudienceAccess.HoldingStudentOfConversationInBatch"/>); null for an announcement, whose audience
+    /// is read by class or school.
     /// </summary>
-    public static HashSet<Guid>? Recipients(Conversation conversation, IReadOnlyList<AudienceAccess> threadCandidates)
+    public static HashSet<Guid>? Recipients(Conversation conversation, IReadOnlyList<AudienceAccess> threadCandidates) =>
+        ConversationKinds.IsAnnouncement(conversation.Kind) || conversation.StudentId is null ? null : RecipientsFrom(conversation, threadCandidates);
+
+    /// <summary>The staff participants and the candidates who may see a message posted now.</summary>
+    private static HashSet<Guid> RecipientsFrom(Conversation conversation, IEnumerable<AudienceAccess> candidates)
     {
-        if (ConversationKinds.IsAnnouncement(conversation.Kind) || conversation.StudentId is null) return null;
-        var recipients = GuardianAudience(conversation, threadCandidates, DateTimeOffset.MaxValue).Select(a => a.Id).ToHashSet();
+        var recipients = GuardianAudience(conversation, candidates, DateTimeOffset.MaxValue).Select(a => a.Id).ToHashSet();
         recipients.UnionWith(conversation.StaffIds);
         return recipients;
     }

@@ -36,7 +36,7 @@ public static class PostMessageEndpoint
         Task<IEventStream<Conversation>>? streamLoad = null;
         var participationLoad = ConversationAccess.ParticipationInBatch(reads, caller, () => AggregateOf(streamLoad = reads.Events.FetchForExclusiveWriting<Conversation>(conversationId)));
         var refusalLoad = ProcessingRestriction.Restrictions.WriteRefusalOfConversationInBatch(reads, caller, conversationId);
-        var threadCandidatesLoad = ConversationAccess.ThreadCandidatesInBatch(reads, session.TenantId, conversationId);
+        var threadCandidatesLoad = Audience.AudienceAccess.HoldingStudentOfConversationInBatch(reads, session.TenantId, conversationId);
         await reads.Execute(ct);
         if ((await participationLoad())?.Conversation is not { } conversation) return (Problems.NotFound("conversation"), []);
         // A frozen guardian, or a thread about a frozen student: nothing new is written (ProcessingRestriction/).
@@ -63,7 +63,7 @@ public static class PostMessageEndpoint
     private static async Task<HashSet<Guid>> AnnouncementRecipientsAsync(IDocumentSession session, Conversation conversation, CancellationToken ct)
     {
         var batch = session.CreateBatchQuery();
-        if (ConversationAccess.RecipientsInBatch(batch, session.TenantId, conversation) is not { } load)
+        if (ConversationAccess.ClassAnnouncementRecipientsInBatch(batch, session.TenantId, conversation) is not { } load)
             return await ConversationAccess.RecipientsAsync(session, conversation, ct); // a school-wide announcement's audience: by itself
         await batch.Execute(ct);
         return await load();
