@@ -108,9 +108,9 @@ public sealed record AudienceAccess(
         var holders = $"select (h.data ->> 'PersonId')::uuid from {Notifications.ReadPositions.DocumentTable<AudienceLink>()} h "
                       + "where h.tenant_id = ? and (h.data ->> 'StudentId')::uuid = any(?)";
         var batch = session.CreateBatchQuery();
-        var linksLoad = batch.Query<AudienceLink>($"where tenant_id = ? and (data ->> 'PersonId')::uuid in ({holders})",
+        var linksLoad = batch.Query<AudienceLink>($"where tenant_id = ? and (data ->> 'PersonId')::uuid = any(array({holders}))",
             session.TenantId, session.TenantId, ids);
-        var mutesLoad = batch.Query<AudienceMutes>($"where tenant_id = ? and id in ({holders})", session.TenantId, session.TenantId, ids);
+        var mutesLoad = batch.Query<AudienceMutes>($"where tenant_id = ? and id = any(array({holders}))", session.TenantId, session.TenantId, ids);
         await batch.Execute(ct);
         var links = (await linksLoad).ToLookup(l => l.PersonId);
         var mutes = (await mutesLoad).ToDictionary(m => m.Id);
@@ -146,8 +146,8 @@ public sealed record AudienceAccess(
     /// </summary>
     public static Func<Task<IReadOnlyList<AudienceAccess>>> HoldingStudentsOfPointsInBatch(IBatchedQuery batch, string tenant, Guid[] pointIds) =>
         OfPeopleInBatch(batch, tenant,
-            $"select cast(c.data ->> 'PersonId' as uuid) from {LinkTable} c where c.tenant_id = ? and cast(c.data ->> 'StudentId' as uuid) in " +
-            $"(select cast(p.data ->> 'StudentId' as uuid) from {Notifications.ReadPositions.DocumentTable<Points.PointEntry>()} p where p.tenant_id = ? and p.id = any(?))",
+            $"select cast(c.data ->> 'PersonId' as uuid) from {LinkTable} c where c.tenant_id = ? and cast(c.data ->> 'StudentId' as uuid) = any(array" +
+            $"(select cast(p.data ->> 'StudentId' as uuid) from {Notifications.ReadPositions.DocumentTable<Points.PointEntry>()} p where p.tenant_id = ? and p.id = any(?)))",
             tenant, pointIds);
 
     /// <summary>
@@ -168,8 +168,8 @@ public sealed record AudienceAccess(
     {
         object[] Arguments() => [tenant, tenant, .. keys];
         var linksLoad = batch.Query<AudienceLink>(
-            $"select data from {LinkTable} where tenant_id = ? and cast(data ->> 'PersonId' as uuid) in ({people})", Arguments());
-        var mutesLoad = batch.Query<AudienceMutes>($"select data from {MuteTable} where tenant_id = ? and id in ({people})", Arguments());
+            $"select data from {LinkTable} where tenant_id = ? and cast(data ->> 'PersonId' as uuid) = any(array({people}))", Arguments());
+        var mutesLoad = batch.Query<AudienceMutes>($"select data from {MuteTable} where tenant_id = ? and id = any(array({people}))", Arguments());
         return async () =>
         {
             var mutes = (await mutesLoad).ToDictionary(m => m.Id);

@@ -29,7 +29,7 @@ public static class PushPointNoticesHandler
         var batch = session.CreateBatchQuery();
         var entriesLoad = batch.LoadMany<PointEntry>().ById(pointIds);
         var studentsLoad = batch.Query<Student>(
-            $"where tenant_id = ? and id in (select (p.data ->> 'StudentId')::uuid from {ReadPositions.DocumentTable<PointEntry>()} p where p.tenant_id = ? and p.id = any(?))",
+            $"where tenant_id = ? and id = any(array(select (p.data ->> 'StudentId')::uuid from {ReadPositions.DocumentTable<PointEntry>()} p where p.tenant_id = ? and p.id = any(?)))",
             session.TenantId, session.TenantId, pointIds);
         var feedLoad = batch.LoadMany<FeedEntry>().ById(pointIds.SelectMany(p => new[] { FeedEntry.AwardedId(p), FeedEntry.RemovedId(p) }).ToArray());
         var audienceLoad = AudienceAccess.HoldingStudentsOfPointsInBatch(batch, session.TenantId, pointIds);

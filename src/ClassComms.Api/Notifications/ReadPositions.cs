@@ -97,7 +97,7 @@ public static class ReadPositions
         operations.QueueSqlCommand($$"""
             with e as (select * from unnest(?::uuid[], ?::text[], ?::text[]) with ordinality as e(student_id, id, data, ord)),
             readers as (select (l.data ->> 'PersonId')::uuid as owner_id from {{links}} l
-                        where l.tenant_id = ? and (l.data ->> 'StudentId')::uuid in (select student_id from e)
+                        where l.tenant_id = ? and (l.data ->> 'StudentId')::uuid = any(array(select student_id from e))
                         union select unnest(?::uuid[])),
             head as (insert into {{FeedHeadTable}} as h (tenant_id, owner_id, writes)
                      select ?, owner_id, 1 from readers order by owner_id

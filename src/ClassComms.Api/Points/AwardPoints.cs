@@ -54,7 +54,7 @@ public static class AwardPointsEndpoint
         var classLoad = reads.Load<SchoolClass>(classId);
         var frozenLoad = request.WholeClass
             ? reads.Query<ProcessingRestriction.SubjectRestriction>(
-                $"where tenant_id = ? and id in (select (jsonb_array_elements_text(c.data -> 'StudentIds'))::uuid from {ReadPositions.DocumentTable<SchoolClass>()} c where c.tenant_id = ? and c.id = ?)",
+                $"where tenant_id = ? and id = any(array(select (jsonb_array_elements_text(c.data -> 'StudentIds'))::uuid from {ReadPositions.DocumentTable<SchoolClass>()} c where c.tenant_id = ? and c.id = ?))",
                 session.TenantId, session.TenantId, classId)
             : reads.LoadMany<ProcessingRestriction.SubjectRestriction>().ById((request.StudentIds ?? []).Distinct().ToArray());
         await reads.Execute(ct);
