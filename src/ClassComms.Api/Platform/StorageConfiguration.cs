@@ -75,8 +75,14 @@ public static class StorageConfiguration
                 opts.ConfigureRectification();
             })
             .UseLightweightSessions()
-            .IntegrateWithWolverine()
-            .AddAsyncDaemon(DaemonMode.HotCold);
+            .IntegrateWithWolverine();
+        // HotCold: one node runs the async daemon, elected by an advisory lock; Marten's election with the lock held by an idle
+        // session instead of an open transaction (DaemonCoordinator), in place of AddAsyncDaemon(DaemonMode.HotCold).
+        services.ConfigureMarten(opts => opts.Projections.AsyncMode = DaemonMode.HotCold);
+        services.AddSingleton<DaemonCoordinator>();
+        services.AddSingleton<Marten.Events.Daemon.Coordination.IProjectionCoordinator>(s => s.GetRequiredService<DaemonCoordinator>());
+        services.AddSingleton<JasperFx.Events.Daemon.IProjectionCoordinator>(s => s.GetRequiredService<DaemonCoordinator>());
+        services.AddSingleton<IHostedService>(s => s.GetRequiredService<DaemonCoordinator>());
         services.AddHostedService<ProjectionWatchdog>(); // restarts a projection agent that stopped (after a PostgreSQL restart)
         // Schema changes: applied at start in Development and Testing only (Platform/StartupConfiguration.cs).
         services.AddSingleton(_ => new ClassCommsDatabase(Npgsql.NpgsqlDataSource.Create(connectionString)));
