@@ -20,7 +20,7 @@ namespace ClassComms.Platform;
 /// The election, the agents and the daemon are Marten's (<see cref="ProjectionCoordinatorBase"/>, the same distributor and lock
 /// ids); only the lock differs: <see cref="SessionAdvisoryLock"/>.
 /// </summary>
-public sealed class DaemonCoordinator : ProjectionCoordinatorBase, Marten.Events.Daemon.Coordination.IProjectionCoordinator
+public sealed class DaemonCoordinator : ProjectionCoordinatorBase, Marten.Events.Daemon.Coordination.IProjectionCoordinator, IAsyncDisposable
 {
     private readonly DocumentStore _store;
     private readonly ILogger _logger;
@@ -83,6 +83,20 @@ public sealed class DaemonCoordinator : ProjectionCoordinatorBase, Marten.Events
 
     public override ValueTask<IReadOnlyList<IProjectionDaemon>> AllDaemonsAsync() =>
         ValueTask.FromResult<IReadOnlyList<IProjectionDaemon>>([DaemonForMainDatabase()]);
+
+    /// <summary>A host disposed without being stopped (as Marten's coordinator does): stop the loop and release the lock while the
+    /// data source still exists (the container disposes this before the store it was built from). Stopping twice is harmless.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            _logger.LogDebug(e, "Stopping the daemon coordinator at disposal failed");
+        }
+    }
 }
 
 /// <summary>
