@@ -16,7 +16,8 @@ namespace ClassComms.Platform;
 /// PostgreSQL could neither prune nor vacuum a dead row version of any table in the database while a node led, that is always.
 /// Measured (<c>infra/bench.sh points</c>, 600 class awards in a row): each award rewrote its 30 students' documents into new
 /// pages (5 % of updates HOT), the student table grew to 21 MB for 30 rows, one student's read visited 410 heap pages, and the
-/// class award's push latency climbed from 52 to 106 ms; with the lock in a session it stays flat (HOT updates 99 %, 200 kB).
+/// class award's push p50 climbed over the run (52 to 106 ms per block of 50); with the lock in a session it fell to 29 ms
+/// (99 % of updates HOT, the student table 224 kB).
 /// The election, the agents and the daemon are Marten's (<see cref="ProjectionCoordinatorBase"/>, the same distributor and lock
 /// ids); only the lock differs: <see cref="SessionAdvisoryLock"/>.
 /// </summary>
