@@ -141,7 +141,7 @@ public sealed class SessionAdvisoryLock(NpgsqlDataSource dataSource, TimeProvide
             Interlocked.Exchange(ref _verifiedAt, clock.GetTimestamp());
             return true;
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or IOException)
+        catch (Exception e) when (SessionFailed(e))
         {
             logger.LogWarning("Daemon lock {LockId}: the database did not answer ({ExceptionType}); not leading until it does", lockId, e.GetType().Name);
             await DropAsync();
@@ -166,7 +166,7 @@ public sealed class SessionAdvisoryLock(NpgsqlDataSource dataSource, TimeProvide
                 await using var release = new NpgsqlCommand("select pg_advisory_unlock($1)", _connection) { Parameters = { new() { Value = (long)lockId } } };
                 await release.ExecuteScalarAsync();
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or IOException)
+            catch (Exception e) when (SessionFailed(e))
             {
                 await DropAsync(); // the session is gone, and its locks with it
                 return;
@@ -203,12 +203,18 @@ public sealed class SessionAdvisoryLock(NpgsqlDataSource dataSource, TimeProvide
             Interlocked.Exchange(ref _verifiedAt, clock.GetTimestamp());
             return true;
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or IOException or InvalidOperationException)
+        catch (Exception e) when (SessionFailed(e) || e is InvalidOperationException) // also a connection already broken
         {
             logger.LogWarning("Daemon lock: the session holding it was lost ({ExceptionType}); competing for it again", e.GetType().Name);
             return false;
         }
     }
+
+    /// <summary>The lock's session or the database failed (any Npgsql error, a timeout, the socket): the lock is not held. Wider
+    /// than <see cref="DependencyOutages.IsOutage"/> on purpose: whatever the server answered, this node stops leading and competes
+    /// for the lock again on its next poll.</summary>
+    private static bool SessionFailed(Exception e) =>
+        e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or IOException;
 
     private async Task CloseIfNothingHeldAsync()
     {
