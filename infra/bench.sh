@@ -13,7 +13,9 @@
 #                             CLASSCOMMS_BENCH_EXPORT_EVENTS, default 10000; writes .data/bench/export.md)
 #   infra/bench.sh points     award → guardian push (one student, whole class of 30) and saturation with 20 concurrent
 #                             senders, beside a durable baseline endpoint in the same run, and the encryption share
-#                             (tests/ClassComms.Benchmarks/PointsBench.cs, DurableBaseline.cs; writes .data/bench/points.md)
+#                             (tests/ClassComms.Benchmarks/PointsBench.cs, DurableBaseline.cs; writes .data/bench/points.md);
+#                             first a warm-up under the same load, not counted (CLASSCOMMS_BENCH_WARMUP_S s each of API awards,
+#                             API messages and baseline awards, default 20; 0 = none, as runs before 2026-12-03 measured)
 #   infra/bench.sh connections  N WebSocket clients (CLASSCOMMS_BENCH_CONNECTIONS, default 10000) of a school of 1,000 families
 #                             (CLASSCOMMS_BENCH_FAMILIES) on one API node, then on two nodes with the Redis backplane: the server's
 #                             memory per connection and the time to fan a class announcement to every family (first, p50, p99,
@@ -61,6 +63,10 @@
 #   CLASSCOMMS_BENCH_PG       PostgreSQL connection string; when set, infra/postgres.sh is not called.
 #                             A database named classcomms_bench* is dropped and recreated on every run.
 #   CLASSCOMMS_BENCH_BLOBS    Blob Storage connection string; when set, infra/azurite.sh is not called.
+#   CLASSCOMMS_BENCH_API_DLL  the API to run (default: this checkout published by infra/publish.sh into .data/bench-api, its
+#                             handler code generated before the build, as production runs; CLASSCOMMS_BENCH_GENERATED_CODE=Static).
+#                             A given DLL from a plain build generates that code with Roslyn at start (Dynamic) unless
+#                             CLASSCOMMS_BENCH_GENERATED_CODE=Static.
 #   CLASSCOMMS_BENCH_N_A, CLASSCOMMS_BENCH_N_B, CLASSCOMMS_BENCH_N_C   measured iterations of A (200), B (50) and C (100).
 #   CLASSCOMMS_BENCH_PAUSE_MS  think time before each send (default 0: back to back, as fast as receipts come).
 #   CLASSCOMMS_BENCH_LEGACY_SIGNUP=1  the API under test (CLASSCOMMS_BENCH_API_DLL) predates staff invitations and
@@ -97,7 +103,19 @@ if [[ "${1:-}" == connections ]]; then
 fi
 
 cd "$REPO_ROOT"
-echo "bench.sh: building the API and the benchmark (Release)" >&2
-dotnet build -c Release --nologo -v quiet src/ClassComms.Api/ClassComms.Api.csproj >&2 || die "API build failed"
-export CLASSCOMMS_BENCH_API_DLL="${CLASSCOMMS_BENCH_API_DLL:-$REPO_ROOT/src/ClassComms.Api/bin/Release/net10.0/ClassComms.Api.dll}"
+if [[ -z "${CLASSCOMMS_BENCH_API_DLL:-}" && "${1:-}" != erasure && "${1:-}" != retention ]]; then
+  # The API as production runs it: published by infra/publish.sh, its Wolverine and Marten code generated before the build
+  # (Startup:GeneratedCode=Static), no Roslyn loaded at run time. (erasure and retention run the API in the benchmark's process.)
+  echo "bench.sh: publishing the API (infra/publish.sh: Release, code generated before the build) and building the benchmark" >&2
+  CLASSCOMMS_PUBLISH_WEB=skip CLASSCOMMS_OPENAPI_OUT="$REPO_ROOT/.data/bench-api-openapi.json" \
+    "$SCRIPT_DIR/publish.sh" "$REPO_ROOT/.data/bench-api" >&2 || die "publishing the API failed"
+  export CLASSCOMMS_BENCH_API_DLL="$REPO_ROOT/.data/bench-api/ClassComms.Api.dll"
+  export CLASSCOMMS_BENCH_GENERATED_CODE="${CLASSCOMMS_BENCH_GENERATED_CODE:-Static}"
+else
+  # A given build (CLASSCOMMS_BENCH_API_DLL, e.g. an older commit's `dotnet build -c Release -o <dir>`) generates its code at start
+  # unless CLASSCOMMS_BENCH_GENERATED_CODE=Static says it was published with it.
+  echo "bench.sh: building the API and the benchmark (Release)" >&2
+  dotnet build -c Release --nologo -v quiet src/ClassComms.Api/ClassComms.Api.csproj >&2 || die "API build failed"
+  export CLASSCOMMS_BENCH_API_DLL="${CLASSCOMMS_BENCH_API_DLL:-$REPO_ROOT/src/ClassComms.Api/bin/Release/net10.0/ClassComms.Api.dll}"
+fi
 exec dotnet run -c Release --project tests/ClassComms.Benchmarks -- "$@"

@@ -114,9 +114,12 @@ public sealed class ApiDriver : IAsyncDisposable
         env["Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
         env["Platform__OperatorKey"] = operatorKey;
         env["ParentCodes__RedemptionsPerMinute"] = "100000";
-        // A Release build (not infra/publish.sh) on a freshly recreated database: generate the handler code and apply the
-        // schema at start, as Development does (Platform/StartupConfiguration.cs).
-        env["Startup__GeneratedCode"] = "Dynamic";
+        // On a freshly recreated database: apply the schema at start, as Development does (Platform/StartupConfiguration.cs).
+        // infra/bench.sh runs the API as production does, published by infra/publish.sh with its handler code generated before
+        // the build (CLASSCOMMS_BENCH_GENERATED_CODE=Static); a plain Release build (an older commit's, say) generates and
+        // compiles it with Roslyn at start (Dynamic, the default here), which loads the compiler and leaves the JIT re-compiling
+        // its methods for minutes: not what a school's node runs.
+        env["Startup__GeneratedCode"] = Environment.GetEnvironmentVariable("CLASSCOMMS_BENCH_GENERATED_CODE") is { Length: > 0 } mode ? mode : "Dynamic";
         env["Startup__ApplySchemaChanges"] = "true";
         env["Logging__LogLevel__Default"] = "Warning";
         env["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";

@@ -89,7 +89,7 @@ if (args is ["points", ..]) // award → push and saturation beside a durable ba
     await PrepareDatabaseAsync(pg);
     return await PointsBench.RunAsync(apiDll, pg, blobs, Env("CLASSCOMMS_BENCH_OUT") ?? Path.Combine(repo, ".data", "bench", "points.md"),
         EnvInt("CLASSCOMMS_BENCH_N_ONE", 100), EnvInt("CLASSCOMMS_BENCH_N_CLASS", 30), TimeSpan.FromSeconds(EnvInt("CLASSCOMMS_BENCH_SATURATE_S", 20)),
-        EnvInt("CLASSCOMMS_BENCH_TEACHERS", 20));
+        EnvInt("CLASSCOMMS_BENCH_TEACHERS", 20), TimeSpan.FromSeconds(EnvInt("CLASSCOMMS_BENCH_WARMUP_S", 20)));
 }
 
 if (args is ["stories", ..]) // story post and consent withdrawal benchmark (StoryLatency.cs): infra/bench.sh stories

@@ -84,6 +84,7 @@ public sealed class CpuMeter(Func<TimeSpan> apiCpu)
 {
     private readonly Stopwatch _wall = Stopwatch.StartNew();
     private readonly double _machine = MachineBusySeconds();
+    private readonly double _steal = StolenSeconds();
     private readonly TimeSpan _self = Process.GetCurrentProcess().TotalProcessorTime;
     private readonly TimeSpan _api = apiCpu();
 
@@ -93,8 +94,9 @@ public sealed class CpuMeter(Func<TimeSpan> apiCpu)
         var self = (Process.GetCurrentProcess().TotalProcessorTime - _self).TotalSeconds;
         var api = (apiCpu() - _api).TotalSeconds;
         var others = Math.Max(0, machine - self - api);
+        var stolen = StolenSeconds() - _steal;
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{_wall.Elapsed.TotalSeconds:0.0} s wall, {Environment.ProcessorCount} cores: machine busy {machine:0.0} CPU-s = load driver+baseline {self:0.0} + API {api:0.0} + others (PostgreSQL, anything else) {others:0.0}; load average {LoadAverage()}");
+            $"{_wall.Elapsed.TotalSeconds:0.0} s wall, {Environment.ProcessorCount} cores: machine busy {machine:0.0} CPU-s = load driver+baseline {self:0.0} + API {api:0.0} + others (PostgreSQL, anything else) {others:0.0}, of which stolen by the hypervisor {stolen:0.0}; load average {LoadAverage()}");
     }
 
     public static string LoadAverage()
@@ -109,18 +111,23 @@ public sealed class CpuMeter(Func<TimeSpan> apiCpu)
         }
     }
 
-    private static double MachineBusySeconds()
+    private static double MachineBusySeconds() =>
+        CpuFields() is { } f ? (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / 100.0 : double.NaN;
+
+    /// <summary>CPU time the hypervisor gave other guests while this one wanted it (a shared host's noise, in CPU-s).</summary>
+    private static double StolenSeconds() => CpuFields() is { } f ? f[7] / 100.0 : double.NaN;
+
+    private static long[]? CpuFields()
     {
         try
         {
             // cpu user nice system idle iowait irq softirq steal ... (USER_HZ = 100 on Linux)
-            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            return File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
                 .Select(long.Parse).ToArray();
-            return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]) / 100.0;
         }
         catch (IOException)
         {
-            return double.NaN;
+            return null;
         }
     }
 }
