@@ -56,10 +56,11 @@ public static class PointsBench
         Task<MessageAccepted> PostMessage(int j) => ApiDriver.Post<MessageAccepted>(world.Teacher.Http,
             $"/api/conversations/{conversations[j]}/messages", new PostMessage("The class trip is on Friday; please bring a packed lunch."));
 
-        // 0. Warm-up under load (not counted): a node that has served a school day has compiled its hot paths with the JIT's
-        // optimising tier; a process started a minute ago has not (perf: 10-16 % of the API's samples in the JIT, the award path in
-        // tier-0 and instrumented code, when the phases below ran straight after start-up). The same load for API and baseline:
-        // awards and messages from the 20 senders, then whole-class awards; then the push backlog is drained.
+        // 0. Warm-up under load (not counted), so the phases below measure a node that has compiled its hot paths with the JIT's
+        // optimising tier, as one that has served a school day has (without it, perf found 10-16 % of the API's samples in the JIT
+        // and the award path in tier-0 and instrumented code; measured interleaved, the ratios to the baseline did not move either
+        // way: README, "Warm-up and generated code"). The same load for API and baseline: awards and messages from the 20 senders,
+        // then whole-class awards; then the push backlog is drained.
         if (warmUpLoad > TimeSpan.Zero)
         {
             await Saturate("warm-up awards, API", teachers, warmUpLoad, j => AwardApi(world, [world.Students[j % Families]], false));
