@@ -13,9 +13,9 @@ public static class ConversationsConfiguration
         // user's entries by Sequence; the leading column also serves the plain lookups by conversation or user.
         opts.Schema.For<MessageView>().MultiTenanted().Index([m => m.ConversationId, m => m.PostedAt])
             .Index([m => m.ConversationId, m => m.Sequence]); // webcursor3: a thread's changes after its cursor
-        opts.Projections.Add(new MessageViewProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<InboxEntry>().MultiTenanted().Index([x => x.UserId, x => x.Sequence]).Index(x => x.Sequence);
-        opts.Projections.Add(new InboxProjection(), ProjectionLifecycle.Inline);
+        // The views and the inbox entries of a transaction's messages: one statement (MessageProjection).
+        opts.Projections.Add(new MessageProjection(), ProjectionLifecycle.Inline);
     }
 
     public static IServiceCollection AddConversations(this IServiceCollection services, IConfiguration configuration)

@@ -3,7 +3,6 @@ using ClassComms.Platform;
 using JasperFx.Events;
 using Marten;
 using ClassComms.Notifications;
-using Marten.Events.Projections;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -20,30 +19,26 @@ public sealed record InboxEntry(string Id, Guid UserId, Guid ConversationId, Gui
 }
 
 /// <summary>
-/// Inline: the inbox entries of a transaction's messages are written with it, each numbered on its recipient's head
-/// (<see cref="ReadPositions"/>: one statement for the whole transaction).
+/// The inbox entries of a transaction's messages, written inline with them by <see cref="MessageProjection"/> in the statement
+/// that writes the messages' views, each numbered on its recipient's head (<see cref="ReadPositions"/>).
 /// </summary>
-public sealed class InboxProjection : IProjection
+public static class InboxEntries
 {
-    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    /// <summary>One entry per recipient of each message posted, the sender excluded.</summary>
+    public static List<(Guid Reader, string Id, InboxEntry Entry)> For(IEnumerable<IEvent> events)
     {
-        foreach (var school in events.GroupBy(e => e.TenantId))
+        var entries = new List<(Guid Reader, string Id, InboxEntry Entry)>();
+        foreach (var e in events)
         {
-            var entries = new List<(Guid Reader, string Id, InboxEntry Entry)>();
-            foreach (var e in school)
+            if (e.Data is not MessagePosted m) continue;
+            foreach (var recipient in m.Recipients.Where(r => r != m.SenderId).Distinct())
             {
-                if (e.Data is not MessagePosted m) continue;
-                foreach (var recipient in m.Recipients.Where(r => r != m.SenderId).Distinct())
-                {
-                    var id = InboxEntry.IdFor(recipient, m.MessageId);
-                    entries.Add((recipient, id, new InboxEntry(id, recipient, m.ConversationId, m.MessageId, 0, m.At)));
-                }
+                var id = InboxEntry.IdFor(recipient, m.MessageId);
+                entries.Add((recipient, id, new InboxEntry(id, recipient, m.ConversationId, m.MessageId, 0, m.At)));
             }
-
-            ReadPositions.Insert(operations, school.Key, entries);
         }
 
-        return Task.CompletedTask;
+        return entries;
     }
 }
 

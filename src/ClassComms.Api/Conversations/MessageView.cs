@@ -31,13 +31,28 @@ public sealed record MessageView(
 }
 
 /// <summary>
-/// Inline. A posted message only creates its view, stored without reading anything first (an aggregating projection would
-/// load the view by id before the commit: one more round trip per message); a withdrawal or a read receipt reads the views it
-/// changes, in one query.
+/// Inline: the views of a transaction's messages and their recipients' inbox entries (<see cref="InboxEntries"/>), written in
+/// one statement (<see cref="ReadPositions.Write"/>: the conversation's head and the recipients' heads moved in one upsert).
+/// A posted message only creates its view, stored without reading anything first (an aggregating projection would load the
+/// view by id before the commit: one more round trip per message); a withdrawal or a read receipt reads the views it changes,
+/// in one query.
 /// </summary>
-public sealed class MessageViewProjection : IProjection
+public sealed class MessageProjection : IProjection
 {
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        foreach (var school in events.GroupBy(e => e.TenantId))
+        {
+            var changed = await ChangedViewsAsync(operations, school.ToList(), cancellation);
+            ReadPositions.Write(operations, school.Key,
+                ReadPositions.Replacing(operations, changed.Select(v => (v.ConversationId, v.Id.ToString(), v)).ToList()),
+                ReadPositions.Inserting(operations, InboxEntries.For(school)));
+        }
+    }
+
+    /// <summary>The views the events create or change, in the order of their changes' first occurrence.</summary>
+    private static async Task<List<MessageView>> ChangedViewsAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events,
+        CancellationToken cancellation)
     {
         var posted = events.Select(e => e.Data).OfType<MessagePosted>().Select(p => p.MessageId).ToHashSet();
         var stored = events.SelectMany(e => e.Data switch
@@ -77,10 +92,8 @@ public sealed class MessageViewProjection : IProjection
             }
         }
 
-        // One statement: each changed view takes its conversation's next position (replaced when it exists).
-        if (changed.Count == 0) return;
-        var tenant = events[0].TenantId;
-        ReadPositions.Replace(operations, tenant, changed.Select(id => views[id]).Select(v => (v.ConversationId, v.Id.ToString(), v)).ToList());
+        // Each changed view takes its conversation's next position (replaced when it exists).
+        return changed.Select(id => views[id]).ToList();
     }
 
     public static MessageView Create(MessagePosted e) =>

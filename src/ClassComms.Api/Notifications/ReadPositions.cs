@@ -7,7 +7,7 @@ using Weasel.Postgresql.Tables;
 namespace ClassComms.Notifications;
 
 /// <summary>
-/// Cursors of the feed and the inbox, taken at commit. <see cref="FeedProjection"/> and <see cref="InboxProjection"/> are
+/// Cursors of the feed and the inbox, taken at commit. <see cref="FeedProjection"/> and <see cref="MessageProjection"/> are
 /// inline: their entries are written in the transaction of the event, so an item is readable the moment its event is
 /// committed and a push needs no wait. An inbox entry's cursor is a position counted per recipient on a head row
 /// (<see cref="Table"/>; story posts and comments count per story the same way). The feed (one entry per point event, read by
@@ -15,7 +15,8 @@ namespace ClassComms.Notifications;
 /// its readers' rows, from one sequence. The statement that writes a transaction's entries first moves their
 /// readers' heads on with an upsert, which locks those rows until the transaction commits: two transactions for one reader
 /// take turns, so that reader's positions are given in commit order and a reader "after cursor X" never misses an item
-/// committed later with a smaller one. One statement per projection and transaction, head rows taken in id order (no
+/// committed later with a smaller one. One statement per projection and transaction (a message's view and its inbox entries
+/// share one, <see cref="Write"/>), head rows taken in id order (no
 /// deadlock between two transactions sharing readers), sent in the transaction's own batch (no extra round trip).
 /// </summary>
 public static class ReadPositions
@@ -64,14 +65,68 @@ public static class ReadPositions
     /// numbers) are all below it, so they hide nothing written since.
     /// </summary>
     public static void Insert<T>(IDocumentOperations operations, string tenant, IReadOnlyList<(Guid Reader, string Id, T Entry)> entries) =>
-        Write(operations, tenant, entries, "do nothing");
+        Write(operations, tenant, Inserting(operations, entries));
 
     /// <summary>
     /// As <see cref="Insert{T}"/>, but an entry that exists is replaced and moved to its reader's next position: a changed item
     /// (an edited story post, a hidden comment) comes again to a reader catching up after a cursor.
     /// </summary>
     public static void Replace<T>(IDocumentOperations operations, string tenant, IReadOnlyList<(Guid Reader, string Id, T Entry)> entries) =>
-        Write(operations, tenant, entries, "do update set data = excluded.data, mt_last_modified = now()");
+        Write(operations, tenant, Replacing(operations, entries));
+
+    /// <summary>Entries to number as <see cref="Insert{T}"/> does, for <see cref="Write"/>.</summary>
+    public static NumberedEntries Inserting<T>(IDocumentOperations operations, IReadOnlyList<(Guid Reader, string Id, T Entry)> entries) =>
+        Entries(operations, entries, "do nothing");
+
+    /// <summary>Entries to number as <see cref="Replace{T}"/> does, for <see cref="Write"/>.</summary>
+    public static NumberedEntries Replacing<T>(IDocumentOperations operations, IReadOnlyList<(Guid Reader, string Id, T Entry)> entries) =>
+        Entries(operations, entries, "do update set data = excluded.data, mt_last_modified = now()");
+
+    /// <summary>
+    /// Queues one statement writing every part's entries (each part one document type, <see cref="Inserting{T}"/> or
+    /// <see cref="Replacing{T}"/>), numbered on the read heads as <see cref="Insert{T}"/> says: all the parts' readers' heads are
+    /// moved in one upsert, in reader order, so a transaction writing several kinds of entries (a message's view, numbered on
+    /// its conversation, and its recipients' inbox entries) locks its head rows in one order and makes one statement, not one
+    /// per kind. A reader with entries in several parts has them numbered part by part, in the order given.
+    /// </summary>
+    public static void Write(IDocumentOperations operations, string tenant, params NumberedEntries[] parts)
+    {
+        parts = parts.Where(p => p.Readers.Length > 0).ToArray();
+        if (parts.Length == 0) return;
+        var arguments = new List<object>();
+        var sources = new List<string>();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            sources.Add($"select {i} as part, * from unnest(?::uuid[], ?::text[], ?::text[]) with ordinality as e{i}(owner_id, id, data, ord)");
+            arguments.AddRange([parts[i].Readers, parts[i].Ids, parts[i].Data]);
+        }
+
+        arguments.Add(tenant);
+        // One insert per part: all but the last as data-modifying CTEs (run once, to completion, whether read or not).
+        var writes = new List<string>();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            writes.Add($$"""
+                insert into {{parts[i].Table}} (tenant_id, id, data, mt_dotnet_type)
+                select ?, ranked.id::{{parts[i].IdType}}, jsonb_set(ranked.data::jsonb, '{Sequence}', to_jsonb(head.position - ranked.n + ranked.k)), ?
+                from ranked join head on head.owner_id = ranked.owner_id where ranked.part = {{i}}
+                on conflict (tenant_id, id) {{parts[i].OnConflict}}
+                """);
+            arguments.AddRange([tenant, parts[i].DotnetType]);
+        }
+
+        var leading = string.Concat(writes.Take(writes.Count - 1).Select((w, i) => $",\nw{i} as ({w})"));
+        operations.QueueSqlCommand($$"""
+            with e as ({{string.Join("\nunion all ", sources)}}),
+            ranked as (select part, id, owner_id, data, row_number() over (partition by owner_id order by part, ord) as k,
+                              count(*) over (partition by owner_id) as n from e),
+            head as (insert into {{Table}} as h (tenant_id, owner_id, base, position)
+                     select ?, owner_id, (select last_value from classcomms.mt_events_sequence), count(*) from e group by owner_id order by owner_id
+                     on conflict (tenant_id, owner_id) do update set position = h.position + excluded.position
+                     returning h.owner_id, h.base + h.position as position){{leading}}
+            {{writes[^1]}}
+            """, arguments.ToArray());
+    }
 
     /// <summary>
     /// Queues one statement writing feed <paramref name="entries"/> (documents of type <typeparamref name="T"/> about one student
@@ -113,28 +168,17 @@ public static class ReadPositions
             entries.Select(x => serializer.ToJson(x.Entry!)).ToArray(), tenant, extraReaders.ToArray(), tenant, tenant, typeof(T).FullName!);
     }
 
-    private static void Write<T>(IDocumentOperations operations, string tenant, IReadOnlyList<(Guid Reader, string Id, T Entry)> entries, string onConflict)
+    private static NumberedEntries Entries<T>(IDocumentOperations operations, IReadOnlyList<(Guid Reader, string Id, T Entry)> entries, string onConflict)
     {
-        if (entries.Count == 0) return;
         var serializer = operations.DocumentStore.Options.Serializer();
-        // Marten's table for the document type and the columns it reads.
-        var documents = DocumentTable<T>();
         // webcursor3: documents with a Guid id (a thread's message views) have a uuid id column.
         var idType = typeof(T).GetProperty("Id")?.PropertyType == typeof(Guid) ? "uuid" : "text";
-        operations.QueueSqlCommand($$"""
-            with e as (select * from unnest(?::uuid[], ?::text[], ?::text[]) with ordinality as e(owner_id, id, data, ord)),
-            ranked as (select id, owner_id, data, row_number() over (partition by owner_id order by ord) as k,
-                              count(*) over (partition by owner_id) as n from e),
-            head as (insert into {{Table}} as h (tenant_id, owner_id, base, position)
-                     select ?, owner_id, (select last_value from classcomms.mt_events_sequence), count(*) from e group by owner_id order by owner_id
-                     on conflict (tenant_id, owner_id) do update set position = h.position + excluded.position
-                     returning h.owner_id, h.base + h.position as position)
-            insert into {{documents}} (tenant_id, id, data, mt_dotnet_type)
-            select ?, ranked.id::{{idType}}, jsonb_set(ranked.data::jsonb, '{Sequence}', to_jsonb(head.position - ranked.n + ranked.k)), ?
-            from ranked join head on head.owner_id = ranked.owner_id
-            on conflict (tenant_id, id) {{onConflict}}
-            """,
+        return new NumberedEntries(DocumentTable<T>(), idType, typeof(T).FullName!, onConflict,
             entries.Select(x => x.Reader).ToArray(), entries.Select(x => x.Id).ToArray(),
-            entries.Select(x => serializer.ToJson(x.Entry!)).ToArray(), tenant, tenant, typeof(T).FullName!);
+            entries.Select(x => serializer.ToJson(x.Entry!)).ToArray());
     }
 }
+
+/// <summary>Entries of one document type for <see cref="ReadPositions.Write"/>: Marten's table, its id column's type, the stored
+/// type name, what a conflict on the id does, and per entry its reader, id and JSON.</summary>
+public sealed record NumberedEntries(string Table, string IdType, string DotnetType, string OnConflict, Guid[] Readers, string[] Ids, string[] Data);

@@ -2,6 +2,7 @@ using ClassComms.PersonalData;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
+using ClassComms.Notifications;
 
 namespace ClassComms.Points;
 
@@ -26,21 +27,24 @@ public sealed record PointEntry(
 }
 
 /// <summary>
-/// Inline: a point is readable (and undoable) in the same transaction that awarded it. An award only creates entries, so it is
-/// stored without reading anything first (an aggregating projection would load the award's entries by id before the commit: one
-/// more round trip per award); a removal reads the entry it changes.
+/// Inline: a point is readable (and undoable) in the same transaction that awarded it. An award only creates entries, so they
+/// are stored without reading anything first (an aggregating projection would load the award's entries by id before the
+/// commit: one more round trip per award), all of a transaction's new entries in one statement (a class award of 30 is one
+/// insert, not 30 upserts); a removal reads the entry it changes.
 /// </summary>
 public sealed class PointEntryProjection : IProjection
 {
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         var changed = new Dictionary<Guid, PointEntry>();
+        var created = new HashSet<Guid>();
         foreach (var e in events)
         {
             switch (e.Data)
             {
                 case PointAwarded awarded:
                     changed[awarded.PointId] = Create(awarded);
+                    created.Add(awarded.PointId);
                     break;
                 case PointRemoved removed:
                     var entry = changed.TryGetValue(removed.PointId, out var pending)
@@ -51,7 +55,18 @@ public sealed class PointEntryProjection : IProjection
             }
         }
 
-        foreach (var entry in changed.Values) operations.Store(entry);
+        foreach (var entry in changed.Values.Where(e => !created.Contains(e.Id))) operations.Store(entry);
+        if (created.Count == 0) return;
+        var serializer = operations.DocumentStore.Options.Serializer();
+        var entries = created.Select(id => changed[id]).ToList();
+        // As Store would (insert, or replace an entry already there), for all of them at once.
+        operations.QueueSqlCommand($"""
+            insert into {ReadPositions.DocumentTable<PointEntry>()} (tenant_id, id, data, mt_dotnet_type)
+            select ?, e.id, e.data::jsonb, ? from unnest(?::uuid[], ?::text[]) as e(id, data)
+            on conflict (tenant_id, id) do update set data = excluded.data, mt_last_modified = now()
+            """,
+            operations.TenantId, typeof(PointEntry).FullName!, entries.Select(x => x.Id).ToArray(),
+            entries.Select(x => serializer.ToJson(x)).ToArray());
     }
 
     public static PointEntry Create(PointAwarded e) =>
