@@ -29,8 +29,8 @@ public sealed record PointEntry(
 /// <summary>
 /// Inline: a point is readable (and undoable) in the same transaction that awarded it. An award only creates entries, so they
 /// are stored without reading anything first (an aggregating projection would load the award's entries by id before the
-/// commit: one more round trip per award), all of a transaction's new entries in one statement (a class award of 30 is one
-/// insert, not 30 upserts); a removal reads the entry it changes.
+/// commit: one more round trip per award), a transaction's new entries in one statement when there are several (a class award
+/// of 30 is one insert, not 30 upserts); a removal reads the entry it changes.
 /// </summary>
 public sealed class PointEntryProjection : IProjection
 {
@@ -55,8 +55,10 @@ public sealed class PointEntryProjection : IProjection
             }
         }
 
-        foreach (var entry in changed.Values.Where(e => !created.Contains(e.Id))) operations.Store(entry);
-        if (created.Count == 0) return;
+        // One new entry (an award to one student) goes through Marten's own upsert, cheaper for a single row than the statement
+        // below (pg_stat_statements, README "Fewer statements per message and per class award").
+        foreach (var entry in changed.Values.Where(e => created.Count == 1 || !created.Contains(e.Id))) operations.Store(entry);
+        if (created.Count < 2) return;
         var serializer = operations.DocumentStore.Options.Serializer();
         var entries = created.Select(id => changed[id]).ToList();
         // As Store would (insert, or replace an entry already there), for all of them at once.
