@@ -90,6 +90,44 @@ public sealed class when_counting_round_trips(AppFixture app, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task a_reply_numbers_its_view_and_its_inbox_entries_in_one_statement()
+    {
+        var world = await Api.CreateWorld();
+        await Api.GuardianOf(world.Teacher, world.Students[0]);
+        var conversation = (await Api.StartConversation(world.Teacher, world.Students[0], "First")).Threads.Single();
+        await Api.Reply(world.Teacher, conversation.ConversationId, "Warm-up");
+
+        App.Spans.Clear();
+        await Api.Reply(world.Teacher, conversation.ConversationId, "Second");
+        var request = await App.Spans.WaitFor(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("http.route"), "/api/conversations/{conversationId}/messages"),
+            "for the reply");
+        var sent = string.Join('\n', RoundTrips.UnderRequest(App.Spans.All(), request).Select(RoundTrips.Text));
+        output.WriteLine(sent);
+        // The message view (numbered on the conversation's head) and the family's inbox entry (on the guardian's head): one
+        // statement moving both heads (MessageProjection). Before: two, one per projection.
+        Assert.Contains("mt_doc_messageview", sent);
+        Assert.Contains("mt_doc_inboxentry", sent);
+        Assert.Equal(1, Occurrences(sent, $"insert into {ReadPositions.Table}"));
+    }
+
+    [Fact]
+    public async Task a_whole_class_award_stores_its_thirty_point_entries_in_one_statement()
+    {
+        var world = await Api.CreateWorld(ThirtyNames);
+        await Api.AwardWholeClass(world.Teacher, world.ClassId, world.Positive.Id, "Warm-up");
+
+        App.Spans.Clear();
+        await Api.AwardWholeClass(world.Teacher, world.ClassId, world.Positive.Id, "Great teamwork");
+        var request = await App.Spans.WaitFor(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("http.route"), AwardRoute), "for the award");
+        var sent = string.Join('\n', RoundTrips.UnderRequest(App.Spans.All(), request).Select(RoundTrips.Text));
+        // One multi-row insert for the 30 entries (PointEntryProjection). Before: 30 upserts, one per entry.
+        Assert.Equal(1, Occurrences(sent, "insert into classcomms.mt_doc_pointentry"));
+    }
+
+    private static int Occurrences(string text, string statement) =>
+        (text.Length - text.Replace(statement, "", StringComparison.OrdinalIgnoreCase).Length) / statement.Length;
+
+    [Fact]
     public async Task pushing_a_message_to_a_family_makes_a_fixed_number_of_round_trips()
     {
         var world = await Api.CreateWorld();

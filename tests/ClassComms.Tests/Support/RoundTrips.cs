@@ -19,10 +19,13 @@ public static class RoundTrips
     public static string Describe(IEnumerable<Activity> spans) =>
         string.Join('\n', spans.OrderBy(s => s.StartTimeUtc).Select(s =>
         {
-            var statement = s.GetTagItem("db.query.text")?.ToString() ?? s.GetTagItem("db.statement")?.ToString() ?? s.DisplayName;
-            statement = statement.ReplaceLineEndings(" ");
+            var statement = Text(s);
             return statement.Length > 200 ? statement[..200] : statement;
         }));
+
+    /// <summary>The SQL a span sent (every statement of a batch), on one line.</summary>
+    public static string Text(Activity span) =>
+        (span.GetTagItem("db.query.text")?.ToString() ?? span.GetTagItem("db.statement")?.ToString() ?? span.DisplayName).ReplaceLineEndings(" ");
 
     private static List<Activity> Below(IReadOnlyList<Activity> spans, ActivitySpanId root, bool stopAtWolverine)
     {
