@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ClassComms.Notifications;
 using ClassComms.PersonalData;
+using ClassComms.Points;
 using ClassComms.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -39,7 +40,7 @@ public sealed class when_counting_round_trips(AppFixture app, ITestOutputHelper 
         Assert.True(warm <= 3, $"{warm} round trips with warm caches (at most 3 expected)");
         Assert.True(cold <= 4, $"{cold} round trips with a cold key cache (at most 4 expected)");
         // The 30 point entries are one multi-row insert in the commit (PointEntryProjection). Before: 30 upserts, one per entry.
-        Assert.Equal(1, Occurrences(string.Join('\n', warmTrips.Select(RoundTrips.Text)), "insert into classcomms.mt_doc_pointentry"));
+        Assert.Equal(1, Occurrences(string.Join('\n', warmTrips.Select(RoundTrips.Text)), $"insert into {ReadPositions.DocumentTable<PointEntry>()}"));
     }
 
     [Fact]
