@@ -15,7 +15,10 @@
 #                             senders, beside a durable baseline endpoint in the same run, and the encryption share
 #                             (tests/ClassComms.Benchmarks/PointsBench.cs, DurableBaseline.cs; writes .data/bench/points.md);
 #                             first a warm-up under the same load, not counted (CLASSCOMMS_BENCH_WARMUP_S s each of API awards,
-#                             API messages and baseline awards, default 20; 0 = none, as runs before 2026-12-03 measured)
+#                             API messages and baseline awards, default 20; 0 = none, as runs before 2026-12-03 measured);
+#                             reports each latency's time to the POST's answer beside it, and the CPU per operation of each
+#                             saturation phase split into the API process, the driver (and baseline endpoint) and the rest
+#                             (PostgreSQL, mostly)
 #   infra/bench.sh connections  N WebSocket clients (CLASSCOMMS_BENCH_CONNECTIONS, default 10000) of a school of 1,000 families
 #                             (CLASSCOMMS_BENCH_FAMILIES) on one API node, then on two nodes with the Redis backplane: the server's
 #                             memory per connection and the time to fan a class announcement to every family (first, p50, p99,
@@ -67,6 +70,8 @@
 #                             handler code generated before the build, as production runs; CLASSCOMMS_BENCH_GENERATED_CODE=Static).
 #                             A given DLL from a plain build generates that code with Roslyn at start (Dynamic) unless
 #                             CLASSCOMMS_BENCH_GENERATED_CODE=Static.
+#   CLASSCOMMS_BENCH_API_CONNECTION_EXTRA  Npgsql settings appended to the API's connection string only, not the baseline's
+#                             (e.g. "No Reset On Close=true"), to measure a connection setting against the same baseline.
 #   CLASSCOMMS_BENCH_N_A, CLASSCOMMS_BENCH_N_B, CLASSCOMMS_BENCH_N_C   measured iterations of A (200), B (50) and C (100).
 #   CLASSCOMMS_BENCH_PAUSE_MS  think time before each send (default 0: back to back, as fast as receipts come).
 #   CLASSCOMMS_BENCH_LEGACY_SIGNUP=1  the API under test (CLASSCOMMS_BENCH_API_DLL) predates staff invitations and

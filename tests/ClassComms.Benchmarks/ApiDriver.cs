@@ -106,7 +106,11 @@ public sealed class ApiDriver : IAsyncDisposable
         env["DOTNET_ENVIRONMENT"] = "Benchmark";
         env["Guardians__Registration__OutboxPath"] = RegistrationOutbox;
         env["Staff__Invitation__OutboxPath"] = InvitationOutbox;
-        env["ConnectionStrings__Marten"] = martenConnection;
+        // CLASSCOMMS_BENCH_API_CONNECTION_EXTRA: Npgsql settings appended to the API's connection string only (not the baseline's),
+        // to measure a connection setting against the same baseline.
+        env["ConnectionStrings__Marten"] = Environment.GetEnvironmentVariable("CLASSCOMMS_BENCH_API_CONNECTION_EXTRA") is { Length: > 0 } extra
+            ? $"{martenConnection.TrimEnd(';')};{extra}"
+            : martenConnection;
         env["ConnectionStrings__Blobs"] = blobConnection;
         env["PersonalData__MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         env["PersonalData__LookupKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));

@@ -84,6 +84,13 @@ public static class PointsBench
         var oneBase = new Samples("baseline, one student");
         var classApi = new Samples("API, class of 30 (last guardian)");
         var classBase = new Samples("baseline, class of 30 (last guardian)");
+        // The time to the POST's answer (201 received) of the same awards: what the request and its commit take, the rest being
+        // the way from the commit to the guardian's push.
+        var answered = new Dictionary<Samples, Samples>
+        {
+            [oneApi] = new("API, one student, answer"), [oneBase] = new("baseline, one student, answer"),
+            [classApi] = new("API, class of 30, answer"), [classBase] = new("baseline, class of 30, answer"),
+        };
         const int warmUp = 10;
         for (var i = -warmUp; i < nOne; i++)
         {
@@ -101,10 +108,10 @@ public static class PointsBench
         Console.Error.WriteLine($"bench points: {oneApi.Summary()}\nbench points: {oneBase.Summary()}\nbench points: {classApi.Summary()}\nbench points: {classBase.Summary()}");
 
         // 2. Saturation.
-        var awardsApi = await Saturate("awards, API", teachers, saturation, j => AwardApi(world, [world.Students[j % Families]], false));
-        var awardsBase = await Saturate("awards, baseline", teachers, saturation, j => AwardBaseline(baseHttp, [world.Students[j % Families]]));
-        var messagesApi = await Saturate("messages, API", teachers, saturation, PostMessage);
-        var messagesBase = await Saturate("messages, baseline", teachers, saturation, j => AwardBaseline(baseHttp, [world.Students[j % Families]]));
+        var awardsApi = await Saturate("awards, API", teachers, saturation, j => AwardApi(world, [world.Students[j % Families]], false), api.ProcessorTime);
+        var awardsBase = await Saturate("awards, baseline", teachers, saturation, j => AwardBaseline(baseHttp, [world.Students[j % Families]]), api.ProcessorTime);
+        var messagesApi = await Saturate("messages, API", teachers, saturation, PostMessage, api.ProcessorTime);
+        var messagesBase = await Saturate("messages, baseline", teachers, saturation, j => AwardBaseline(baseHttp, [world.Students[j % Families]]), api.ProcessorTime);
         var load = meter.Report();
 
         // 3. Encryption.
@@ -114,6 +121,11 @@ public static class PointsBench
             $"| {what} | {Samples.Ms(ours.Percentile(50))} / {Samples.Ms(ours.Percentile(99))} | {Samples.Ms(theirs.Percentile(50))} / {Samples.Ms(theirs.Percentile(99))} | {ours.Percentile(50) / theirs.Percentile(50):0.00}× / {ours.Percentile(99) / theirs.Percentile(99):0.00}× | {ours.Lost} / {theirs.Lost} |");
         string Rate(string what, Saturation ours, Saturation theirs) => string.Create(CultureInfo.InvariantCulture,
             $"| {what} | {ours.PerSecond:0.0}/s, p50 {Samples.Ms(ours.Latency.Percentile(50))}, p99 {Samples.Ms(ours.Latency.Percentile(99))} ms | {theirs.PerSecond:0.0}/s, p50 {Samples.Ms(theirs.Latency.Percentile(50))}, p99 {Samples.Ms(theirs.Latency.Percentile(99))} ms | {100 * ours.PerSecond / theirs.PerSecond:0} % | {ours.Errors} / {theirs.Errors} |");
+
+        string Cpu(string what, Saturation phase) => phase.Cpu is not { } c || phase.Done == 0
+            ? $"| {what} | n/a | n/a | n/a | n/a |"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"| {what} | {1000 * c.Api / phase.Done:0.000} | {1000 * c.Driver / phase.Done:0.000} | {1000 * c.Others / phase.Done:0.000} | {1000 * c.Machine / phase.Done:0.000} |");
 
         var text = new StringBuilder()
             .AppendLine($"# Points beside a durable baseline ({DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, shared machine)")
@@ -129,10 +141,23 @@ public static class PointsBench
             .AppendLine(Row($"One student (n={oneApi.Count})", oneApi, oneBase))
             .AppendLine(Row($"Whole class of 30, last guardian (n={classApi.Count})", classApi, classBase))
             .AppendLine()
+            .AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"Of these, the POST's answer (201 received; the request, its reads and its commit) p50: one student API {Samples.Ms(answered[oneApi].Percentile(50))} ms, baseline {Samples.Ms(answered[oneBase].Percentile(50))} ms; class API {Samples.Ms(answered[classApi].Percentile(50))} ms, baseline {Samples.Ms(answered[classBase].Percentile(50))} ms."))
+            .AppendLine()
             .AppendLine($"| Saturation, {teachers} concurrent teachers, {saturation.TotalSeconds:0} s each | API | Baseline | API / baseline throughput | Errors |")
             .AppendLine("|---|---|---|---|---|")
             .AppendLine(Rate("Awards (one student each)", awardsApi, awardsBase))
             .AppendLine(Rate("Messages (one family each; baseline: one row + one group message)", messagesApi, messagesBase))
+            .AppendLine()
+            .AppendLine("Where the CPU went at saturation, per operation completed in the phase (ms of CPU; the phases run one after the other on the same 2 cores; " +
+                        "\"others\" is the machine's busy time less the two .NET processes: PostgreSQL, mostly; an API's pushes still running when its phase ends count in the next phase):")
+            .AppendLine()
+            .AppendLine("| Phase | API process | Driver (+ baseline endpoint) | PostgreSQL and others | Machine |")
+            .AppendLine("|---|---|---|---|---|")
+            .AppendLine(Cpu("Awards, API", awardsApi))
+            .AppendLine(Cpu("Awards, baseline", awardsBase))
+            .AppendLine(Cpu("Messages, API", messagesApi))
+            .AppendLine(Cpu("Messages, baseline", messagesBase))
             .AppendLine()
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"Encryption: sealing the 30 notes of a whole-class award (two layers each, keys cached) takes p50 {sealClass:0.000} ms = {100 * sealClass / classApi.Percentile(50):0.0} % of the class award's p50; unsealing them on delivery p50 {unsealClass:0.000} ms = {100 * unsealClass / classApi.Percentile(50):0.0} %."))
@@ -147,6 +172,7 @@ public static class PointsBench
         {
             var t0 = Clock.Now();
             var awarded = await award();
+            var answer = Clock.Ms(t0, Clock.Now());
             var byStudent = awarded.Points.ToDictionary(p => p.StudentId, p => p.PointId);
             var arrivals = await Task.WhenAll(receivers.Select(r => receipts.WaitAsync(r, byStudent[world.Students[r]], timeout)));
             if (iteration < 0) return;
@@ -158,6 +184,7 @@ public static class PointsBench
 
             var ms = Clock.Ms(t0, arrivals.Max(a => a!.Value));
             samples.Add(ms);
+            answered[samples].Add(answer);
             raw.Add(string.Create(CultureInfo.InvariantCulture, $"{part},{iteration},{ms:0.000}"));
         }
     }
@@ -168,10 +195,12 @@ public static class PointsBench
     private static Task<PointsAwarded> AwardBaseline(HttpClient http, IReadOnlyList<Guid> students) =>
         ApiDriver.Post<PointsAwarded>(http, "/points", new BaselineAward(students, Note));
 
-    public sealed record Saturation(double PerSecond, Samples Latency, int Errors);
+    public sealed record Saturation(double PerSecond, Samples Latency, int Errors, int Done, CpuSplit? Cpu);
 
-    private static async Task<Saturation> Saturate<T>(string name, int loops, TimeSpan duration, Func<int, Task<T>> send)
+    private static async Task<Saturation> Saturate<T>(string name, int loops, TimeSpan duration, Func<int, Task<T>> send,
+        Func<TimeSpan>? apiCpu = null)
     {
+        var meter = apiCpu is null ? null : new CpuMeter(apiCpu);
         var latency = new Samples(name);
         var gate = new Lock();
         var done = 0;
@@ -198,7 +227,7 @@ public static class PointsBench
                 }
             }
         })));
-        var result = new Saturation(done / clock.Elapsed.TotalSeconds, latency, errors);
+        var result = new Saturation(done / clock.Elapsed.TotalSeconds, latency, errors, done, meter?.Split());
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench points: {name}: {result.PerSecond:0.0}/s, {latency.Summary()}, errors {errors}"));
         return result;
     }

@@ -99,6 +99,16 @@ public sealed class CpuMeter(Func<TimeSpan> apiCpu)
             $"{_wall.Elapsed.TotalSeconds:0.0} s wall, {Environment.ProcessorCount} cores: machine busy {machine:0.0} CPU-s = load driver+baseline {self:0.0} + API {api:0.0} + others (PostgreSQL, anything else) {others:0.0}, of which stolen by the hypervisor {stolen:0.0}; load average {LoadAverage()}");
     }
 
+    /// <summary>CPU-s since this meter started: the whole machine, this process (driver, and the baseline endpoint when it runs
+    /// here), the API process, and the rest (PostgreSQL, anything else).</summary>
+    public CpuSplit Split()
+    {
+        var machine = MachineBusySeconds() - _machine;
+        var self = (Process.GetCurrentProcess().TotalProcessorTime - _self).TotalSeconds;
+        var api = (apiCpu() - _api).TotalSeconds;
+        return new CpuSplit(machine, self, api, Math.Max(0, machine - self - api));
+    }
+
     public static string LoadAverage()
     {
         try
@@ -131,3 +141,6 @@ public sealed class CpuMeter(Func<TimeSpan> apiCpu)
         }
     }
 }
+
+/// <summary>CPU-s of one measured phase (<see cref="CpuMeter.Split"/>).</summary>
+public sealed record CpuSplit(double Machine, double Driver, double Api, double Others);
