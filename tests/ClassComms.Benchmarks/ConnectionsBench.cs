@@ -296,10 +296,15 @@ public static class ConnectionsBench
                     if (File.Exists(path))
                     {
                         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                        // Exactly the bytes up to the length seen now, and the position moved by what was read: the API appends
+                        // while this reads, and taking the file's length after reading to its end skipped the lines appended in
+                        // between (a run's registration waited 5 minutes for a mail that was in the file).
+                        var end = file.Length;
+                        var chunk = new byte[Math.Max(0, end - _position)];
                         file.Position = _position;
-                        using var reader = new StreamReader(file);
-                        var text = _partial + await reader.ReadToEndAsync();
-                        _position = file.Length;
+                        await file.ReadExactlyAsync(chunk);
+                        _position = end;
+                        var text = _partial + System.Text.Encoding.UTF8.GetString(chunk);
                         var lines = text.Split('\n');
                         _partial = lines[^1];
                         foreach (var line in lines[..^1].Where(l => l.Trim().Length > 0))
