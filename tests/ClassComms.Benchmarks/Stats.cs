@@ -90,10 +90,7 @@ public sealed class CpuMeter(Func<TimeSpan> apiCpu)
 
     public string Report()
     {
-        var machine = MachineBusySeconds() - _machine;
-        var self = (Process.GetCurrentProcess().TotalProcessorTime - _self).TotalSeconds;
-        var api = (apiCpu() - _api).TotalSeconds;
-        var others = Math.Max(0, machine - self - api);
+        var (machine, self, api, others) = Split();
         var stolen = StolenSeconds() - _steal;
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{_wall.Elapsed.TotalSeconds:0.0} s wall, {Environment.ProcessorCount} cores: machine busy {machine:0.0} CPU-s = load driver+baseline {self:0.0} + API {api:0.0} + others (PostgreSQL, anything else) {others:0.0}, of which stolen by the hypervisor {stolen:0.0}; load average {LoadAverage()}");
